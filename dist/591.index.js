@@ -1,0 +1,305 @@
+export const id = 591;
+export const ids = [591];
+export const modules = {
+
+/***/ 1591:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  acquireEntraToken: () => (/* binding */ acquireEntraToken)
+});
+
+// EXTERNAL MODULE: ./node_modules/@azure/msal-node/dist/index.mjs + 115 modules
+var dist = __webpack_require__(2669);
+;// CONCATENATED MODULE: ./src/cloud-metadata.ts
+/**
+ * Entra ID clouds whose metadata MSAL can be given up front, so a token costs one request to
+ * the authority instead of three (instance discovery, OpenID configuration, token).
+ */
+const KnownClouds = {
+    'login.microsoftonline.com': [
+        'login.microsoftonline.com',
+        'login.windows.net',
+        'login.microsoft.com',
+        'sts.windows.net'
+    ],
+    'login.microsoftonline.us': ['login.microsoftonline.us', 'login.usgovcloudapi.net'],
+    'login.chinacloudapi.cn': ['login.chinacloudapi.cn', 'login.partner.microsoftonline.cn']
+};
+/**
+ * For the public, US Gov and China clouds: the discovery and OpenID metadata MSAL would fetch.
+ * For any other host: `knownAuthorities` only, so MSAL trusts it without asking public hosts
+ * and fetches its OpenID configuration from that host alone.
+ */
+function authorityOptions(authorityHost, tenant) {
+    const host = new URL(authorityHost).host;
+    const authority = `${authorityHost}/${tenant}`;
+    const aliases = KnownClouds[host];
+    if (!aliases)
+        return { authority, knownAuthorities: [host] };
+    return {
+        authority,
+        knownAuthorities: [host],
+        cloudDiscoveryMetadata: JSON.stringify({
+            tenant_discovery_endpoint: `${authority}/v2.0/.well-known/openid-configuration`,
+            'api-version': '1.1',
+            metadata: [{ preferred_network: host, preferred_cache: aliases[1] ?? host, aliases }]
+        }),
+        authorityMetadata: JSON.stringify({
+            token_endpoint: `${authority}/oauth2/v2.0/token`,
+            token_endpoint_auth_methods_supported: [
+                'client_secret_post',
+                'private_key_jwt',
+                'client_secret_basic'
+            ],
+            jwks_uri: `${authorityHost}/${tenant}/discovery/v2.0/keys`,
+            response_modes_supported: ['query', 'fragment', 'form_post'],
+            subject_types_supported: ['pairwise'],
+            id_token_signing_alg_values_supported: ['RS256'],
+            response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+            scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+            issuer: `${authorityHost}/${tenant}/v2.0`,
+            request_uri_parameter_supported: false,
+            userinfo_endpoint: 'https://graph.microsoft.com/oidc/userinfo',
+            authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+            device_authorization_endpoint: `${authority}/oauth2/v2.0/devicecode`,
+            http_logout_supported: true,
+            frontchannel_logout_supported: true,
+            end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+            claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'tid'],
+            kerberos_endpoint: `${authority}/kerberos`,
+            tenant_region_scope: null,
+            cloud_instance_name: host.endsWith('.us')
+                ? 'microsoftonline.us'
+                : host.endsWith('.cn')
+                    ? 'partner.microsoftonline.cn'
+                    : 'microsoftonline.com',
+            cloud_graph_host_name: 'graph.windows.net',
+            msgraph_host: 'graph.microsoft.com',
+            rbac_url: 'https://pas.windows.net'
+        })
+    };
+}
+
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __webpack_require__(7242);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/endpoint-url.ts
+var endpoint_url = __webpack_require__(7638);
+// EXTERNAL MODULE: ./src/failure-message.ts
+var failure_message = __webpack_require__(9743);
+// EXTERNAL MODULE: ./src/http.ts
+var http = __webpack_require__(6803);
+// EXTERNAL MODULE: ./src/response-body.ts + 3 modules
+var response_body = __webpack_require__(7509);
+// EXTERNAL MODULE: ./src/retry-policy.ts + 1 modules
+var retry_policy = __webpack_require__(5147);
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __webpack_require__(7194);
+;// CONCATENATED MODULE: ./src/msal-network.ts
+
+
+
+
+
+
+// A 5xx without Retry-After is retried this many times at most, even with no retry-timeout.
+const MaxServerErrorRetries = 2;
+/**
+ * MSAL's network module built on the action's own transport (@actions/http-client), so token
+ * requests obey the same proxy settings and timeout as the service call. 429 and 5xx answers
+ * are retried within the retry-timeout budget, honouring Retry-After.
+ */
+function createMsalNetworkClient(policy) {
+    const transport = (0,http/* createTransport */.oO)({
+        timeoutMs: policy.timeoutMs,
+        followRedirects: false
+    });
+    const requests = [];
+    const state = { lastFailure: undefined };
+    async function send(request) {
+        const startedAt = policy.now();
+        for (let serverErrors = 0;;) {
+            requests.push((0,endpoint_url/* withoutQuery */.j$)(request.url));
+            let response;
+            try {
+                response = await transport.send(request);
+            }
+            catch (error) {
+                state.lastFailure = (0,secrets/* scrub */._)((0,failure_message/* describeTransportFailure */.TL)(request.method, request.url, error));
+                throw error;
+            }
+            let text;
+            try {
+                text = await (0,response_body/* readText */.yR)(response.body, policy.timeoutMs);
+            }
+            catch (error) {
+                state.lastFailure = (0,secrets/* scrub */._)((0,failure_message/* describeTransportFailure */.TL)(request.method, request.url, error));
+                throw error;
+            }
+            const retryable = response.status === 429 || (response.status >= 500 && serverErrors < MaxServerErrorRetries);
+            if (retryable) {
+                if (response.status !== 429)
+                    serverErrors++;
+                const decision = (0,retry_policy/* decideRetry */.t)(response.headers['retry-after'], startedAt, policy.now(), policy.retryTimeoutMs);
+                if (decision.retry) {
+                    policy.info(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} → ${response.status}, waiting ${Math.ceil(decision.waitMs / 1000)} s`);
+                    await policy.sleep(decision.waitMs);
+                    continue;
+                }
+            }
+            let body;
+            try {
+                body = JSON.parse(text);
+            }
+            catch {
+                state.lastFailure = (0,secrets/* scrub */._)(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} failed: HTTP ${response.status} with a body that is not JSON` +
+                    ((0,failure_message/* serviceMessage */.XK)(text) ? ` — ${(0,failure_message/* serviceMessage */.XK)(text)}` : ''));
+                throw new Error(state.lastFailure);
+            }
+            if (response.status === 429 || response.status >= 500) {
+                state.lastFailure = (0,secrets/* scrub */._)(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} failed: HTTP ${response.status}` +
+                    (response.status === 429 ? ' Too Many Requests — retry-timeout exhausted' : '') +
+                    ((0,failure_message/* serviceMessage */.XK)(text) ? ` — ${(0,failure_message/* serviceMessage */.XK)(text)}` : ''));
+                throw new Error(state.lastFailure);
+            }
+            return { status: response.status, headers: { ...response.headers }, body };
+        }
+    }
+    return {
+        get lastFailure() {
+            return state.lastFailure;
+        },
+        requests,
+        sendGetRequestAsync(url, options) {
+            return send({ method: 'GET', url, headers: { ...options?.headers } });
+        },
+        sendPostRequestAsync(url, options) {
+            return send({
+                method: 'POST',
+                url,
+                headers: {
+                    'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8',
+                    ...options?.headers
+                },
+                body: Buffer.from(options?.body ?? '', 'utf8')
+            });
+        },
+        close: () => transport.close()
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
+var core = __webpack_require__(8512);
+;// CONCATENATED MODULE: ./src/oidc.ts
+
+
+/** A GitHub OIDC ID token for `audience`, masked the moment it exists. */
+async function gitHubIdToken(audience) {
+    const token = await core/* getIDToken */.V9(audience);
+    (0,secrets/* maskSecret */.$)(token);
+    return token;
+}
+/** The `sub` claim of a JWT, unverified (only to say which subject GitHub sent); undefined if unreadable. */
+function subjectOf(jwt) {
+    try {
+        const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+        return typeof payload.sub === 'string' ? payload.sub : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/entra-token.ts
+
+
+
+
+
+
+
+/** Client-credentials token from Entra ID through MSAL, over the action's own HTTP layer. */
+async function acquireEntraToken(credential, policy) {
+    const network = createMsalNetworkClient(policy);
+    let oidcToken;
+    const configuration = {
+        auth: {
+            clientId: credential.app.clientId,
+            ...authorityOptions(credential.app.authorityHost, credential.app.tenant),
+            ...clientProof(credential, token => (oidcToken = token))
+        },
+        system: { networkClient: network, disableInternalRetries: true }
+    };
+    try {
+        const app = new dist/* ConfidentialClientApplication */.WR(configuration);
+        const result = await app.acquireTokenByClientCredential({
+            scopes: [credential.app.scope],
+            skipCache: true
+        });
+        if (!result?.accessToken)
+            throw new errors/* CallError */.RA('Entra ID returned no access token');
+        (0,secrets/* maskSecret */.$)(result.accessToken);
+        return result.accessToken;
+    }
+    catch (error) {
+        throw new errors/* CallError */.RA((0,secrets/* scrub */._)(describeTokenFailure(credential, error, network.lastFailure, oidcToken)));
+    }
+    finally {
+        network.close();
+    }
+}
+function clientProof(credential, onOidcToken) {
+    switch (credential.kind) {
+        case 'client-secret':
+            return { clientSecret: credential.clientSecret };
+        case 'certificate':
+            return {
+                clientCertificate: {
+                    thumbprintSha256: credential.certificate.thumbprintSha256,
+                    privateKey: credential.certificate.privateKey,
+                    x5c: credential.certificate.chainPem
+                }
+            };
+        case 'oidc':
+            // A callback, so every token request gets a fresh GitHub ID token.
+            return {
+                clientAssertion: async () => {
+                    const token = await gitHubIdToken(credential.audience);
+                    onOidcToken(token);
+                    return token;
+                }
+            };
+    }
+}
+/** One line: Entra's own AADSTS code and description, or what the network saw; never a secret. */
+function describeTokenFailure(credential, error, networkFailure, oidcToken) {
+    const where = `Token request to ${credential.app.authorityHost}/${credential.app.tenant} failed`;
+    const details = error;
+    const aadsts = /AADSTS\d+:[^\r\n]*?(?=\s*Trace ID:|\r|\n|$)/.exec(details.errorMessage ?? (0,errors/* oneLine */.TN)(error))?.[0];
+    if (aadsts) {
+        let line = `${where}: ${aadsts.trim()}`;
+        if (aadsts.startsWith('AADSTS700213') && oidcToken) {
+            line += ` GitHub sent the subject '${subjectOf(oidcToken) ?? 'unknown'}': register it as the federated credential's subject.`;
+        }
+        if (aadsts.startsWith('AADSTS7000215'))
+            line += ` Check '${constants/* Inputs */.G0.ClientSecret}'.`;
+        if (aadsts.startsWith('AADSTS700016'))
+            line += ` Check '${constants/* Inputs */.G0.ClientId}' and '${constants/* Inputs */.G0.Tenant}'.`;
+        return line;
+    }
+    if (networkFailure)
+        return `${where}: ${networkFailure}`;
+    if (error instanceof errors/* CallError */.RA)
+        return `${where}: ${error.message}`;
+    const code = details.errorCode ? `${details.errorCode}: ` : '';
+    return `${where}: ${code}${(0,errors/* oneLine */.TN)(details.errorMessage ?? error)}`;
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,52 @@
+/** Input names as written in action.yml; nothing else spells them. */
+export const Inputs = {
+  ServiceName: 'service-name',
+  Payload: 'payload',
+  PayloadCharset: 'payload-charset',
+  Method: 'method',
+  RetryTimeout: 'retry-timeout',
+  ThrottleSeed: 'throttle-seed',
+  Tenant: 'tenant',
+  Url: 'url',
+  SystemUrl: 'system-url',
+  ClientId: 'client-id',
+  ClientSecret: 'client-secret',
+  ClientCertificate: 'client-certificate',
+  ClientCertificatePassword: 'client-certificate-password',
+  Token: 'token',
+  AuthorityHost: 'authority-host',
+  OidcAudience: 'oidc-audience',
+  EnableException: 'enable-exception',
+  TimeoutSec: 'timeout-sec',
+  ResponseFile: 'response-file',
+  MaskResponse: 'mask-response'
+} as const
+
+/** Output names as written in action.yml. */
+export const Outputs = {
+  Status: 'status',
+  Response: 'response',
+  ResponseFile: 'response-file',
+  Headers: 'headers',
+  Attempts: 'attempts',
+  ElapsedMs: 'elapsed-ms',
+  Error: 'error'
+} as const
+
+/** Environment variables that stand in for empty inputs, as the cmdlet falls back to its saved configuration. */
+export const EnvDefaults = {
+  [Inputs.Tenant]: 'AZURE_TENANT_ID',
+  [Inputs.ClientId]: 'AZURE_CLIENT_ID',
+  [Inputs.ClientSecret]: 'AZURE_CLIENT_SECRET',
+  [Inputs.Url]: 'D365FO_URL',
+  [Inputs.SystemUrl]: 'D365FO_SYSTEM_URL'
+} as const
+
+/** The `response` output holds the body only up to this many bytes (step outputs are capped near 1 MiB). */
+export const MaxResponseOutputBytes = 1024 * 1024
+
+/** Wait used when a 429 carries no readable Retry-After (the d365fo.integrations module's rule). */
+export const DefaultRetryAfterMs = 10_000
+
+/** Public Entra authority host. */
+export const PublicAuthorityHost = 'https://login.microsoftonline.com'

@@ -1,0 +1,95 @@
+import { withoutQuery } from './endpoint-url.js'
+import { oneLine } from './errors.js'
+
+const MaxDetail = 300
+
+/**
+ * One line for a non-2xx answer: method, URL without query, status, and F&O's own message
+ * taken from its JSON (`Message`, `ExceptionType`, OData `error.message`) or HTML title.
+ */
+export function describeHttpFailure(
+  method: string,
+  url: string,
+  status: number,
+  body: string
+): string {
+  const detail = serviceMessage(body)
+  const parts = [`${method} ${withoutQuery(url)} failed: HTTP ${status}${statusText(status)}`]
+  if (detail) parts.push(detail)
+  const hint = hintFor(status)
+  if (hint) parts.push(hint)
+  return parts.join(' — ')
+}
+
+/** One line for a request that got no answer (refused, reset, DNS, TLS, timeout). */
+export function describeTransportFailure(method: string, url: string, error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code
+  const reason = oneLine(error) || 'unknown error'
+  const prefix = typeof code === 'string' && !reason.includes(code) ? `${code}: ` : ''
+  return `${method} ${withoutQuery(url)} failed: ${prefix}${reason}`
+}
+
+/** The service's own explanation in a response body, on one line and shortened. */
+export function serviceMessage(body: string): string {
+  const text = body.trim()
+  if (!text) return ''
+  let found: string | undefined
+  try {
+    const json: unknown = JSON.parse(text)
+    found = messageFromJson(json)
+  } catch {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]
+    found = title ?? text.replace(/<[^>]+>/g, ' ')
+  }
+  return shorten(oneLine(found ?? ''))
+}
+
+function messageFromJson(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null) return undefined
+  const record = json as Record<string, unknown>
+  const message = record['Message'] ?? record['message']
+  if (typeof message === 'string') {
+    const type = record['ExceptionType']
+    return typeof type === 'string' ? `${message} (${type})` : message
+  }
+  const error = record['error']
+  if (typeof error === 'object' && error !== null) return messageFromJson(error)
+  if (typeof error === 'string') {
+    const description = record['error_description']
+    return typeof description === 'string' ? description : error
+  }
+  return undefined
+}
+
+function shorten(text: string): string {
+  return text.length > MaxDetail ? `${text.slice(0, MaxDetail - 1)}…` : text
+}
+
+function statusText(status: number): string {
+  const names: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    405: 'Method Not Allowed',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout'
+  }
+  return names[status] ? ` ${names[status]}` : ''
+}
+
+function hintFor(status: number): string | undefined {
+  switch (status) {
+    case 401:
+      return "check that 'url' is the environment's URL (the token audience) and the token is not expired"
+    case 403:
+      return 'check that the app (client-id) is registered in F&O under System administration > Setup > Microsoft Entra ID applications, with a user that may run this service'
+    case 404:
+      return "no such service: check 'service-name' (list what the environment offers with service-name set to a service group)"
+    default:
+      return undefined
+  }
+}

@@ -1,0 +1,334 @@
+import * as core from '@actions/core'
+import path from 'node:path'
+import { CertificateProblem, parseClientCertificate } from './certificate.js'
+import { encodeText, resolveCharset } from './charset.js'
+import { EnvDefaults, Inputs } from './constants.js'
+import { buildServiceUrl, parseAuthorityHost, parseEnvironmentUrl } from './endpoint-url.js'
+import { InputError } from './errors.js'
+import { maskSecret } from './secrets.js'
+import { parseServiceName } from './service-name.js'
+import type { AppRegistration, Credential, Settings, SettingSource } from './settings.js'
+import { parseTimespan } from './timespan.js'
+
+type InputName = (typeof Inputs)[keyof typeof Inputs]
+type Environment = Readonly<Record<string, string | undefined>>
+
+/** Reads one input; the single place the action calls core.getInput. */
+function input(name: InputName): string {
+  return core.getInput(name)
+}
+
+/**
+ * Reads and validates every input into one frozen Settings. Secrets are masked the moment
+ * they are read. Throws InputError, naming the input and what it accepts, before any request.
+ */
+export function readSettings(env: Environment = process.env, now: Date = new Date()): Settings {
+  const sources: Record<string, SettingSource> = {}
+  const withDefault = (name: keyof typeof EnvDefaults): string => {
+    const given = input(name)
+    if (given) {
+      sources[name] = 'input'
+      return given
+    }
+    const fallback = env[EnvDefaults[name]]?.trim() ?? ''
+    sources[name] = fallback ? 'environment' : 'default'
+    return fallback
+  }
+
+  const segments = parseServiceName(input(Inputs.ServiceName))
+  if (!segments) {
+    throw new InputError(
+      Inputs.ServiceName,
+      `Invalid ${Inputs.ServiceName} '${input(Inputs.ServiceName)}'. Expected ServiceGroup/Service/Operation ` +
+        '(1 to 3 names of letters, digits and _), e.g. UserSessionService/AifUserSessionService/GetUserSessionInfo.'
+    )
+  }
+
+  const payload = input(Inputs.Payload)
+  if (payload) checkJson(payload)
+  const method = readMethod(payload, segments.length)
+  const { body, contentType } = encodeBody(payload, method)
+
+  const retryTimeoutMs = readTimespan(Inputs.RetryTimeout)
+  const throttleSeed = readWholeNumber(Inputs.ThrottleSeed, 86_400)
+  const timeoutSec = readWholeNumber(Inputs.TimeoutSec, 86_400)
+  const enableException = readBoolean(Inputs.EnableException, true)
+  const maskResponse = readBoolean(Inputs.MaskResponse, false)
+
+  const url = readEnvironmentUrl(Inputs.Url, withDefault(Inputs.Url))
+  const systemUrl = readEnvironmentUrl(Inputs.SystemUrl, withDefault(Inputs.SystemUrl)) ?? url
+  if (!systemUrl) {
+    throw new InputError(
+      Inputs.SystemUrl,
+      `No environment given: set '${Inputs.Url}' (or '${Inputs.SystemUrl}'), e.g. https://contoso.operations.dynamics.com, ` +
+        `or the ${EnvDefaults[Inputs.Url]} environment variable.`
+    )
+  }
+
+  const credential = readCredential(url, withDefault, env, now)
+
+  return Object.freeze({
+    serviceName: segments.join('/'),
+    serviceUrl: buildServiceUrl(systemUrl, segments),
+    method,
+    body,
+    contentType,
+    retryTimeoutMs,
+    throttleSeed,
+    credential,
+    enableException,
+    timeoutMs: timeoutSec * 1000,
+    responseFile: readResponseFile(env),
+    maskResponse,
+    sources: Object.freeze(sources)
+  })
+}
+
+function checkJson(payload: string): void {
+  try {
+    JSON.parse(payload)
+  } catch (error) {
+    // V8 names the position in its message; it is the useful part, the payload itself is not echoed.
+    const detail =
+      error instanceof Error
+        ? error.message.replace(/^.*?(?=Unexpected|Expected|Bad|Unterminated)/, '')
+        : ''
+    throw new InputError(
+      Inputs.Payload,
+      `Invalid ${Inputs.Payload}: not valid JSON (${detail || 'parse error'}).`
+    )
+  }
+}
+
+function readMethod(payload: string, segmentCount: number): 'GET' | 'POST' {
+  const given = input(Inputs.Method).toUpperCase() || 'AUTO'
+  if (given !== 'AUTO' && given !== 'GET' && given !== 'POST') {
+    throw new InputError(
+      Inputs.Method,
+      `Invalid ${Inputs.Method} '${input(Inputs.Method)}'. Expected auto, GET or POST.`
+    )
+  }
+  const method = given === 'AUTO' ? (payload ? 'POST' : 'GET') : given
+  if (segmentCount < 3 && (method === 'POST' || payload)) {
+    throw new InputError(
+      Inputs.ServiceName,
+      `'${input(Inputs.ServiceName)}' names a service group or service, which can only be listed (GET, no ${Inputs.Payload}). ` +
+        'To run an operation, give ServiceGroup/Service/Operation.'
+    )
+  }
+  if (method === 'GET' && payload) {
+    throw new InputError(
+      Inputs.Method,
+      `${Inputs.Method} GET sends no body: leave ${Inputs.Payload} empty or use POST.`
+    )
+  }
+  return method
+}
+
+function encodeBody(
+  payload: string,
+  method: 'GET' | 'POST'
+): { body?: Buffer; contentType?: string } {
+  const label = input(Inputs.PayloadCharset) || 'UTF-8'
+  const charset = resolveCharset(label)
+  if (!charset) {
+    throw new InputError(
+      Inputs.PayloadCharset,
+      `Invalid ${Inputs.PayloadCharset} '${label.slice(0, 40)}'. Expected a charset name such as UTF-8, UTF-16, ASCII, ISO-8859-1, windows-1252 or ANSI.`
+    )
+  }
+  if (method === 'GET') return {}
+  const encoded = encodeText(payload, charset)
+  if ('unrepresentable' in encoded) {
+    const code = encoded.unrepresentable.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')
+    throw new InputError(
+      Inputs.PayloadCharset,
+      `${Inputs.Payload} has U+${code}, which ${Inputs.PayloadCharset} '${label}' cannot encode. Use UTF-8, or escape it in the JSON as \\u${code}.`
+    )
+  }
+  return {
+    body: encoded.bytes,
+    contentType: payload ? `application/json;charset=${charset.name}` : undefined
+  }
+}
+
+function readTimespan(name: InputName): number {
+  const text = input(name) || '00:00:00'
+  const ms = parseTimespan(text)
+  if (ms === undefined) {
+    throw new InputError(
+      name,
+      `Invalid ${name} '${text.slice(0, 40)}'. Expected hh:mm:ss with hh ≤ 23, mm ≤ 59, ss ≤ 59, e.g. 00:05:00 (00:00:00 = no limit).`
+    )
+  }
+  return ms
+}
+
+function readWholeNumber(name: InputName, max: number): number {
+  const text = input(name) || '0'
+  if (!/^\d{1,6}$/.test(text) || Number(text) > max) {
+    throw new InputError(
+      name,
+      `Invalid ${name} '${text.slice(0, 40)}'. Expected a whole number from 0 to ${max}.`
+    )
+  }
+  return Number(text)
+}
+
+function readBoolean(name: InputName, fallback: boolean): boolean {
+  if (!input(name)) return fallback
+  try {
+    return core.getBooleanInput(name)
+  } catch {
+    throw new InputError(
+      name,
+      `Invalid ${name} '${input(name).slice(0, 40)}'. Expected true or false.`
+    )
+  }
+}
+
+function readEnvironmentUrl(name: InputName, text: string): string | undefined {
+  if (!text) return undefined
+  const parsed = parseEnvironmentUrl(text)
+  if ('problem' in parsed) {
+    throw new InputError(
+      name,
+      `Invalid ${name}: ${parsed.problem}. Expected e.g. https://contoso.operations.dynamics.com.`
+    )
+  }
+  return parsed.url
+}
+
+function readResponseFile(env: Environment): string | undefined {
+  const given = input(Inputs.ResponseFile)
+  if (!given) return undefined
+  if (given.includes('\0'))
+    throw new InputError(
+      Inputs.ResponseFile,
+      `Invalid ${Inputs.ResponseFile}: a path cannot hold a NUL character.`
+    )
+  return path.resolve(env['GITHUB_WORKSPACE'] || process.cwd(), given)
+}
+
+/** Precedence: token > client-certificate > client-secret > GitHub OIDC; two explicit credentials are an error. */
+function readCredential(
+  url: string | undefined,
+  withDefault: (name: keyof typeof EnvDefaults) => string,
+  env: Environment,
+  now: Date
+): Credential {
+  const token = input(Inputs.Token)
+  const certificatePem = input(Inputs.ClientCertificate)
+  const secretInput = input(Inputs.ClientSecret)
+  maskSecret(token)
+  maskSecret(certificatePem)
+  maskSecret(input(Inputs.ClientCertificatePassword))
+  maskSecret(secretInput)
+
+  const given = [
+    token && Inputs.Token,
+    certificatePem && Inputs.ClientCertificate,
+    secretInput && Inputs.ClientSecret
+  ].filter(Boolean)
+  if (given.length > 1) {
+    throw new InputError(
+      given[1] as string,
+      `Give only one credential: ${given.join(' and ')} are both set.`
+    )
+  }
+
+  if (token) {
+    const bare = token.replace(/^bearer\s+/i, '').trim()
+    maskSecret(bare)
+    if (!bare || /[^\x21-\x7e]/.test(bare)) {
+      throw new InputError(
+        Inputs.Token,
+        `Invalid ${Inputs.Token}: expected one bearer token, with or without a leading 'Bearer '.`
+      )
+    }
+    return { kind: 'token', token: bare }
+  }
+
+  const tenant = withDefault(Inputs.Tenant)
+  const clientId = withDefault(Inputs.ClientId)
+  const clientSecret = certificatePem ? '' : withDefault(Inputs.ClientSecret)
+  maskSecret(clientSecret)
+  const mode = certificatePem
+    ? Inputs.ClientCertificate
+    : clientSecret
+      ? Inputs.ClientSecret
+      : 'GitHub OIDC'
+
+  if (!tenant || !clientId) {
+    const missing = [!tenant && Inputs.Tenant, !clientId && Inputs.ClientId]
+      .filter(Boolean)
+      .join(' and ')
+    throw new InputError(
+      tenant ? Inputs.ClientId : Inputs.Tenant,
+      certificatePem || clientSecret
+        ? `${mode} needs ${missing} as well.`
+        : `No credential given. Set '${Inputs.Token}', or '${Inputs.Tenant}' and '${Inputs.ClientId}' with '${Inputs.ClientSecret}', ` +
+            `'${Inputs.ClientCertificate}' or GitHub OIDC (permissions: id-token: write). Missing: ${missing}.`
+    )
+  }
+  if (!/^[A-Za-z0-9.-]{1,253}$/.test(tenant)) {
+    throw new InputError(
+      Inputs.Tenant,
+      `Invalid ${Inputs.Tenant} '${tenant.slice(0, 60)}'. Expected a tenant id (GUID) or domain, e.g. contoso.onmicrosoft.com.`
+    )
+  }
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(clientId)) {
+    throw new InputError(
+      Inputs.ClientId,
+      `Invalid ${Inputs.ClientId} '${clientId.slice(0, 60)}'. Expected an application (client) id GUID.`
+    )
+  }
+  if (!url) {
+    throw new InputError(
+      Inputs.Url,
+      `${mode} needs '${Inputs.Url}', the environment the token is for (scope <url>/.default).`
+    )
+  }
+
+  const authority = parseAuthorityHost(
+    input(Inputs.AuthorityHost) || 'https://login.microsoftonline.com'
+  )
+  if ('problem' in authority)
+    throw new InputError(
+      Inputs.AuthorityHost,
+      `Invalid ${Inputs.AuthorityHost}: ${authority.problem}.`
+    )
+  const app: AppRegistration = {
+    tenant,
+    clientId,
+    authorityHost: authority.url,
+    scope: `${url}/.default`
+  }
+
+  if (certificatePem) {
+    const password = input(Inputs.ClientCertificatePassword)
+    for (const line of certificatePem.split(/\r?\n/)) maskSecret(line)
+    try {
+      const certificate = parseClientCertificate(certificatePem, password, now)
+      for (const line of certificate.privateKey.split('\n')) maskSecret(line)
+      return { kind: 'certificate', app, certificate }
+    } catch (error) {
+      if (!(error instanceof CertificateProblem)) throw error
+      throw new InputError(
+        Inputs.ClientCertificate,
+        `Invalid ${Inputs.ClientCertificate}: ${error.message}.`
+      )
+    }
+  }
+  if (clientSecret) return { kind: 'client-secret', app, clientSecret }
+
+  const audience = input(Inputs.OidcAudience) || 'api://AzureADTokenExchange'
+  if (!env['ACTIONS_ID_TOKEN_REQUEST_URL']) {
+    throw new InputError(
+      Inputs.ClientSecret,
+      `No credential given for client-id: set '${Inputs.ClientSecret}' or '${Inputs.ClientCertificate}', or use GitHub OIDC ` +
+        "by adding 'permissions: id-token: write' to the job (ACTIONS_ID_TOKEN_REQUEST_URL is not set)."
+    )
+  }
+  return { kind: 'oidc', app, audience }
+}

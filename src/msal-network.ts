@@ -1,0 +1,129 @@
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
+import { withoutQuery } from './endpoint-url.js'
+import { describeTransportFailure, serviceMessage } from './failure-message.js'
+import { createTransport, type HttpRequest, type Transport } from './http.js'
+import { readText } from './response-body.js'
+import { decideRetry } from './retry-policy.js'
+import { scrub } from './secrets.js'
+
+/** Bounds and clock for token requests: the same retry-timeout budget as the service call. */
+export interface TokenRequestPolicy {
+  readonly timeoutMs: number
+  /** Budget for 429/5xx retries of token requests; 0 = no limit for 429. */
+  readonly retryTimeoutMs: number
+  now(): number
+  sleep(ms: number): Promise<void>
+  info(line: string): void
+}
+
+/** MSAL's network module plus what it saw, so MSAL's generic errors can be replaced by ours. */
+export interface MsalNetworkClient extends INetworkModule {
+  /** The last failure this client itself diagnosed (one line, scrubbed). */
+  readonly lastFailure: string | undefined
+  /** Requests sent, by URL without query. */
+  readonly requests: readonly string[]
+  close(): void
+}
+
+// A 5xx without Retry-After is retried this many times at most, even with no retry-timeout.
+const MaxServerErrorRetries = 2
+
+/**
+ * MSAL's network module built on the action's own transport (@actions/http-client), so token
+ * requests obey the same proxy settings and timeout as the service call. 429 and 5xx answers
+ * are retried within the retry-timeout budget, honouring Retry-After.
+ */
+export function createMsalNetworkClient(policy: TokenRequestPolicy): MsalNetworkClient {
+  const transport: Transport = createTransport({
+    timeoutMs: policy.timeoutMs,
+    followRedirects: false
+  })
+  const requests: string[] = []
+  const state: { lastFailure: string | undefined } = { lastFailure: undefined }
+
+  async function send<T>(request: HttpRequest): Promise<NetworkResponse<T>> {
+    const startedAt = policy.now()
+    for (let serverErrors = 0; ;) {
+      requests.push(withoutQuery(request.url))
+      let response
+      try {
+        response = await transport.send(request)
+      } catch (error) {
+        state.lastFailure = scrub(describeTransportFailure(request.method, request.url, error))
+        throw error
+      }
+      let text: string
+      try {
+        text = await readText(response.body, policy.timeoutMs)
+      } catch (error) {
+        state.lastFailure = scrub(describeTransportFailure(request.method, request.url, error))
+        throw error
+      }
+      const retryable =
+        response.status === 429 || (response.status >= 500 && serverErrors < MaxServerErrorRetries)
+      if (retryable) {
+        if (response.status !== 429) serverErrors++
+        const decision = decideRetry(
+          response.headers['retry-after'],
+          startedAt,
+          policy.now(),
+          policy.retryTimeoutMs
+        )
+        if (decision.retry) {
+          policy.info(
+            `${request.method} ${withoutQuery(request.url)} → ${response.status}, waiting ${Math.ceil(decision.waitMs / 1000)} s`
+          )
+          await policy.sleep(decision.waitMs)
+          continue
+        }
+      }
+      let body: T
+      try {
+        body = JSON.parse(text) as T
+      } catch {
+        state.lastFailure = scrub(
+          `${request.method} ${withoutQuery(request.url)} failed: HTTP ${response.status} with a body that is not JSON` +
+            (serviceMessage(text) ? ` — ${serviceMessage(text)}` : '')
+        )
+        throw new Error(state.lastFailure)
+      }
+      if (response.status === 429 || response.status >= 500) {
+        state.lastFailure = scrub(
+          `${request.method} ${withoutQuery(request.url)} failed: HTTP ${response.status}` +
+            (response.status === 429 ? ' Too Many Requests — retry-timeout exhausted' : '') +
+            (serviceMessage(text) ? ` — ${serviceMessage(text)}` : '')
+        )
+        throw new Error(state.lastFailure)
+      }
+      return { status: response.status, headers: { ...response.headers }, body }
+    }
+  }
+
+  return {
+    get lastFailure() {
+      return state.lastFailure
+    },
+    requests,
+    sendGetRequestAsync<T>(
+      url: string,
+      options?: NetworkRequestOptions
+    ): Promise<NetworkResponse<T>> {
+      return send<T>({ method: 'GET', url, headers: { ...options?.headers } })
+    },
+    sendPostRequestAsync<T>(
+      url: string,
+      options?: NetworkRequestOptions
+    ): Promise<NetworkResponse<T>> {
+      return send<T>({
+        method: 'POST',
+        url,
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8',
+          ...options?.headers
+        },
+        body: Buffer.from(options?.body ?? '', 'utf8')
+      })
+    },
+    close: () => transport.close()
+  }
+}

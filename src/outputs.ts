@@ -1,0 +1,30 @@
+import * as core from '@actions/core'
+import { MaxResponseOutputBytes, Outputs } from './constants.js'
+
+/** What the step reports, success or not. */
+export interface StepReport {
+  readonly status: number | undefined
+  /** The body as text when it is at most 1 MiB; '' otherwise or when none came. */
+  readonly response: string
+  readonly responseFile: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly attempts: number
+  readonly elapsedMs: number
+  readonly error: string | undefined
+}
+
+/** The `response` output: the body as UTF-8 text, or '' when it is too large for a step output. */
+export function responseText(head: Buffer, totalBytes: number): string {
+  return totalBytes <= MaxResponseOutputBytes ? head.toString('utf8') : ''
+}
+
+/** Sets every output through GITHUB_OUTPUT, so later steps always see each one defined. */
+export function writeOutputs(report: StepReport): void {
+  core.setOutput(Outputs.Status, report.status === undefined ? '' : String(report.status))
+  core.setOutput(Outputs.Response, report.response)
+  core.setOutput(Outputs.ResponseFile, report.responseFile)
+  core.setOutput(Outputs.Headers, JSON.stringify(report.headers))
+  core.setOutput(Outputs.Attempts, String(report.attempts))
+  core.setOutput(Outputs.ElapsedMs, String(Math.round(report.elapsedMs)))
+  core.setOutput(Outputs.Error, report.error ?? '')
+}

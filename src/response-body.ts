@@ -1,0 +1,91 @@
+import { createWriteStream } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { Transform, type Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { TimeoutError } from './http.js'
+
+/** What was received of a body: its size, the first bytes kept in memory, and where all of it is. */
+export interface ReceivedBody {
+  /** Total bytes received and written to `file`. */
+  readonly bytes: number
+  /** The first bytes of the body (at most `keepBytes`). */
+  readonly head: Buffer
+  /** The file that holds the whole body. */
+  readonly file: string
+}
+
+/**
+ * Streams a response body, byte for byte, into `file` (parent folders created), keeping only the
+ * first `keepBytes` in memory, so memory does not grow with the body. Fails with TimeoutError when
+ * no byte arrives for `stallMs` (0 = no limit), and with the stream's error when the connection
+ * closes before the body is complete.
+ */
+export async function receiveBody(
+  body: Readable,
+  file: string,
+  options: { keepBytes: number; stallMs: number }
+): Promise<ReceivedBody> {
+  await mkdir(path.dirname(file), { recursive: true })
+  const kept: Buffer[] = []
+  let keptBytes = 0
+  let bytes = 0
+  let watchdog: NodeJS.Timeout | undefined
+  const arm = (): void => {
+    if (options.stallMs === 0) return
+    clearTimeout(watchdog)
+    watchdog = setTimeout(() => body.destroy(new TimeoutError(options.stallMs)), options.stallMs)
+  }
+
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      arm()
+      bytes += chunk.length
+      if (keptBytes < options.keepBytes) {
+        const part = chunk.subarray(0, options.keepBytes - keptBytes)
+        kept.push(part)
+        keptBytes += part.length
+      }
+      done(null, chunk)
+    }
+  })
+
+  arm()
+  try {
+    await pipeline(body, tap, createWriteStream(file))
+  } finally {
+    clearTimeout(watchdog)
+  }
+  return { bytes, head: Buffer.concat(kept), file }
+}
+
+/** Reads a small body (a token response) into text, failing when it stalls for `stallMs`. */
+export async function readText(body: Readable, stallMs: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let watchdog: NodeJS.Timeout | undefined
+  const arm = (): void => {
+    if (stallMs === 0) return
+    clearTimeout(watchdog)
+    watchdog = setTimeout(() => body.destroy(new TimeoutError(stallMs)), stallMs)
+  }
+  arm()
+  try {
+    for await (const chunk of body) {
+      arm()
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string))
+    }
+  } finally {
+    clearTimeout(watchdog)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** Reads and discards a body (a throttled answer), so the connection can be reused. */
+export async function discardBody(body: Readable): Promise<void> {
+  body.resume()
+  await new Promise<void>(resolve => {
+    body.once('end', resolve)
+    body.once('close', resolve)
+    body.once('error', () => resolve())
+  })
+}

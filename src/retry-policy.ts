@@ -1,0 +1,24 @@
+import { DefaultRetryAfterMs } from './constants.js'
+import { parseRetryAfter } from './retry-after.js'
+
+/** What to do after a throttled (429) answer. */
+export type RetryDecision =
+  | { readonly retry: true; readonly waitMs: number; readonly leftMs: number | undefined }
+  | { readonly retry: false; readonly waitMs: number; readonly leftMs: number }
+
+/**
+ * Decides whether a 429 is retried: wait what Retry-After asks (10 s when it is missing or
+ * unreadable), unless that wait would end past the retry-timeout deadline counted from the
+ * first request; then give up at once instead of sleeping first. A budget of 0 means no limit.
+ */
+export function decideRetry(
+  retryAfter: string | undefined,
+  startedAtMs: number,
+  nowMs: number,
+  budgetMs: number
+): RetryDecision {
+  const waitMs = parseRetryAfter(retryAfter, nowMs) ?? DefaultRetryAfterMs
+  if (budgetMs === 0) return { retry: true, waitMs, leftMs: undefined }
+  const leftMs = Math.max(0, startedAtMs + budgetMs - nowMs)
+  return waitMs <= leftMs ? { retry: true, waitMs, leftMs } : { retry: false, waitMs, leftMs }
+}

@@ -1,0 +1,12 @@
+/** One AOT name: letters, digits and underscores only (no dots, slashes, percent signs or look-alikes). */
+const AotName = /^[A-Za-z0-9_]+$/
+
+/**
+ * Splits `ServiceGroup/Service/Operation` (1 to 3 segments) into its AOT names.
+ * Returns undefined for anything else, so no text from the input can change the URL's shape.
+ */
+export function parseServiceName(text: string): readonly string[] | undefined {
+  const segments = text.trim().split('/')
+  if (segments.length < 1 || segments.length > 3) return undefined
+  return segments.every(segment => AotName.test(segment)) ? segments : undefined
+}

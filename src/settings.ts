@@ -1,0 +1,65 @@
+/** Where the Entra token is requested: one app registration in one tenant, for one resource. */
+export interface AppRegistration {
+  /** Tenant id (GUID) or domain. */
+  readonly tenant: string
+  /** Application (client) id. */
+  readonly clientId: string
+  /** Entra authority host origin, e.g. https://login.microsoftonline.com. */
+  readonly authorityHost: string
+  /** Scope of the token: `<url>/.default`. */
+  readonly scope: string
+}
+
+/** A client certificate ready for MSAL: key, thumbprint and chain. */
+export interface ClientCertificate {
+  /** Unencrypted private key, PKCS#8 PEM. */
+  readonly privateKey: string
+  /** SHA-256 thumbprint of the leaf certificate, hex. */
+  readonly thumbprintSha256: string
+  /** The certificate chain as PEM text, for the x5c header. */
+  readonly chainPem: string
+}
+
+/** How the action gets its bearer token; decided once, where the inputs are parsed. */
+export type Credential =
+  | { readonly kind: 'token'; readonly token: string }
+  | { readonly kind: 'client-secret'; readonly app: AppRegistration; readonly clientSecret: string }
+  | {
+      readonly kind: 'certificate'
+      readonly app: AppRegistration
+      readonly certificate: ClientCertificate
+    }
+  | { readonly kind: 'oidc'; readonly app: AppRegistration; readonly audience: string }
+
+/** Where a setting's value came from, for the log (values are never logged). */
+export type SettingSource = 'input' | 'environment' | 'default'
+
+/** Every input, validated. Built once by `readSettings`; nothing else reads inputs. */
+export interface Settings {
+  /** `ServiceGroup/Service/Operation` as given (1 to 3 AOT names). */
+  readonly serviceName: string
+  /** The endpoint: `<system-url>/api/services/<service-name>`. */
+  readonly serviceUrl: string
+  /** HTTP method after `auto` is resolved. */
+  readonly method: 'GET' | 'POST'
+  /** Encoded request body; undefined for GET. An empty buffer for POST without payload. */
+  readonly body: Buffer | undefined
+  /** `application/json;charset=<name>` when a payload is sent. */
+  readonly contentType: string | undefined
+  /** How long 429s are retried, in ms; 0 means no limit. */
+  readonly retryTimeoutMs: number
+  /** Upper bound of the random start delay in seconds; 0 means none. */
+  readonly throttleSeed: number
+  /** How the bearer token is obtained. */
+  readonly credential: Credential
+  /** Whether a failed call fails the step. */
+  readonly enableException: boolean
+  /** Per-attempt wait for headers and longest body stall, in ms; 0 means no limit. */
+  readonly timeoutMs: number
+  /** Absolute path the body is streamed to; undefined means a file under RUNNER_TEMP. */
+  readonly responseFile: string | undefined
+  /** Whether the body is registered as a secret and kept out of the summary. */
+  readonly maskResponse: boolean
+  /** Where each environment-backed setting came from. */
+  readonly sources: Readonly<Record<string, SettingSource>>
+}
