@@ -1,0 +1,128 @@
+// @ts-check
+/**
+ * Runs the bundled action (dist/index.js) in a child process exactly as a GitHub runner does.
+ * Shared by the end-to-end tests, the demo and the benchmark.
+ * @module
+ */
+import { spawn } from 'node:child_process'
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/** The committed bundle. */
+export const bundlePath = path.join(root, 'dist', 'index.js')
+
+/** The Node binary for end-to-end runs: E2E_NODE (e.g. Node 24) or the one running now. */
+export const nodeBinary = process.env['E2E_NODE'] || process.execPath
+
+/** @type {Record<string, string> | undefined} */
+let defaults
+
+/**
+ * action.yml's input defaults, as the runner fills them in.
+ * @returns {Promise<Record<string, string>>}
+ */
+export async function actionDefaults() {
+  if (!defaults) {
+    const action = /** @type {{ inputs: Record<string, { default?: string }> }} */ (
+      parse(await readFile(path.join(root, 'action.yml'), 'utf8'))
+    )
+    defaults = Object.fromEntries(Object.entries(action.inputs).map(([name, spec]) => [name, spec.default ?? '']))
+  }
+  return defaults
+}
+
+/**
+ * Runs dist/index.js as the runner does: INPUT_<NAME> variables (upper-cased, dashes kept),
+ * action.yml defaults for inputs not given, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files,
+ * RUNNER_TEMP and GITHUB_WORKSPACE, and a clean environment (no proxy or Azure variables leak in).
+ * @param {import('./action-runner.d.mts').RunOptions} options
+ * @returns {Promise<import('./action-runner.d.mts').ActionRun>}
+ */
+export async function runAction(options) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'd365fo-run-'))
+  const workspace = path.join(dir, 'workspace')
+  const runnerTemp = path.join(dir, 'runner-temp')
+  await Promise.all([mkdir(workspace), mkdir(runnerTemp)])
+  const outputPath = path.join(dir, 'github-output')
+  const summaryPath = path.join(dir, 'step-summary')
+  await Promise.all([writeFile(outputPath, ''), writeFile(summaryPath, '')])
+
+  const inputs = { ...(await actionDefaults()), ...options.inputs }
+  /** @type {Record<string, string>} */
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: outputPath,
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: runnerTemp,
+    ...(options.noSummary ? {} : { GITHUB_STEP_SUMMARY: summaryPath }),
+    ...options.env
+  }
+  for (const [name, value] of Object.entries(inputs)) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
+
+  const started = performance.now()
+  const child = spawn(options.node ?? nodeBinary, [bundlePath], { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] })
+  /** @type {Buffer[]} */
+  const stdout = []
+  /** @type {Buffer[]} */
+  const stderr = []
+  child.stdout.on('data', chunk => stdout.push(chunk))
+  child.stderr.on('data', chunk => stderr.push(chunk))
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 20_000)
+  /** @type {number | null} */
+  const exitCode = await new Promise(resolve => child.on('close', code => resolve(code)))
+  clearTimeout(killer)
+  const durationMs = performance.now() - started
+
+  const outputFile = await readFile(outputPath, 'utf8')
+  const out = Buffer.concat(stdout).toString('utf8')
+  return {
+    exitCode,
+    stdout: out,
+    stderr: Buffer.concat(stderr).toString('utf8'),
+    outputs: parseOutputFile(outputFile),
+    outputFile,
+    summary: await readFile(summaryPath, 'utf8'),
+    annotations: parseAnnotations(out),
+    durationMs,
+    workspace,
+    runnerTemp
+  }
+}
+
+/**
+ * Parses the `name<<DELIMITER\nvalue\nDELIMITER` records @actions/core writes to GITHUB_OUTPUT.
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
+export function parseOutputFile(text) {
+  /** @type {Record<string, string>} */
+  const outputs = {}
+  for (const match of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm)) outputs[match[1]] = match[3]
+  return outputs
+}
+
+/**
+ * Workflow-command annotations in stdout, with %25/%0D/%0A unescaped.
+ * @param {string} stdout
+ * @returns {import('./action-runner.d.mts').Annotation[]}
+ */
+export function parseAnnotations(stdout) {
+  /** @type {import('./action-runner.d.mts').Annotation[]} */
+  const annotations = []
+  for (const match of stdout.matchAll(/^::(error|warning|notice)(?: [^:]*)?::(.*)$/gm)) {
+    annotations.push({
+      level: match[1],
+      message: match[2].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+    })
+  }
+  return annotations
+}
