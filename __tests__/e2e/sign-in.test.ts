@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
+import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
+import { createClientCertificate, decodeJwt, DEFAULT_OIDC_ISSUER, startSimulator } from '../../sim/index.mjs'
+
+type Simulator = Awaited<ReturnType<typeof startSimulator>>
+type ClientCertificate = Awaited<ReturnType<typeof createClientCertificate>>
+
+const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
+const secretApp = { clientId: 'secret-app-0002', clientSecret: 'env-secret~abc.123_XYZ' }
+const certificateAppId = 'certificate-app-0003'
+const federatedAppId = 'federated-app-0004'
+const subject = 'repo:octo-org/octo-repo:environment:production'
+
+let sim: Simulator
+let certificate: ClientCertificate
+
+beforeAll(async () => {
+  certificate = await createClientCertificate()
+  sim = await startSimulator({
+    clients: [secretApp],
+    certificateClients: [{ clientId: certificateAppId, certificatePem: certificate.certificatePem }],
+    federatedClients: [{ clientId: federatedAppId, issuer: DEFAULT_OIDC_ISSUER, subject, audience: 'api://AzureADTokenExchange' }],
+    oidcSubject: subject
+  })
+})
+afterAll(async () => {
+  await sim.close()
+})
+beforeEach(() => sim.reset())
+
+function run(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction({ inputs: { 'service-name': sessionInfo, payload: '{}', ...inputs }, env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...env } })
+}
+
+const entra = (): Record<string, string> => ({ tenant: sim.tenant, url: sim.url, 'authority-host': sim.authorityHost })
+const oidcEnv = (): Record<string, string> => ({
+  ACTIONS_ID_TOKEN_REQUEST_URL: sim.oidc.requestUrl,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim.oidc.requestToken
+})
+const errors = (result: ActionRun): string[] => result.annotations.filter(a => a.level === 'error').map(a => a.message)
+const tokenForms = (): URLSearchParams[] => sim.requests.filter(r => r.kind === 'token').map(r => new URLSearchParams(r.body))
+
+describe('GitHub OIDC (workload identity federation)', () => {
+  it('exchanges the job’s ID token for an Entra token without any secret', async () => {
+    const result = await run({ ...entra(), 'client-id': federatedAppId }, oidcEnv())
+
+    expect(errors(result)).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs['status']).toBe('200')
+    const oidcRequests = sim.requests.filter(r => r.kind === 'oidc')
+    expect(oidcRequests).toHaveLength(1)
+    expect(oidcRequests[0].headers['authorization']).toBe(`Bearer ${sim.oidc.requestToken}`)
+    expect(new URLSearchParams(oidcRequests[0].query).get('audience')).toBe('api://AzureADTokenExchange')
+    const [form] = tokenForms()
+    expect(form.get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
+    expect(form.get('client_assertion')).toBe(sim.oidc.lastToken)
+    expect(form.has('client_secret')).toBe(false)
+    expectNoSecretLeaks(result, [sim.oidc.requestToken, ...sim.oidc.issuedTokens, ...sim.issuedTokens])
+  })
+
+  it('asks the OIDC service for the oidc-audience given', async () => {
+    const result = await run({ ...entra(), 'client-id': federatedAppId, 'oidc-audience': 'api://AzureADTokenExchangeUSGov' }, oidcEnv())
+
+    expect(result.exitCode).toBe(1)
+    const [oidc] = sim.requests.filter(r => r.kind === 'oidc')
+    expect(new URLSearchParams(oidc.query).get('audience')).toBe('api://AzureADTokenExchangeUSGov')
+    expect(errors(result)[0]).toMatch(/AADSTS700212/)
+  })
+
+  it('names the subject GitHub sent when no federated credential matches', async () => {
+    sim.oidc.subject = 'repo:octo-org/octo-repo:ref:refs/heads/feature'
+    const result = await run({ ...entra(), 'client-id': federatedAppId }, oidcEnv())
+
+    expect(result.exitCode).toBe(1)
+    expect(errors(result)).toEqual([
+      expect.stringMatching(/AADSTS700213.*GitHub sent the subject 'repo:octo-org\/octo-repo:ref:refs\/heads\/feature'/)
+    ])
+    expect(sim.requests.filter(r => r.kind === 'service')).toHaveLength(0)
+    sim.oidc.subject = subject
+  })
+
+  it('says to add id-token: write when the job cannot mint an ID token', async () => {
+    const result = await run({ ...entra(), 'client-id': federatedAppId })
+
+    expect(result.exitCode).toBe(1)
+    expect(errors(result)[0]).toMatch(/permissions: id-token: write/)
+    expect(sim.requests).toHaveLength(0)
+  })
+})
+
+describe('certificate', () => {
+  it('signs the client assertion with the certificate and sends its chain', async () => {
+    const result = await run({ ...entra(), 'client-id': certificateAppId, 'client-certificate': certificate.pem })
+
+    expect(errors(result)).toEqual([])
+    expect(result.exitCode).toBe(0)
+    const [form] = tokenForms()
+    const assertion = decodeJwt(form.get('client_assertion') ?? '')
+    expect(assertion.header['x5t#S256']).toBe(Buffer.from(certificate.thumbprintSha256, 'hex').toString('base64url'))
+    expect(assertion.header['x5c']).toBeDefined()
+    expect(assertion.payload['iss']).toBe(certificateAppId)
+    expectNoSecretLeaks(result, [certificate.privateKeyPem, ...sim.issuedTokens])
+  })
+
+  it('takes an encrypted key with client-certificate-password', async () => {
+    const { createPrivateKey } = await import('node:crypto')
+    const password = 'cert-password-9876'
+    const encrypted = createPrivateKey(certificate.privateKeyPem)
+      .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: password })
+      .toString()
+    const pem = `${encrypted}${certificate.certificatePem}`
+    const result = await run({
+      ...entra(),
+      'client-id': certificateAppId,
+      'client-certificate': pem,
+      'client-certificate-password': password
+    })
+
+    expect(result.exitCode).toBe(0)
+    expectNoSecretLeaks(result, [pem, password, certificate.privateKeyPem, ...sim.issuedTokens])
+  })
+
+  it('rejects an expired certificate before any request', async () => {
+    const expired = await createClientCertificate({
+      notBeforeDate: new Date(Date.now() - 10 * 86_400_000),
+      notAfterDate: new Date(Date.now() - 86_400_000)
+    })
+    const result = await run({ ...entra(), 'client-id': certificateAppId, 'client-certificate': expired.pem })
+
+    expect(result.exitCode).toBe(1)
+    expect(errors(result)).toEqual([expect.stringMatching(/client-certificate.*expired/)])
+    expect(sim.requests).toHaveLength(0)
+    expectNoSecretLeaks(result, [expired.privateKeyPem])
+  })
+
+  it('rejects a key that does not match the certificate', async () => {
+    const other = await createClientCertificate()
+    const result = await run({
+      ...entra(),
+      'client-id': certificateAppId,
+      'client-certificate': `${other.privateKeyPem}${certificate.certificatePem}`
+    })
+
+    expect(result.exitCode).toBe(1)
+    expect(errors(result)).toEqual([expect.stringMatching(/client-certificate.*matches none/)])
+    expect(sim.requests).toHaveLength(0)
+  })
+})
+
+describe('precedence and environment defaults', () => {
+  it('refuses two credentials, naming both', async () => {
+    const result = await run({ ...entra(), 'client-id': secretApp.clientId, 'client-secret': secretApp.clientSecret, token: 'abc.def.ghi' })
+
+    expect(result.exitCode).toBe(1)
+    expect(errors(result)).toEqual([expect.stringMatching(/token and client-secret/)])
+    expect(sim.requests).toHaveLength(0)
+  })
+
+  it('falls back to AZURE_* and D365FO_URL, masks the secret, and says where each setting came from', async () => {
+    const result = await run(
+      { 'authority-host': sim.authorityHost },
+      {
+        AZURE_TENANT_ID: sim.tenant,
+        AZURE_CLIENT_ID: secretApp.clientId,
+        AZURE_CLIENT_SECRET: secretApp.clientSecret,
+        D365FO_URL: sim.url
+      }
+    )
+
+    expect(errors(result)).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toMatch(/url from environment.*tenant from environment.*client-id from environment.*client-secret from environment/)
+    expect(result.stdout).toContain(`::add-mask::${secretApp.clientSecret}`)
+    expect(tokenForms()[0].get('client_id')).toBe(secretApp.clientId)
+    expectNoSecretLeaks(result, [secretApp.clientSecret, ...sim.issuedTokens])
+  })
+
+  it('prefers inputs to the environment', async () => {
+    const result = await run(
+      { ...entra(), 'client-id': secretApp.clientId, 'client-secret': secretApp.clientSecret },
+      { AZURE_CLIENT_ID: 'someone-else', D365FO_URL: 'https://elsewhere.example.com' }
+    )
+
+    expect(result.exitCode).toBe(0)
+    expect(tokenForms()[0].get('client_id')).toBe(secretApp.clientId)
+  })
+
+  it.each([
+    ['https://login.microsoftonline.com/contoso', 'no path'],
+    ['http://login.microsoftonline.com', 'https'],
+    ['login.microsoftonline.com', 'absolute URL']
+  ])('rejects authority-host %s', async (authorityHost, reason) => {
+    const result = await run({ ...entra(), 'authority-host': authorityHost, 'client-id': secretApp.clientId, 'client-secret': secretApp.clientSecret })
+
+    expect(result.exitCode).toBe(1)
+    expect(errors(result)).toEqual([expect.stringMatching(new RegExp(`authority-host.*${reason}`))])
+    expect(sim.requests).toHaveLength(0)
+  })
+})
