@@ -21,6 +21,8 @@ export interface ActionRun {
   readonly workspace: string
   /** RUNNER_TEMP of the run. */
   readonly runnerTemp: string
+  /** The step process's own peak RSS in bytes, with `measurePeakRss`. */
+  readonly peakRssBytes: number | undefined
 }
 
 export interface RunOptions {
@@ -34,6 +36,8 @@ export interface RunOptions {
   readonly node?: string
   /** Leave GITHUB_STEP_SUMMARY unset. */
   readonly noSummary?: boolean
+  /** Measure the step process's peak RSS (preloads scripts/report-peak-rss.mjs). */
+  readonly measurePeakRss?: boolean
 }
 
 export const bundlePath: string

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parse } from 'yaml'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -64,6 +64,11 @@ export async function runAction(options) {
     ...(options.noSummary ? {} : { GITHUB_STEP_SUMMARY: summaryPath }),
     ...options.env
   }
+  const peakRssFile = path.join(dir, 'peak-rss')
+  if (options.measurePeakRss) {
+    env['NODE_OPTIONS'] = `--import=${pathToFileURL(path.join(root, 'scripts', 'report-peak-rss.mjs')).href}`
+    env['PEAK_RSS_FILE'] = peakRssFile
+  }
   for (const [name, value] of Object.entries(inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
@@ -94,7 +99,8 @@ export async function runAction(options) {
     annotations: parseAnnotations(out),
     durationMs,
     workspace,
-    runnerTemp
+    runnerTemp,
+    peakRssBytes: options.measurePeakRss ? Number(await readFile(peakRssFile, 'utf8').catch(() => 'NaN')) : undefined
   }
 }
 

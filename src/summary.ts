@@ -35,7 +35,7 @@ export function bodyPreview(head: Buffer, totalBytes: number): string {
 /** Writes the call's table and body preview to the job summary; skipped without GITHUB_STEP_SUMMARY. */
 export async function writeSummary(facts: SummaryFacts): Promise<void> {
   if (!process.env['GITHUB_STEP_SUMMARY']) return
-  const summary = core.summary.addHeading(`D365 F&O: ${facts.serviceName}`, 3).addTable([
+  const summary = core.summary.addHeading(`D365 F&amp;O: ${facts.serviceName}`, 3).addTable([
     [
       { data: 'Method', header: true },
       { data: 'Status', header: true },

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { open, readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { runAction, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
+import { startSimulator } from '../../sim/index.mjs'
+
+type Simulator = Awaited<ReturnType<typeof startSimulator>>
+
+const token = 'static-token-responses-1'
+const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
+const large = 'SimTestService/EchoService/Large'
+const MiB = 1024 * 1024
+
+let sim: Simulator
+
+beforeAll(async () => {
+  sim = await startSimulator({ staticTokens: [token] })
+})
+afterAll(async () => {
+  await sim.close()
+})
+beforeEach(() => sim.reset())
+
+function run(inputs: Record<string, string>, options: Partial<RunOptions> = {}): Promise<ActionRun> {
+  return runAction({ ...options, inputs: { url: sim.url, token, ...inputs }, env: { NODE_EXTRA_CA_CERTS: sim.caFile } })
+}
+
+const warnings = (result: ActionRun): string[] => result.annotations.filter(a => a.level === 'warning').map(a => a.message)
+
+describe('response-file', () => {
+  it('streams a 200 MiB body to the file byte for byte with flat memory', async () => {
+    const bytes = 200 * MiB
+    const result = await run(
+      { 'service-name': large, payload: JSON.stringify({ bytes }), 'response-file': 'out/export/body.json' },
+      { measurePeakRss: true, killAfterMs: 120_000 }
+    )
+
+    expect(result.exitCode).toBe(0)
+    const file = path.join(result.workspace, 'out/export/body.json')
+    expect(result.outputs['response-file']).toBe(file)
+    expect((await stat(file)).size).toBe(bytes)
+    const handle = await open(file)
+    const edges = Buffer.alloc(16)
+    await handle.read(edges, 0, 8, 0)
+    await handle.read(edges, 8, 8, bytes - 8)
+    await handle.close()
+    expect(edges.subarray(0, 2).toString()).toBe('{"')
+    expect(edges.subarray(14).toString()).toBe('"}')
+    // Too large for a step output: empty, and a warning says the size and where the file is.
+    expect(result.outputs['response']).toBe('')
+    expect(warnings(result)).toEqual([expect.stringContaining(`${bytes} bytes`)])
+    expect(warnings(result)[0]).toContain(file)
+    expect(result.peakRssBytes).toBeLessThan(150 * MiB)
+  }, 180_000)
+
+  it('keeps a small body both in the output and, identical, in a file under RUNNER_TEMP', async () => {
+    const result = await run({ 'service-name': sessionInfo, payload: '{}' })
+
+    expect(result.exitCode).toBe(0)
+    const file = result.outputs['response-file']
+    expect(path.dirname(file)).toBe(result.runnerTemp)
+    expect(await readFile(file, 'utf8')).toBe(result.outputs['response'])
+    expect(warnings(result)).toEqual([])
+  })
+
+  it('puts exactly 1 MiB in the output, and nothing past it', async () => {
+    const atLimit = await run({ 'service-name': large, payload: JSON.stringify({ bytes: MiB }) })
+    expect(Buffer.byteLength(atLimit.outputs['response'])).toBe(MiB)
+
+    const overLimit = await run({ 'service-name': large, payload: JSON.stringify({ bytes: MiB + 1 }) })
+    expect(overLimit.outputs['response']).toBe('')
+    expect((await stat(overLimit.outputs['response-file'])).size).toBe(MiB + 1)
+  })
+})
+
+describe('mask-response', () => {
+  it('registers the body as a secret before it is logged and leaves it out of the summary', async () => {
+    const result = await run({ 'service-name': sessionInfo, payload: '{}', 'mask-response': 'true' })
+
+    expect(result.exitCode).toBe(0)
+    const body = result.outputs['response']
+    expect(body).toContain('USMF')
+    const mask = result.stdout.indexOf(`::add-mask::${body}`)
+    expect(mask).toBeGreaterThanOrEqual(0)
+    const unmasked = result.stdout.split('\n').filter(line => line.includes('USMF') && !line.startsWith('::add-mask::'))
+    expect(unmasked).toEqual([])
+    expect(result.summary).not.toContain('USMF')
+    expect(result.summary).toContain('not shown')
+  })
+})
+
+describe('job summary and log', () => {
+  it('writes a table and a pretty-printed preview of the body', async () => {
+    const result = await run({ 'service-name': sessionInfo, payload: '{}' })
+
+    expect(result.summary).toContain(sessionInfo)
+    for (const header of ['Method', 'Status', 'Attempts', 'Elapsed', 'Retries waited', 'Response size']) {
+      expect(result.summary).toContain(`<th>${header}</th>`)
+    }
+    expect(result.summary).toMatch(/<td>POST<\/td><td>200<\/td><td>1<\/td>/)
+    expect(result.summary).toContain('<pre>{\n  "$id": "1",')
+    expect(result.summary).toContain('  "Company": "USMF",\n')
+  })
+
+  it('cuts the preview of a large body at 64 KiB, with a note', async () => {
+    const result = await run({ 'service-name': large, payload: JSON.stringify({ bytes: 300_000 }) })
+
+    expect(result.summary).toContain('(first 65536 of 300000 bytes)')
+    expect(result.summary.length).toBeLessThan(80_000)
+  })
+
+  it('is skipped quietly without GITHUB_STEP_SUMMARY', async () => {
+    const result = await run({ 'service-name': sessionInfo, payload: '{}' }, { noSummary: true })
+
+    expect(result.exitCode).toBe(0)
+    expect(result.annotations).toEqual([])
+  })
+
+  it('groups the request in the log, one line per attempt, the body in its own group', async () => {
+    sim.script(sessionInfo, [{ status: 429, headers: { 'Retry-After': '1' } }])
+    const result = await run({ 'service-name': sessionInfo, payload: '{}', 'retry-timeout': '00:00:30' })
+
+    const log = result.stdout.split('\n').filter(line => !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
+    const start = log.indexOf(`::group::POST ${sessionInfo}`)
+    expect(start).toBeGreaterThanOrEqual(0)
+    expect(log.slice(start + 1, start + 4)).toEqual([
+      `POST ${sim.url}/api/services/${sessionInfo} → 429, waiting 1 s (attempt 2, 29 s left)`,
+      `POST ${sim.url}/api/services/${sessionInfo} → 200 (attempt 2)`,
+      '::endgroup::'
+    ])
+    expect(log[start + 4]).toMatch(/^::group::Response body \(\d+ bytes\)$/)
+  })
+})
