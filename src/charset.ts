@@ -26,17 +26,37 @@ const Aliases: Record<string, { name: string; encoding: string }> = {
   'iso-8859-1': { name: 'iso-8859-1', encoding: 'iso-8859-1' }
 }
 
+// Node encodings that iconv-lite knows but that are no charset a server could read.
+const NotCharsets = new Set(['base64', 'base64url', 'hex', 'binary'])
+
+// UTF-8, the default, goes through Buffer, byte for byte what iconv-lite's utf8 codec does;
+// asking iconv-lite about any encoding loads all its code tables, a few ms of every run.
+const Utf8 = 'utf8'
+
 // A charset token as HTTP allows it; keeps CR/LF and ';' out of the header.
 const CharsetToken = /^[A-Za-z0-9][A-Za-z0-9._:+-]{0,39}$/
 
 /** Resolves a charset name as .NET and HTTP accept it; undefined when unknown. */
 export function resolveCharset(label: string): Charset | undefined {
   const key = label.trim().toLowerCase()
-  if (!CharsetToken.test(key)) return undefined
+  if (!CharsetToken.test(key) || NotCharsets.has(key)) return undefined
   const alias = Aliases[key]
   const encoding = alias?.encoding ?? key
-  if (!iconv.encodingExists(encoding)) return undefined
+  if (encoding !== Utf8 && !iconv.encodingExists(encoding)) return undefined
   return { name: alias?.name ?? key, encoding }
+}
+
+function encode(text: string, encoding: string): Buffer {
+  // No byte-order mark, as .NET's Encoding.GetBytes: iconv-lite's utf-32 would prepend one.
+  return encoding === Utf8
+    ? Buffer.from(text, 'utf8')
+    : iconv.encode(text, encoding, { addBOM: false })
+}
+
+function decode(bytes: Buffer, encoding: string): string {
+  return encoding === Utf8
+    ? bytes.toString('utf8')
+    : iconv.decode(bytes, encoding, { stripBOM: false })
 }
 
 /** The encoded text, or the first character the charset cannot hold (never a silent '?'). */
@@ -44,13 +64,12 @@ export function encodeText(
   text: string,
   charset: Charset
 ): { bytes: Buffer } | { unrepresentable: string } {
-  const bytes = iconv.encode(text, charset.encoding)
-  if (iconv.decode(bytes, charset.encoding, { stripBOM: false }) === text) return { bytes }
+  const bytes = encode(text, charset.encoding)
+  if (decode(bytes, charset.encoding) === text) return { bytes }
   for (const char of text) {
-    const back = iconv.decode(iconv.encode(char, charset.encoding), charset.encoding, {
-      stripBOM: false
-    })
-    if (back !== char) return { unrepresentable: char }
+    if (decode(encode(char, charset.encoding), charset.encoding) !== char) {
+      return { unrepresentable: char }
+    }
   }
   return { unrepresentable: text }
 }

@@ -1,6 +1,3 @@
-/** Where a problem with a URL input lies; undefined when the URL is acceptable. */
-export type UrlProblem = string | undefined
-
 const LoopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
 
 /** True for names and addresses that never leave the machine. */
@@ -12,48 +9,55 @@ export function isLoopbackHost(hostname: string): boolean {
   )
 }
 
-/**
- * Parses an environment URL: https (or http to a loopback host, for local simulators),
- * no user:password, no query or fragment. The path is kept and a trailing slash trimmed.
- */
-export function parseEnvironmentUrl(text: string): { url: string } | { problem: string } {
+type Parsed = { url: string } | { problem: string }
+
+// A DNS name of non-empty labels, an IPv4 address, or a bracketed IPv6 address.
+const HostName =
+  /^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$|^\[[0-9a-f:.]+\]$/
+
+/** Checks shared by every URL input; the URL parser alone would drop tabs and newlines silently. */
+function parseUrl(text: string): URL | { problem: string } {
+  if (/[^\x21-\x7e]/.test(text))
+    return { problem: 'must hold only printable ASCII characters, no spaces' }
   let parsed: URL
   try {
     parsed = new URL(text)
   } catch {
     return { problem: 'is not an absolute URL' }
   }
+  if (!HostName.test(parsed.hostname))
+    return { problem: `has an invalid host name '${parsed.hostname}'` }
+  if (parsed.username || parsed.password)
+    return { problem: 'must not contain a user name or password' }
+  if (text.includes('?') || text.includes('#'))
+    return { problem: 'must not contain a query (?) or fragment (#)' }
+  if (/%(?![0-9A-Fa-f]{2})/.test(parsed.pathname))
+    return { problem: "has a '%' that is not percent-encoding" }
+  return parsed
+}
+
+/**
+ * Parses an environment URL: https (or http to a loopback host, for local simulators),
+ * no user:password, no query or fragment. The path is kept and a trailing slash trimmed.
+ */
+export function parseEnvironmentUrl(text: string): Parsed {
+  const parsed = parseUrl(text)
+  if ('problem' in parsed) return parsed
   if (
     parsed.protocol !== 'https:' &&
     !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))
   ) {
     return { problem: 'must use https:// (http:// is accepted only for localhost)' }
   }
-  if (parsed.username || parsed.password)
-    return { problem: 'must not contain a user name or password' }
-  if (parsed.search || parsed.hash || text.includes('?') || text.includes('#')) {
-    return { problem: 'must not contain a query (?) or fragment (#)' }
-  }
   return { url: `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}` }
 }
 
 /** Parses an Entra authority host: an https origin with no path, query or credentials. */
-export function parseAuthorityHost(text: string): { url: string } | { problem: string } {
-  let parsed: URL
-  try {
-    parsed = new URL(text)
-  } catch {
-    return { problem: 'is not an absolute URL' }
-  }
+export function parseAuthorityHost(text: string): Parsed {
+  const parsed = parseUrl(text)
+  if ('problem' in parsed) return parsed
   if (parsed.protocol !== 'https:') return { problem: 'must use https://' }
-  if (parsed.username || parsed.password)
-    return { problem: 'must not contain a user name or password' }
-  if (
-    parsed.pathname.replace(/\/+$/, '') !== '' ||
-    parsed.search ||
-    parsed.hash ||
-    text.includes('?')
-  ) {
+  if (parsed.pathname.replace(/\/+$/, '') !== '') {
     return { problem: 'must be an origin with no path, e.g. https://login.microsoftonline.com' }
   }
   return { url: parsed.origin }

@@ -5,6 +5,7 @@ import { encodeText, resolveCharset } from './charset.js'
 import { EnvDefaults, Inputs } from './constants.js'
 import { buildServiceUrl, parseAuthorityHost, parseEnvironmentUrl } from './endpoint-url.js'
 import { InputError } from './errors.js'
+import { describeJsonError } from './json-syntax.js'
 import { maskSecret } from './secrets.js'
 import { parseServiceName } from './service-name.js'
 import type { AppRegistration, Credential, Settings, SettingSource } from './settings.js'
@@ -34,12 +35,13 @@ export function readSettings(env: Environment = process.env, now: Date = new Dat
     sources[name] = fallback ? 'environment' : 'default'
     return fallback
   }
+  maskSecretInputs(env)
 
   const segments = parseServiceName(input(Inputs.ServiceName))
   if (!segments) {
     throw new InputError(
       Inputs.ServiceName,
-      `Invalid ${Inputs.ServiceName} '${input(Inputs.ServiceName)}'. Expected ServiceGroup/Service/Operation ` +
+      `Invalid ${Inputs.ServiceName} '${input(Inputs.ServiceName).slice(0, 100)}'. Expected ServiceGroup/Service/Operation ` +
         '(1 to 3 names of letters, digits and _), e.g. UserSessionService/AifUserSessionService/GetUserSessionInfo.'
     )
   }
@@ -84,19 +86,26 @@ export function readSettings(env: Environment = process.env, now: Date = new Dat
   })
 }
 
+/** Registers every secret input (and secret environment fallback) before anything can be logged. */
+function maskSecretInputs(env: Environment): void {
+  const token = input(Inputs.Token)
+  maskSecret(token)
+  maskSecret(stripBearer(token))
+  maskSecret(input(Inputs.ClientSecret))
+  maskSecret(input(Inputs.ClientCertificate))
+  maskSecret(input(Inputs.ClientCertificatePassword))
+  maskSecret(env[EnvDefaults[Inputs.ClientSecret]])
+}
+
+/** The token without a leading 'Bearer' (the input trims, so a bare 'Bearer' means no token). */
+function stripBearer(token: string): string {
+  return token.replace(/^bearer(?:\s+|$)/i, '').trim()
+}
+
 function checkJson(payload: string): void {
-  try {
-    JSON.parse(payload)
-  } catch (error) {
-    // V8 names the position in its message; it is the useful part, the payload itself is not echoed.
-    const detail =
-      error instanceof Error
-        ? error.message.replace(/^.*?(?=Unexpected|Expected|Bad|Unterminated)/, '')
-        : ''
-    throw new InputError(
-      Inputs.Payload,
-      `Invalid ${Inputs.Payload}: not valid JSON (${detail || 'parse error'}).`
-    )
+  const problem = describeJsonError(payload)
+  if (problem) {
+    throw new InputError(Inputs.Payload, `Invalid ${Inputs.Payload}: not valid JSON: ${problem}.`)
   }
 }
 
@@ -112,7 +121,7 @@ function readMethod(payload: string, segmentCount: number): 'GET' | 'POST' {
   if (segmentCount < 3 && (method === 'POST' || payload)) {
     throw new InputError(
       Inputs.ServiceName,
-      `'${input(Inputs.ServiceName)}' names a service group or service, which can only be listed (GET, no ${Inputs.Payload}). ` +
+      `${Inputs.ServiceName} '${input(Inputs.ServiceName)}' names a service group or service, which can only be listed (GET, no ${Inputs.Payload}). ` +
         'To run an operation, give ServiceGroup/Service/Operation.'
     )
   }
@@ -220,10 +229,6 @@ function readCredential(
   const token = input(Inputs.Token)
   const certificatePem = input(Inputs.ClientCertificate)
   const secretInput = input(Inputs.ClientSecret)
-  maskSecret(token)
-  maskSecret(certificatePem)
-  maskSecret(input(Inputs.ClientCertificatePassword))
-  maskSecret(secretInput)
 
   const given = [
     token && Inputs.Token,
@@ -238,8 +243,7 @@ function readCredential(
   }
 
   if (token) {
-    const bare = token.replace(/^bearer\s+/i, '').trim()
-    maskSecret(bare)
+    const bare = stripBearer(token)
     if (!bare || /[^\x21-\x7e]/.test(bare)) {
       throw new InputError(
         Inputs.Token,
@@ -252,7 +256,6 @@ function readCredential(
   const tenant = withDefault(Inputs.Tenant)
   const clientId = withDefault(Inputs.ClientId)
   const clientSecret = certificatePem ? '' : withDefault(Inputs.ClientSecret)
-  maskSecret(clientSecret)
   const mode = certificatePem
     ? Inputs.ClientCertificate
     : clientSecret
@@ -307,7 +310,6 @@ function readCredential(
 
   if (certificatePem) {
     const password = input(Inputs.ClientCertificatePassword)
-    for (const line of certificatePem.split(/\r?\n/)) maskSecret(line)
     try {
       const certificate = parseClientCertificate(certificatePem, password, now)
       for (const line of certificate.privateKey.split('\n')) maskSecret(line)

@@ -1,0 +1,902 @@
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  jest
+} from '@jest/globals'
+import * as actualCore from '@actions/core'
+import path from 'node:path'
+import * as core from '../../__fixtures__/core.js'
+import {
+  asEncryptedPkcs8,
+  unitCertificates,
+  ValidNow,
+  type UnitCertificates
+} from '../../__fixtures__/unit-certificates.js'
+import { clearInputs, setInputs, type InputName } from '../../__fixtures__/unit-inputs.js'
+import type { Settings } from '../../src/settings.js'
+
+// Inputs are read for real from INPUT_* variables; only what core writes to the runner is faked.
+jest.unstable_mockModule('@actions/core', () => ({
+  ...core,
+  getInput: actualCore.getInput,
+  getBooleanInput: actualCore.getBooleanInput
+}))
+
+type Inputs = Partial<Record<InputName, string>>
+type Env = Record<string, string | undefined>
+
+const Url = 'https://contoso.operations.dynamics.com'
+const Token = 'eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJ4In0.c2lnbmF0dXJl'
+const Tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47'
+const ClientId = '00000000-1111-2222-3333-444444444444'
+const ClientSecret = 'Qx~8Q~client.secret-value'
+const Base: Inputs = { 'service-name': 'G/S/O', url: Url, token: Token }
+const Secret: Inputs = {
+  'service-name': 'G/S/O',
+  url: Url,
+  tenant: Tenant,
+  'client-id': ClientId,
+  'client-secret': ClientSecret
+}
+
+let readSettings: typeof import('../../src/inputs.js').readSettings
+let InputError: typeof import('../../src/errors.js').InputError
+
+/** Imports the sources afresh: secrets.ts remembers what it masked, and masks each value once. */
+async function loadFreshModules(): Promise<void> {
+  jest.resetModules()
+  ;({ readSettings } = await import('../../src/inputs.js'))
+  ;({ InputError } = await import('../../src/errors.js'))
+}
+
+beforeAll(loadFreshModules)
+
+beforeEach(() => {
+  jest.resetAllMocks()
+})
+
+afterAll(clearInputs)
+
+/** readSettings with these inputs (plus action.yml defaults) and this environment. */
+function read(values: Inputs, env: Env = {}, now?: Date): Settings {
+  setInputs(values)
+  return readSettings(env, now)
+}
+
+/** Asserts that the inputs are refused with an InputError naming `input` and saying `message`. */
+function expectRefused(
+  values: Inputs,
+  input: InputName,
+  message: string | RegExp,
+  env: Env = {}
+): void {
+  setInputs(values)
+  expect(() => readSettings(env)).toThrow(InputError)
+  expect(() => readSettings(env)).toThrow(
+    expect.objectContaining({
+      input,
+      message: typeof message === 'string' ? message : expect.stringMatching(message)
+    })
+  )
+}
+
+function masked(): string[] {
+  return core.setSecret.mock.calls.map(([secret]) => secret)
+}
+
+describe('readSettings defaults', () => {
+  const expected: Settings = {
+    serviceName: 'G/S/O',
+    serviceUrl: `${Url}/api/services/G/S/O`,
+    method: 'GET',
+    body: undefined,
+    contentType: undefined,
+    retryTimeoutMs: 0,
+    throttleSeed: 0,
+    credential: { kind: 'token', token: Token },
+    enableException: true,
+    timeoutMs: 0,
+    responseFile: undefined,
+    maskResponse: false,
+    sources: { url: 'input', 'system-url': 'default' }
+  }
+
+  it("gives the documented settings with action.yml's defaults", () => {
+    expect(read(Base)).toEqual(expected)
+  })
+
+  it('gives the same settings when the inputs with defaults are not set at all', () => {
+    setInputs(Base, { defaults: false })
+    expect(readSettings({})).toEqual(expected)
+  })
+
+  it('encodes a payload as UTF-8 when payload-charset is not set at all', () => {
+    setInputs({ ...Base, payload: '{"a":"æ"}' }, { defaults: false })
+    expect(readSettings({})).toMatchObject({
+      method: 'POST',
+      body: Buffer.from('{"a":"æ"}', 'utf8'),
+      contentType: 'application/json;charset=utf-8'
+    })
+  })
+
+  it('returns a frozen object', () => {
+    const settings = read(Base)
+    expect(Object.isFrozen(settings)).toBe(true)
+    expect(Object.isFrozen(settings.sources)).toBe(true)
+    expect(() => {
+      ;(settings as { method: string }).method = 'POST'
+    }).toThrow(TypeError)
+  })
+})
+
+describe('service-name', () => {
+  it.each([
+    ['G', `${Url}/api/services/G`],
+    ['G/S', `${Url}/api/services/G/S`],
+    [
+      'UserSessionService/AifUserSessionService/GetUserSessionInfo',
+      `${Url}/api/services/UserSessionService/AifUserSessionService/GetUserSessionInfo`
+    ]
+  ])('%s goes to %s', (name, serviceUrl) => {
+    const settings = read({ ...Base, 'service-name': name })
+    expect(settings.serviceName).toBe(name)
+    expect(settings.serviceUrl).toBe(serviceUrl)
+  })
+
+  it.each([
+    'G/../O',
+    'G/S/O/X',
+    'G//O',
+    'G/S/',
+    'G/S/O?x=1',
+    'G%2FS/O',
+    'G/S/\u0410pi',
+    'G\uff0fS\uff0fO'
+  ])('refuses %j, quoting it and the expected form', name => {
+    expectRefused(
+      { ...Base, 'service-name': name },
+      'service-name',
+      `Invalid service-name '${name}'. Expected ServiceGroup/Service/Operation (1 to 3 names of letters, digits and _), ` +
+        'e.g. UserSessionService/AifUserSessionService/GetUserSessionInfo.'
+    )
+  })
+
+  it('is required', () => {
+    expectRefused(
+      { ...Base, 'service-name': '' },
+      'service-name',
+      /^Invalid service-name ''\. Expected/
+    )
+  })
+
+  it.each([
+    ['G', { method: 'POST' }],
+    ['G/S', { method: 'POST' }],
+    ['G/S', { payload: '{}' }],
+    ['G', { method: 'GET', payload: '{}' }]
+  ])('%s refuses %j: a group or service can only be listed', (name, extra) => {
+    expectRefused(
+      { ...Base, 'service-name': name, ...extra },
+      'service-name',
+      `service-name '${name}' names a service group or service, which can only be listed (GET, no payload). ` +
+        'To run an operation, give ServiceGroup/Service/Operation.'
+    )
+  })
+})
+
+describe('payload and method', () => {
+  it('auto sends a payload with POST, as UTF-8 JSON', () => {
+    const settings = read({ ...Base, payload: '{"name":"Æble"}' })
+    expect(settings.method).toBe('POST')
+    expect(settings.body).toEqual(Buffer.from('{"name":"Æble"}', 'utf8'))
+    expect(settings.contentType).toBe('application/json;charset=utf-8')
+  })
+
+  it('auto without payload is GET, with no body and no Content-Type', () => {
+    const settings = read({ ...Base, method: 'auto' })
+    expect(settings).toMatchObject({ method: 'GET', body: undefined, contentType: undefined })
+  })
+
+  it.each([
+    ['get', 'GET'],
+    ['Get', 'GET'],
+    ['POST', 'POST'],
+    ['post', 'POST'],
+    ['AUTO', 'GET'],
+    ['', 'GET']
+  ])('reads method %j as %s', (method, expected) => {
+    expect(read({ ...Base, method }).method).toBe(expected)
+  })
+
+  it('POST with an empty payload sends an empty body and no Content-Type', () => {
+    const settings = read({ ...Base, method: 'POST' })
+    expect(settings.method).toBe('POST')
+    expect(settings.body).toEqual(Buffer.alloc(0))
+    expect(settings.contentType).toBeUndefined()
+  })
+
+  it.each(['PUT', 'DELETE', 'GET POST', 'yes'])('refuses method %j', method => {
+    expectRefused(
+      { ...Base, method },
+      'method',
+      `Invalid method '${method}'. Expected auto, GET or POST.`
+    )
+  })
+
+  it('refuses GET with a payload', () => {
+    expectRefused(
+      { ...Base, method: 'GET', payload: '{}' },
+      'method',
+      'method GET sends no body: leave payload empty or use POST.'
+    )
+  })
+
+  it('refuses a payload that is not JSON, naming the parse position', () => {
+    expectRefused(
+      { ...Base, payload: '{"a":1,}' },
+      'payload',
+      'Invalid payload: not valid JSON: property name expected at line 1, column 8 (position 7).'
+    )
+  })
+
+  it('never quotes the payload in the error (it may hold personal data)', () => {
+    expectRefused(
+      { ...Base, payload: '{"password": hunter2}' },
+      'payload',
+      'Invalid payload: not valid JSON: invalid symbol at line 1, column 14 (position 13).'
+    )
+  })
+
+  it('locates the error on later lines', () => {
+    expectRefused(
+      { ...Base, payload: '{\n  "a": 1\n  "b": 2\n}' },
+      'payload',
+      'Invalid payload: not valid JSON: comma expected at line 3, column 3 (position 13).'
+    )
+  })
+
+  it.each([
+    ['an unterminated string', '{"a":"b'],
+    ['trailing text', '{"a":1} x'],
+    ['nothing but a word', 'hello']
+  ])('refuses %s as payload', (_what, payload) => {
+    expectRefused(
+      { ...Base, payload },
+      'payload',
+      /^Invalid payload: not valid JSON: .+ at line \d+, column \d+ \(position \d+\)\.$/
+    )
+  })
+
+  it.each(['42', '"text"', 'null', '[1,2]', ' {"a": [true, false]} '])(
+    'accepts the JSON value %j as payload',
+    payload => {
+      expect(read({ ...Base, payload }).body).toEqual(Buffer.from(payload.trim()))
+    }
+  )
+})
+
+describe('payload-charset', () => {
+  it.each([
+    ['UTF-16', 'utf-16', Buffer.from('{"a":"æ"}', 'utf16le')],
+    ['unicode', 'utf-16', Buffer.from('{"a":"æ"}', 'utf16le')],
+    ['ASCII', 'us-ascii', undefined],
+    ['windows-1252', 'windows-1252', Buffer.from('7b2261223a22e6227d', 'hex')],
+    ['ANSI', 'windows-1252', Buffer.from('7b2261223a22e6227d', 'hex')],
+    ['ISO-8859-1', 'iso-8859-1', Buffer.from('7b2261223a22e6227d', 'hex')],
+    ['latin1', 'iso-8859-1', Buffer.from('7b2261223a22e6227d', 'hex')],
+    [
+      'UTF-32',
+      'utf-32',
+      Buffer.from(
+        '7b000000220000006100000022000000' + '3a00000022000000e6000000220000007d000000',
+        'hex'
+      )
+    ]
+  ])('%s declares charset=%s and encodes the payload in it', (label, name, bytes) => {
+    const payload = bytes === undefined ? '{"a":"e"}' : '{"a":"æ"}'
+    const settings = read({ ...Base, payload, 'payload-charset': label })
+    expect(settings.contentType).toBe(`application/json;charset=${name}`)
+    expect(settings.body).toEqual(bytes ?? Buffer.from(payload))
+  })
+
+  it.each(['klingon', 'utf-8;x', 'utf-8\r\nX-Injected: 1', 'utf-8 x'])(
+    'refuses %j, even for GET',
+    label => {
+      setInputs({ ...Base, 'payload-charset': label })
+      expect(() => readSettings({})).toThrow(
+        expect.objectContaining({
+          input: 'payload-charset',
+          message: expect.stringMatching(
+            /^Invalid payload-charset '.*'\. Expected a charset name such as UTF-8, UTF-16, ASCII, ISO-8859-1, windows-1252 or ANSI\.$/s
+          )
+        })
+      )
+    }
+  )
+
+  it.each([
+    ['ASCII', '{"price":"5 €"}', '20AC'],
+    ['ISO-8859-1', '{"price":"5 €"}', '20AC'],
+    ['windows-1252', '{"mood":"😀"}', '1F600']
+  ])('in %s refuses %j, naming the character it cannot encode', (label, payload, code) => {
+    expectRefused(
+      { ...Base, payload, 'payload-charset': label },
+      'payload-charset',
+      `payload has U+${code}, which payload-charset '${label}' cannot encode. Use UTF-8, or escape it in the JSON as \\u${code}.`
+    )
+  })
+})
+
+describe('retry-timeout, throttle-seed and timeout-sec', () => {
+  it('reads retry-timeout as hh:mm:ss', () => {
+    expect(read({ ...Base, 'retry-timeout': '00:05:00' }).retryTimeoutMs).toBe(300_000)
+    expect(read({ ...Base, 'retry-timeout': '23:59:59' }).retryTimeoutMs).toBe(86_399_000)
+  })
+
+  it.each(['24:00:00', '00:60:00', '300', '5m', '-00:01:00'])('refuses retry-timeout %j', text => {
+    expectRefused(
+      { ...Base, 'retry-timeout': text },
+      'retry-timeout',
+      `Invalid retry-timeout '${text}'. Expected hh:mm:ss with hh ≤ 23, mm ≤ 59, ss ≤ 59, e.g. 00:05:00 (00:00:00 = no limit).`
+    )
+  })
+
+  it('reads throttle-seed and timeout-sec as whole numbers', () => {
+    const settings = read({ ...Base, 'throttle-seed': '30', 'timeout-sec': '120' })
+    expect(settings.throttleSeed).toBe(30)
+    expect(settings.timeoutMs).toBe(120_000)
+    expect(read({ ...Base, 'throttle-seed': '86400', 'timeout-sec': '86400' })).toMatchObject({
+      throttleSeed: 86_400,
+      timeoutMs: 86_400_000
+    })
+  })
+
+  it.each([
+    ['throttle-seed', '86401'],
+    ['throttle-seed', '-1'],
+    ['throttle-seed', '1.5'],
+    ['throttle-seed', 'ten'],
+    ['timeout-sec', '1e3'],
+    ['timeout-sec', '0x10'],
+    ['timeout-sec', '9999999']
+  ] as const)('refuses %s %j', (name, text) => {
+    expectRefused(
+      { ...Base, [name]: text },
+      name,
+      `Invalid ${name} '${text}'. Expected a whole number from 0 to 86400.`
+    )
+  })
+})
+
+describe('enable-exception and mask-response', () => {
+  it.each([
+    ['true', true],
+    ['True', true],
+    ['TRUE', true],
+    ['false', false],
+    ['False', false],
+    ['FALSE', false]
+  ])('read %j as %s', (text, value) => {
+    const settings = read({ ...Base, 'enable-exception': text, 'mask-response': text })
+    expect(settings.enableException).toBe(value)
+    expect(settings.maskResponse).toBe(value)
+  })
+
+  it.each([
+    ['enable-exception', 'yes'],
+    ['enable-exception', '1'],
+    ['mask-response', 'on'],
+    ['mask-response', 'tRUE']
+  ] as const)('refuse %s %j', (name, text) => {
+    expectRefused(
+      { ...Base, [name]: text },
+      name,
+      `Invalid ${name} '${text}'. Expected true or false.`
+    )
+  })
+})
+
+describe('url and system-url', () => {
+  it('sends requests to system-url, keeping its path, and asks the token for url', () => {
+    const systemUrl =
+      'https://x.hr.talent.dynamics.com/namespaces/0b2c6f0e-8d3a-4a1e-9f6b-1c2d3e4f5a6b/'
+    const settings = read({ ...Secret, 'system-url': systemUrl })
+    expect(settings.serviceUrl).toBe(
+      'https://x.hr.talent.dynamics.com/namespaces/0b2c6f0e-8d3a-4a1e-9f6b-1c2d3e4f5a6b/api/services/G/S/O'
+    )
+    expect(settings.credential).toMatchObject({ app: { scope: `${Url}/.default` } })
+    expect(settings.sources).toMatchObject({ url: 'input', 'system-url': 'input' })
+  })
+
+  it('trims the trailing slash of url', () => {
+    expect(read({ ...Base, url: `${Url}/` }).serviceUrl).toBe(`${Url}/api/services/G/S/O`)
+  })
+
+  it('accepts http for localhost only', () => {
+    expect(read({ ...Base, url: 'http://localhost:8080' }).serviceUrl).toBe(
+      'http://localhost:8080/api/services/G/S/O'
+    )
+    expectRefused(
+      { ...Base, url: 'http://contoso.operations.dynamics.com' },
+      'url',
+      'Invalid url: must use https:// (http:// is accepted only for localhost). Expected e.g. https://contoso.operations.dynamics.com.'
+    )
+  })
+
+  it.each([
+    ['url', 'contoso.operations.dynamics.com', 'is not an absolute URL'],
+    ['url', 'https://user:pass@contoso.example', 'must not contain a user name or password'],
+    ['system-url', 'https://contoso.example/?a=1', 'must not contain a query (?) or fragment (#)'],
+    ['system-url', 'https://contoso.example/#x', 'must not contain a query (?) or fragment (#)']
+  ] as const)('refuses %s %j: %s', (name, text, problem) => {
+    expectRefused(
+      { ...Base, [name]: text },
+      name,
+      `Invalid ${name}: ${problem}. Expected e.g. https://contoso.operations.dynamics.com.`
+    )
+  })
+
+  it('does not quote a refused URL, which may hold a password', () => {
+    setInputs({ ...Base, url: 'https://user:hunter2@contoso.example' })
+    expect(() => readSettings({})).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') })
+    )
+  })
+
+  it('needs url or system-url', () => {
+    expectRefused(
+      { ...Base, url: '' },
+      'system-url',
+      "No environment given: set 'url' (or 'system-url'), e.g. https://contoso.operations.dynamics.com, or the D365FO_URL environment variable."
+    )
+  })
+
+  it('falls back to D365FO_URL and D365FO_SYSTEM_URL', () => {
+    const settings = read(
+      { ...Secret, url: '' },
+      { D365FO_URL: `${Url}/`, D365FO_SYSTEM_URL: 'https://other.example/ns/' }
+    )
+    expect(settings.serviceUrl).toBe('https://other.example/ns/api/services/G/S/O')
+    expect(settings.credential).toMatchObject({ app: { scope: `${Url}/.default` } })
+    expect(settings.sources).toMatchObject({ url: 'environment', 'system-url': 'environment' })
+  })
+
+  it('prefers the url input to D365FO_URL', () => {
+    const settings = read(Secret, { D365FO_URL: 'https://env.example' })
+    expect(settings.serviceUrl).toBe(`${Url}/api/services/G/S/O`)
+    expect(settings.credential).toMatchObject({ app: { scope: `${Url}/.default` } })
+    expect(settings.sources).toMatchObject({ url: 'input', 'system-url': 'default' })
+  })
+
+  it('prefers the system-url input to D365FO_SYSTEM_URL', () => {
+    const settings = read(
+      { ...Base, 'system-url': 'https://sys.example' },
+      { D365FO_SYSTEM_URL: 'https://env.example' }
+    )
+    expect(settings.serviceUrl).toBe('https://sys.example/api/services/G/S/O')
+    expect(settings.sources).toMatchObject({ 'system-url': 'input' })
+  })
+
+  it('takes D365FO_SYSTEM_URL over url, as system-url stands for it', () => {
+    const settings = read(Base, { D365FO_SYSTEM_URL: 'https://env.example' })
+    expect(settings.serviceUrl).toBe('https://env.example/api/services/G/S/O')
+    expect(settings.sources).toMatchObject({ url: 'input', 'system-url': 'environment' })
+  })
+
+  it('validates a URL from the environment too, naming the input it stands for', () => {
+    expectRefused({ ...Base, url: '' }, 'url', /^Invalid url: must use https:\/\//, {
+      D365FO_URL: 'http://contoso.example'
+    })
+  })
+
+  it('lets a token call system-url without url', () => {
+    const settings = read({ ...Base, url: '', 'system-url': 'https://sys.example' })
+    expect(settings.serviceUrl).toBe('https://sys.example/api/services/G/S/O')
+    expect(settings.sources).toMatchObject({ url: 'default', 'system-url': 'input' })
+  })
+
+  it('needs url for a token from Entra ID', () => {
+    expectRefused(
+      { ...Secret, url: '', 'system-url': 'https://sys.example' },
+      'url',
+      "client-secret needs 'url', the environment the token is for (scope <url>/.default)."
+    )
+  })
+})
+
+describe('credentials', () => {
+  it('uses the token as is', () => {
+    expect(read(Base).credential).toEqual({ kind: 'token', token: Token })
+  })
+
+  it.each([`Bearer ${Token}`, `bearer ${Token}`, `BEARER   ${Token}`])(
+    'strips the prefix of %j',
+    token => {
+      expect(read({ ...Base, token }).credential).toEqual({ kind: 'token', token: Token })
+    }
+  )
+
+  it.each([
+    ['whitespace', 'abc def'],
+    ['CR/LF', 'abc\r\ndef'],
+    ['a tab', `Bearer ${Token}\tx`],
+    ['non-ASCII', 'abc\u00e9def'],
+    ['only the prefix', 'Bearer '],
+    ['only the prefix and a no-break space', 'Bearer \u00a0']
+  ])('refuses a token with %s, without quoting it', (_what, token) => {
+    setInputs({ ...Base, token })
+    expect(() => readSettings({})).toThrow(
+      expect.objectContaining({
+        input: 'token',
+        message: "Invalid token: expected one bearer token, with or without a leading 'Bearer '."
+      })
+    )
+  })
+
+  it.each([
+    [{ token: Token, 'client-secret': ClientSecret }, 'client-secret', 'token and client-secret'],
+    [
+      { token: Token, 'client-certificate': 'PEM' },
+      'client-certificate',
+      'token and client-certificate'
+    ],
+    [
+      { 'client-certificate': 'PEM', 'client-secret': ClientSecret },
+      'client-secret',
+      'client-certificate and client-secret'
+    ]
+  ] as const)('refuses two credentials %j, naming both', (credentials, input, both) => {
+    expectRefused(
+      { ...Secret, token: '', 'client-secret': '', ...credentials },
+      input,
+      `Give only one credential: ${both} are both set.`
+    )
+  })
+
+  it('uses client-secret with tenant and client-id', () => {
+    expect(read(Secret).credential).toEqual({
+      kind: 'client-secret',
+      app: {
+        tenant: Tenant,
+        clientId: ClientId,
+        authorityHost: 'https://login.microsoftonline.com',
+        scope: `${Url}/.default`
+      },
+      clientSecret: ClientSecret
+    })
+  })
+
+  it.each([
+    ['tenant', { tenant: '' }, 'client-secret needs tenant as well.'],
+    ['client-id', { 'client-id': '' }, 'client-secret needs client-id as well.'],
+    ['tenant', { tenant: '', 'client-id': '' }, 'client-secret needs tenant and client-id as well.']
+  ] as const)('says client-secret needs %s', (input, missing, message) => {
+    expectRefused({ ...Secret, ...missing }, input, message)
+  })
+
+  it('lists what is needed when no credential is given', () => {
+    expectRefused(
+      { 'service-name': 'G/S/O', url: Url },
+      'tenant',
+      "No credential given. Set 'token', or 'tenant' and 'client-id' with 'client-secret', 'client-certificate' " +
+        'or GitHub OIDC (permissions: id-token: write). Missing: tenant and client-id.'
+    )
+  })
+
+  it('uses GitHub OIDC for tenant and client-id alone when the job may request an ID token', () => {
+    const settings = read(
+      { ...Secret, 'client-secret': '' },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/request' }
+    )
+    expect(settings.credential).toEqual({
+      kind: 'oidc',
+      app: {
+        tenant: Tenant,
+        clientId: ClientId,
+        authorityHost: 'https://login.microsoftonline.com',
+        scope: `${Url}/.default`
+      },
+      audience: 'api://AzureADTokenExchange'
+    })
+  })
+
+  it('passes oidc-audience on', () => {
+    const settings = read(
+      { ...Secret, 'client-secret': '', 'oidc-audience': 'api://custom' },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/request' }
+    )
+    expect(settings.credential).toMatchObject({ kind: 'oidc', audience: 'api://custom' })
+  })
+
+  describe('without ACTIONS_ID_TOKEN_REQUEST_URL in its environment', () => {
+    // Set in the test process only: readSettings must look at the environment it is given.
+    beforeEach(() => {
+      process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] = 'https://token.actions.example/request'
+    })
+    afterEach(() => {
+      delete process.env['ACTIONS_ID_TOKEN_REQUEST_URL']
+    })
+
+    it('asks for permissions: id-token: write', () => {
+      expectRefused(
+        { ...Secret, 'client-secret': '' },
+        'client-secret',
+        "No credential given for client-id: set 'client-secret' or 'client-certificate', or use GitHub OIDC " +
+          "by adding 'permissions: id-token: write' to the job (ACTIONS_ID_TOKEN_REQUEST_URL is not set)."
+      )
+    })
+  })
+
+  it('falls back to AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET', () => {
+    const settings = read(
+      { 'service-name': 'G/S/O', url: Url },
+      { AZURE_TENANT_ID: Tenant, AZURE_CLIENT_ID: ClientId, AZURE_CLIENT_SECRET: ClientSecret }
+    )
+    expect(settings.credential).toMatchObject({
+      kind: 'client-secret',
+      app: { tenant: Tenant, clientId: ClientId },
+      clientSecret: ClientSecret
+    })
+    expect(settings.sources).toEqual({
+      url: 'input',
+      'system-url': 'default',
+      tenant: 'environment',
+      'client-id': 'environment',
+      'client-secret': 'environment'
+    })
+  })
+
+  it('prefers inputs to AZURE_* variables', () => {
+    const settings = read(Secret, {
+      AZURE_TENANT_ID: 'env-tenant.example',
+      AZURE_CLIENT_ID: 'env-client',
+      AZURE_CLIENT_SECRET: 'env-secret-value'
+    })
+    expect(settings.credential).toMatchObject({
+      app: { tenant: Tenant, clientId: ClientId },
+      clientSecret: ClientSecret
+    })
+    expect(settings.sources).toMatchObject({
+      tenant: 'input',
+      'client-id': 'input',
+      'client-secret': 'input'
+    })
+  })
+
+  it('prefers a token to AZURE_* variables without calling it a conflict', () => {
+    const settings = read(Base, {
+      AZURE_TENANT_ID: Tenant,
+      AZURE_CLIENT_ID: ClientId,
+      AZURE_CLIENT_SECRET: ClientSecret
+    })
+    expect(settings.credential).toEqual({ kind: 'token', token: Token })
+  })
+
+  it.each(['contoso/../x', 'contoso.onmicrosoft.com?x', 'tenant with space'])(
+    'refuses tenant %j',
+    tenant => {
+      expectRefused(
+        { ...Secret, tenant },
+        'tenant',
+        `Invalid tenant '${tenant}'. Expected a tenant id (GUID) or domain, e.g. contoso.onmicrosoft.com.`
+      )
+    }
+  )
+
+  it.each(['id/../x', 'id?x', '{guid}'])('refuses client-id %j', clientId => {
+    expectRefused(
+      { ...Secret, 'client-id': clientId },
+      'client-id',
+      `Invalid client-id '${clientId}'. Expected an application (client) id GUID.`
+    )
+  })
+})
+
+describe('authority-host', () => {
+  it.each([
+    ['https://login.microsoftonline.us/', 'https://login.microsoftonline.us'],
+    ['https://login.chinacloudapi.cn', 'https://login.chinacloudapi.cn']
+  ])('uses %s', (host, origin) => {
+    expect(read({ ...Secret, 'authority-host': host }).credential).toMatchObject({
+      app: { authorityHost: origin }
+    })
+  })
+
+  it.each([
+    ['http://login.microsoftonline.com', 'must use https://'],
+    ['login.microsoftonline.com', 'is not an absolute URL'],
+    [
+      'https://login.microsoftonline.com/contoso',
+      'must be an origin with no path, e.g. https://login.microsoftonline.com'
+    ]
+  ])('refuses %j: %s', (host, problem) => {
+    expectRefused(
+      { ...Secret, 'authority-host': host },
+      'authority-host',
+      `Invalid authority-host: ${problem}.`
+    )
+  })
+})
+
+describe('client-certificate', () => {
+  let certs: UnitCertificates
+  beforeAll(async () => {
+    certs = await unitCertificates()
+  })
+
+  it('reads the key and certificate', () => {
+    const settings = read(
+      {
+        ...Secret,
+        'client-secret': '',
+        'client-certificate': `${certs.leaf.key}${certs.leaf.cert}`
+      },
+      {},
+      ValidNow
+    )
+    expect(settings.credential).toMatchObject({
+      kind: 'certificate',
+      app: { tenant: Tenant, clientId: ClientId, scope: `${Url}/.default` },
+      certificate: { chainPem: certs.leaf.cert.trim() }
+    })
+  })
+
+  it('is preferred to AZURE_CLIENT_SECRET', () => {
+    const settings = read(
+      {
+        ...Secret,
+        'client-secret': '',
+        'client-certificate': `${certs.leaf.key}${certs.leaf.cert}`
+      },
+      { AZURE_CLIENT_SECRET: ClientSecret },
+      ValidNow
+    )
+    expect(settings.credential.kind).toBe('certificate')
+  })
+
+  it('names client-certificate and the problem', () => {
+    setInputs({
+      ...Secret,
+      'client-secret': '',
+      'client-certificate': `${certs.leaf.key}${certs.other.cert}`
+    })
+    expect(() => readSettings({}, ValidNow)).toThrow(
+      expect.objectContaining({
+        input: 'client-certificate',
+        message:
+          'Invalid client-certificate: has a private key that matches none of its certificates.'
+      })
+    )
+  })
+
+  it('checks validity at the given time', () => {
+    setInputs({
+      ...Secret,
+      'client-secret': '',
+      'client-certificate': `${certs.leaf.key}${certs.leaf.cert}`
+    })
+    expect(() => readSettings({}, new Date('2040-01-01T00:00:00Z'))).toThrow(
+      expect.objectContaining({
+        input: 'client-certificate',
+        message: 'Invalid client-certificate: certificate expired on 2034-01-01T00:00:00.000Z.'
+      })
+    )
+  })
+
+  it('needs tenant and client-id', () => {
+    expectRefused(
+      {
+        'service-name': 'G/S/O',
+        url: Url,
+        'client-certificate': `${certs.leaf.key}${certs.leaf.cert}`
+      },
+      'tenant',
+      'client-certificate needs tenant and client-id as well.'
+    )
+  })
+})
+
+describe('masking secrets', () => {
+  let certs: UnitCertificates
+  beforeAll(async () => {
+    certs = await unitCertificates()
+  })
+
+  beforeEach(loadFreshModules)
+
+  it('masks client-secret before refusing a later input', () => {
+    expectRefused({ ...Secret, 'authority-host': 'http://x' }, 'authority-host', /must use https/)
+    expect(masked()).toContain(ClientSecret)
+  })
+
+  it('masks the token, with and without its prefix, before refusing a second credential', () => {
+    expectRefused(
+      { ...Base, token: `Bearer ${Token}`, 'client-secret': ClientSecret },
+      'client-secret',
+      /Give only one credential/
+    )
+    expect(masked()).toEqual(expect.arrayContaining([`Bearer ${Token}`, ClientSecret]))
+    read({ ...Base, token: `Bearer ${Token}` })
+    expect(masked()).toContain(Token)
+  })
+
+  it('masks AZURE_CLIENT_SECRET before saying tenant is missing', () => {
+    expectRefused({ 'service-name': 'G/S/O', url: Url }, 'tenant', /needs tenant and client-id/, {
+      AZURE_CLIENT_SECRET: 'env-secret-from-azure'
+    })
+    expect(masked()).toContain('env-secret-from-azure')
+  })
+
+  it('masks every line of the certificate, the password and the decrypted key', () => {
+    const password = 'pfx-password-123'
+    const pem = `${asEncryptedPkcs8(certs.leaf.key, password)}${certs.leaf.cert}`
+    const { credential } = read(
+      {
+        ...Secret,
+        'client-secret': '',
+        'client-certificate': pem,
+        'client-certificate-password': password
+      },
+      {},
+      ValidNow
+    )
+    expect(credential.kind).toBe('certificate')
+    const privateKey = credential.kind === 'certificate' ? credential.certificate.privateKey : ''
+    const lines = [pem, privateKey]
+      .flatMap(text => text.split(/\r?\n/))
+      .filter(line => line.length >= 3)
+    expect(masked()).toEqual(expect.arrayContaining([...lines, password]))
+  })
+
+  it('masks the certificate and password before refusing a later input', () => {
+    const pem = `${certs.leaf.key}${certs.leaf.cert}`
+    expectRefused(
+      {
+        ...Secret,
+        'client-secret': '',
+        'client-certificate': pem,
+        'client-certificate-password': 'pw-abc',
+        tenant: ''
+      },
+      'tenant',
+      /needs tenant/
+    )
+    const keyLines = certs.leaf.key.split('\n').filter(line => line.length >= 3)
+    expect(masked()).toEqual(expect.arrayContaining([...keyLines, 'pw-abc']))
+  })
+
+  it('does not mask ordinary settings', () => {
+    read(Secret)
+    expect(masked()).toEqual([ClientSecret])
+  })
+})
+
+describe('response-file', () => {
+  it('is resolved against GITHUB_WORKSPACE', () => {
+    expect(
+      read(
+        { ...Base, 'response-file': 'out/response.json' },
+        { GITHUB_WORKSPACE: '/home/runner/work/repo' }
+      ).responseFile
+    ).toBe('/home/runner/work/repo/out/response.json')
+  })
+
+  it('keeps an absolute path', () => {
+    expect(
+      read({ ...Base, 'response-file': '/tmp/r.json' }, { GITHUB_WORKSPACE: '/ws' }).responseFile
+    ).toBe('/tmp/r.json')
+  })
+
+  it('is resolved against the working directory without GITHUB_WORKSPACE', () => {
+    expect(read({ ...Base, 'response-file': 'r.json' }).responseFile).toBe(path.resolve('r.json'))
+  })
+
+  it('is undefined when not given, so a file under RUNNER_TEMP is used', () => {
+    expect(read(Base, { GITHUB_WORKSPACE: '/ws' }).responseFile).toBeUndefined()
+  })
+})

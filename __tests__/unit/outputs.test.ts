@@ -1,0 +1,78 @@
+import { beforeEach, describe, expect, it, jest } from '@jest/globals'
+import * as core from '../../__fixtures__/core.js'
+import { MaxResponseOutputBytes, Outputs } from '../../src/constants.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { responseText, writeOutputs } = await import('../../src/outputs.js')
+
+const MiB = 1024 * 1024
+
+describe('writeOutputs', () => {
+  beforeEach(() => {
+    jest.resetAllMocks()
+  })
+
+  it('sets every output the action declares', () => {
+    writeOutputs({
+      status: 200,
+      response: '{"ok":true}',
+      responseFile: '/tmp/response.json',
+      headers: { 'content-type': 'application/json', 'x-ms-request-id': 'abc' },
+      attempts: 3,
+      elapsedMs: 1234.6,
+      error: undefined
+    })
+    expect(Object.fromEntries(core.setOutput.mock.calls)).toEqual({
+      [Outputs.Status]: '200',
+      [Outputs.Response]: '{"ok":true}',
+      [Outputs.ResponseFile]: '/tmp/response.json',
+      [Outputs.Headers]: '{"content-type":"application/json","x-ms-request-id":"abc"}',
+      [Outputs.Attempts]: '3',
+      [Outputs.ElapsedMs]: '1235',
+      [Outputs.Error]: ''
+    })
+    expect(core.setOutput).toHaveBeenCalledTimes(Object.keys(Outputs).length)
+  })
+
+  it('sets status to empty when no answer came, and the error line', () => {
+    writeOutputs({
+      status: undefined,
+      response: '',
+      responseFile: '',
+      headers: {},
+      attempts: 1,
+      elapsedMs: 0,
+      error: 'POST https://h/x failed: ECONNREFUSED'
+    })
+    expect(core.setOutput).toHaveBeenCalledWith(Outputs.Status, '')
+    expect(core.setOutput).toHaveBeenCalledWith(Outputs.Headers, '{}')
+    expect(core.setOutput).toHaveBeenCalledWith(
+      Outputs.Error,
+      'POST https://h/x failed: ECONNREFUSED'
+    )
+  })
+})
+
+describe('responseText', () => {
+  it('caps at 1 MiB', () => {
+    expect(MaxResponseOutputBytes).toBe(MiB)
+  })
+
+  it('gives the body as UTF-8 text', () => {
+    expect(responseText(Buffer.from('{"name":"Æble"}'), 16)).toBe('{"name":"Æble"}')
+  })
+
+  it('gives the text of a body of exactly 1 MiB', () => {
+    const head = Buffer.alloc(MiB, 'a')
+    expect(responseText(head, MiB)).toBe('a'.repeat(MiB))
+  })
+
+  it('gives nothing for a body one byte over 1 MiB', () => {
+    const head = Buffer.alloc(MiB + 1, 'a')
+    expect(responseText(head, MiB + 1)).toBe('')
+  })
+
+  it('gives nothing for an empty body', () => {
+    expect(responseText(Buffer.alloc(0), 0)).toBe('')
+  })
+})
