@@ -20,14 +20,26 @@ export function expectNoSecretLeaks(run: ActionRun, secrets: readonly string[]):
       const mask = run.stdout.indexOf(`::add-mask::${line}\n`)
       const firstUse = firstIndexOutsideMask(run.stdout, line)
       if (firstUse !== -1) {
-        expect({ secretLine: redact(line), maskedBeforeUse: mask !== -1 && mask < firstUse }).toEqual({
+        expect({
+          secretLine: redact(line),
+          maskedBeforeUse: mask !== -1 && mask < firstUse
+        }).toEqual({
           secretLine: redact(line),
           maskedBeforeUse: true
         })
       }
-      expect({ secretLine: redact(line), inStderr: run.stderr.includes(line) }).toEqual({ secretLine: redact(line), inStderr: false })
-      expect({ secretLine: redact(line), inOutputs: run.outputFile.includes(line) }).toEqual({ secretLine: redact(line), inOutputs: false })
-      expect({ secretLine: redact(line), inSummary: run.summary.includes(line) }).toEqual({ secretLine: redact(line), inSummary: false })
+      expect({ secretLine: redact(line), inStderr: run.stderr.includes(line) }).toEqual({
+        secretLine: redact(line),
+        inStderr: false
+      })
+      expect({ secretLine: redact(line), inOutputs: run.outputFile.includes(line) }).toEqual({
+        secretLine: redact(line),
+        inOutputs: false
+      })
+      expect({ secretLine: redact(line), inSummary: run.summary.includes(line) }).toEqual({
+        secretLine: redact(line),
+        inSummary: false
+      })
     }
   }
 }

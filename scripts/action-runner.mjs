@@ -31,7 +31,9 @@ export async function actionDefaults() {
     const action = /** @type {{ inputs: Record<string, { default?: string }> }} */ (
       parse(await readFile(path.join(root, 'action.yml'), 'utf8'))
     )
-    defaults = Object.fromEntries(Object.entries(action.inputs).map(([name, spec]) => [name, spec.default ?? '']))
+    defaults = Object.fromEntries(
+      Object.entries(action.inputs).map(([name, spec]) => [name, spec.default ?? ''])
+    )
   }
   return defaults
 }
@@ -66,7 +68,8 @@ export async function runAction(options) {
   }
   const peakRssFile = path.join(dir, 'peak-rss')
   if (options.measurePeakRss) {
-    env['NODE_OPTIONS'] = `--import=${pathToFileURL(path.join(root, 'scripts', 'report-peak-rss.mjs')).href}`
+    env['NODE_OPTIONS'] =
+      `--import=${pathToFileURL(path.join(root, 'scripts', 'report-peak-rss.mjs')).href}`
     env['PEAK_RSS_FILE'] = peakRssFile
   }
   for (const [name, value] of Object.entries(inputs)) {
@@ -74,7 +77,11 @@ export async function runAction(options) {
   }
 
   const started = performance.now()
-  const child = spawn(options.node ?? nodeBinary, [bundlePath], { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(options.node ?? nodeBinary, [bundlePath], {
+    env,
+    cwd: workspace,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   /** @type {Buffer[]} */
   const stdout = []
   /** @type {Buffer[]} */
@@ -100,7 +107,9 @@ export async function runAction(options) {
     durationMs,
     workspace,
     runnerTemp,
-    peakRssBytes: options.measurePeakRss ? Number(await readFile(peakRssFile, 'utf8').catch(() => 'NaN')) : undefined
+    peakRssBytes: options.measurePeakRss
+      ? Number(await readFile(peakRssFile, 'utf8').catch(() => 'NaN'))
+      : undefined
   }
 }
 
@@ -112,7 +121,8 @@ export async function runAction(options) {
 export function parseOutputFile(text) {
   /** @type {Record<string, string>} */
   const outputs = {}
-  for (const match of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm)) outputs[match[1]] = match[3]
+  for (const match of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm))
+    outputs[match[1]] = match[3]
   return outputs
 }
 

@@ -35,7 +35,6 @@ const common = {
   'client-id': clientId,
   'client-secret': clientSecret
 }
-let failed = false
 try {
   console.log(`F&O simulator at ${sim.url} (tenant ${sim.tenant})`)
   const codes = [
@@ -44,10 +43,12 @@ try {
       'service-name': 'UserSessionService/AifUserSessionService/GetUserSessionInfo',
       method: 'POST'
     }),
-    await step('List the services of a service group', { ...common, 'service-name': 'UserSessionService' })
+    await step('List the services of a service group', {
+      ...common,
+      'service-name': 'UserSessionService'
+    })
   ]
-  failed = codes.some(code => code !== 0)
+  process.exitCode = codes.some(code => code !== 0) ? 1 : 0
 } finally {
   await sim.close()
 }
-process.exitCode = failed ? 1 : 0

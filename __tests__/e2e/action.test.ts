@@ -49,8 +49,13 @@ describe('client secret', () => {
     expect(result.exitCode).toBe(0)
     expect(errors(result)).toEqual([])
     expect(result.outputs['status']).toBe('200')
-    expect(JSON.parse(result.outputs['response'])).toMatchObject({ Company: 'USMF', IsSysAdmin: true })
-    expect(JSON.parse(result.outputs['headers'])).toMatchObject({ 'content-type': expect.stringContaining('application/json') })
+    expect(JSON.parse(result.outputs['response'])).toMatchObject({
+      Company: 'USMF',
+      IsSysAdmin: true
+    })
+    expect(JSON.parse(result.outputs['headers'])).toMatchObject({
+      'content-type': expect.stringContaining('application/json')
+    })
     expect(result.outputs['attempts']).toBe('1')
     expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(0)
     expect(result.outputs['error']).toBe('')
@@ -87,7 +92,12 @@ describe('client secret', () => {
 
 describe('given token', () => {
   it('uses it as is, with or without "Bearer ", and makes no token request', async () => {
-    const result = await run({ 'service-name': sessionInfo, 'system-url': sim.url, token: `Bearer ${staticToken}`, method: 'POST' })
+    const result = await run({
+      'service-name': sessionInfo,
+      'system-url': sim.url,
+      token: `Bearer ${staticToken}`,
+      method: 'POST'
+    })
 
     expect(result.exitCode).toBe(0)
     expect(sim.requests.filter(r => r.kind === 'token' || r.kind === 'metadata')).toHaveLength(0)
@@ -100,7 +110,11 @@ describe('given token', () => {
   })
 
   it('lists service groups and operations with GET (discovery)', async () => {
-    const groups = await run({ 'service-name': 'UserSessionService', url: sim.url, token: staticToken })
+    const groups = await run({
+      'service-name': 'UserSessionService',
+      url: sim.url,
+      token: staticToken
+    })
     expect(groups.exitCode).toBe(0)
     expect(JSON.parse(groups.outputs['response'])).toHaveProperty('Services')
 
@@ -112,7 +126,12 @@ describe('given token', () => {
 
   it('keeps the path of a Talent/HR system-url', async () => {
     const namespace = '/namespaces/0ab49d18-6325-4597-97b3-c7f2321aa80c'
-    const result = await run({ 'service-name': sessionInfo, 'system-url': `${sim.url}${namespace}/`, token: staticToken, payload: '{}' })
+    const result = await run({
+      'service-name': sessionInfo,
+      'system-url': `${sim.url}${namespace}/`,
+      token: staticToken,
+      payload: '{}'
+    })
 
     expect(result.exitCode).toBe(0)
     expect(serviceRequests()[0].path).toBe(`${namespace}/api/services/${sessionInfo}`)
@@ -141,7 +160,13 @@ describe('throttling', () => {
       { status: 429, headers: { 'Retry-After': '1' } },
       { status: 429, headers: { 'Retry-After': '1' } }
     ])
-    const result = await run({ 'service-name': sessionInfo, url: sim.url, token: staticToken, payload: '{}', 'retry-timeout': '00:01:00' })
+    const result = await run({
+      'service-name': sessionInfo,
+      url: sim.url,
+      token: staticToken,
+      payload: '{}',
+      'retry-timeout': '00:01:00'
+    })
 
     expect(result.exitCode).toBe(0)
     expect(result.outputs['attempts']).toBe('3')
@@ -151,8 +176,16 @@ describe('throttling', () => {
   })
 
   it('gives up at once when Retry-After would pass retry-timeout', async () => {
-    sim.script(sessionInfo, [{ status: 429, headers: { 'Retry-After': '30' }, body: { Message: 'Throttled' } }])
-    const result = await run({ 'service-name': sessionInfo, url: sim.url, token: staticToken, payload: '{}', 'retry-timeout': '00:00:05' })
+    sim.script(sessionInfo, [
+      { status: 429, headers: { 'Retry-After': '30' }, body: { Message: 'Throttled' } }
+    ])
+    const result = await run({
+      'service-name': sessionInfo,
+      url: sim.url,
+      token: staticToken,
+      payload: '{}',
+      'retry-timeout': '00:00:05'
+    })
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)[0]).toMatch(/429.*retry-timeout/)
@@ -164,14 +197,24 @@ describe('throttling', () => {
 
 describe('failures', () => {
   it('fails on an X++ exception with F&O’s own message and keeps the outputs', async () => {
-    const result = await run({ 'service-name': 'SimTestService/EchoService/Fail', url: sim.url, token: staticToken, payload: '{}' })
+    const result = await run({
+      'service-name': 'SimTestService/EchoService/Fail',
+      url: sim.url,
+      token: staticToken,
+      payload: '{}'
+    })
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)).toEqual([
-      expect.stringMatching(/^POST https:\/\/127\.0\.0\.1:\d+\/api\/services\/SimTestService\/EchoService\/Fail failed: HTTP 500 .*Invalid account number.*XppServicesException/)
+      expect.stringMatching(
+        /^POST https:\/\/127\.0\.0\.1:\d+\/api\/services\/SimTestService\/EchoService\/Fail failed: HTTP 500 .*Invalid account number.*XppServicesException/
+      )
     ])
     expect(result.outputs['status']).toBe('500')
-    expect(JSON.parse(result.outputs['response'])).toHaveProperty('ExceptionType', 'XppServicesException')
+    expect(JSON.parse(result.outputs['response'])).toHaveProperty(
+      'ExceptionType',
+      'XppServicesException'
+    )
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /)
   })
 
@@ -186,13 +229,20 @@ describe('failures', () => {
 
     expect(result.exitCode).toBe(0)
     expect(errors(result)).toEqual([])
-    expect(result.annotations.filter(a => a.level === 'warning').map(a => a.message)).toEqual([expect.stringMatching(/HTTP 500/)])
+    expect(result.annotations.filter(a => a.level === 'warning').map(a => a.message)).toEqual([
+      expect.stringMatching(/HTTP 500/)
+    ])
     expect(result.outputs['status']).toBe('500')
     expect(result.outputs['error']).toMatch(/HTTP 500/)
   })
 
   it('says the service does not exist on 404', async () => {
-    const result = await run({ 'service-name': 'NoSuchGroup/NoSuchService/Op', url: sim.url, token: staticToken, payload: '{}' })
+    const result = await run({
+      'service-name': 'NoSuchGroup/NoSuchService/Op',
+      url: sim.url,
+      token: staticToken,
+      payload: '{}'
+    })
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)[0]).toMatch(/HTTP 404.*service-name/)
@@ -239,7 +289,9 @@ describe('failures', () => {
 
 describe('secret hygiene', () => {
   it('never prints a secret, even with ACTIONS_STEP_DEBUG', async () => {
-    const result = await run(secretInputs({ 'service-name': sessionInfo, payload: '{}' }), { ACTIONS_STEP_DEBUG: 'true' })
+    const result = await run(secretInputs({ 'service-name': sessionInfo, payload: '{}' }), {
+      ACTIONS_STEP_DEBUG: 'true'
+    })
 
     expect(result.exitCode).toBe(0)
     expect(result.stdout).toMatch(/::debug::/)

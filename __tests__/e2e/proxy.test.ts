@@ -31,7 +31,9 @@ beforeAll(async () => {
   })
   const proxyServer = createProxy(server)
   proxyServer.authenticate = req =>
-    !requireAuth || req.headers['proxy-authorization'] === `Basic ${Buffer.from(`${proxyUser}:${proxyPassword}`).toString('base64')}`
+    !requireAuth ||
+    req.headers['proxy-authorization'] ===
+      `Basic ${Buffer.from(`${proxyUser}:${proxyPassword}`).toString('base64')}`
   proxy = proxyServer
   await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
   proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
@@ -96,7 +98,9 @@ describe('proxy', () => {
     const result = await run({ HTTPS_PROXY: proxyUrl.replace('http://', 'http://someone:wrong@') })
 
     expect(result.exitCode).toBe(1)
-    expect(result.annotations.filter(a => a.level === 'error')).toEqual([expect.objectContaining({ message: expect.stringMatching(/407|proxy/i) })])
+    expect(result.annotations.filter(a => a.level === 'error')).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/407|proxy/i) })
+    ])
     expect(sim.requests).toHaveLength(0)
   })
 
@@ -105,7 +109,9 @@ describe('proxy', () => {
 
     // Outside the proxy, the test name resolves nowhere: the direct attempt fails on DNS.
     expect(result.exitCode).toBe(1)
-    expect(result.annotations.find(a => a.level === 'error')?.message).toMatch(/ENOTFOUND|getaddrinfo/)
+    expect(result.annotations.find(a => a.level === 'error')?.message).toMatch(
+      /ENOTFOUND|getaddrinfo/
+    )
     expect(tunnels).toEqual([])
     expect(sim.requests).toHaveLength(0)
   })

@@ -21,17 +21,29 @@ afterAll(async () => {
 })
 beforeEach(() => sim.reset())
 
-function run(inputs: Record<string, string>, options: Partial<RunOptions> = {}): Promise<ActionRun> {
-  return runAction({ ...options, inputs: { url: sim.url, token, ...inputs }, env: { NODE_EXTRA_CA_CERTS: sim.caFile } })
+function run(
+  inputs: Record<string, string>,
+  options: Partial<RunOptions> = {}
+): Promise<ActionRun> {
+  return runAction({
+    ...options,
+    inputs: { url: sim.url, token, ...inputs },
+    env: { NODE_EXTRA_CA_CERTS: sim.caFile }
+  })
 }
 
-const warnings = (result: ActionRun): string[] => result.annotations.filter(a => a.level === 'warning').map(a => a.message)
+const warnings = (result: ActionRun): string[] =>
+  result.annotations.filter(a => a.level === 'warning').map(a => a.message)
 
 describe('response-file', () => {
   it('streams a 200 MiB body to the file byte for byte with flat memory', async () => {
     const bytes = 200 * MiB
     const result = await run(
-      { 'service-name': large, payload: JSON.stringify({ bytes }), 'response-file': 'out/export/body.json' },
+      {
+        'service-name': large,
+        payload: JSON.stringify({ bytes }),
+        'response-file': 'out/export/body.json'
+      },
       { measurePeakRss: true, killAfterMs: 120_000 }
     )
 
@@ -67,7 +79,10 @@ describe('response-file', () => {
     const atLimit = await run({ 'service-name': large, payload: JSON.stringify({ bytes: MiB }) })
     expect(Buffer.byteLength(atLimit.outputs['response'])).toBe(MiB)
 
-    const overLimit = await run({ 'service-name': large, payload: JSON.stringify({ bytes: MiB + 1 }) })
+    const overLimit = await run({
+      'service-name': large,
+      payload: JSON.stringify({ bytes: MiB + 1 })
+    })
     expect(overLimit.outputs['response']).toBe('')
     expect((await stat(overLimit.outputs['response-file'])).size).toBe(MiB + 1)
   })
@@ -75,14 +90,20 @@ describe('response-file', () => {
 
 describe('mask-response', () => {
   it('registers the body as a secret before it is logged and leaves it out of the summary', async () => {
-    const result = await run({ 'service-name': sessionInfo, payload: '{}', 'mask-response': 'true' })
+    const result = await run({
+      'service-name': sessionInfo,
+      payload: '{}',
+      'mask-response': 'true'
+    })
 
     expect(result.exitCode).toBe(0)
     const body = result.outputs['response']
     expect(body).toContain('USMF')
     const mask = result.stdout.indexOf(`::add-mask::${body}`)
     expect(mask).toBeGreaterThanOrEqual(0)
-    const unmasked = result.stdout.split('\n').filter(line => line.includes('USMF') && !line.startsWith('::add-mask::'))
+    const unmasked = result.stdout
+      .split('\n')
+      .filter(line => line.includes('USMF') && !line.startsWith('::add-mask::'))
     expect(unmasked).toEqual([])
     expect(result.summary).not.toContain('USMF')
     expect(result.summary).toContain('not shown')
@@ -94,7 +115,14 @@ describe('job summary and log', () => {
     const result = await run({ 'service-name': sessionInfo, payload: '{}' })
 
     expect(result.summary).toContain(sessionInfo)
-    for (const header of ['Method', 'Status', 'Attempts', 'Elapsed', 'Retries waited', 'Response size']) {
+    for (const header of [
+      'Method',
+      'Status',
+      'Attempts',
+      'Elapsed',
+      'Retries waited',
+      'Response size'
+    ]) {
       expect(result.summary).toContain(`<th>${header}</th>`)
     }
     expect(result.summary).toMatch(/<td>POST<\/td><td>200<\/td><td>1<\/td>/)
@@ -118,9 +146,15 @@ describe('job summary and log', () => {
 
   it('groups the request in the log, one line per attempt, the body in its own group', async () => {
     sim.script(sessionInfo, [{ status: 429, headers: { 'Retry-After': '1' } }])
-    const result = await run({ 'service-name': sessionInfo, payload: '{}', 'retry-timeout': '00:00:30' })
+    const result = await run({
+      'service-name': sessionInfo,
+      payload: '{}',
+      'retry-timeout': '00:00:30'
+    })
 
-    const log = result.stdout.split('\n').filter(line => !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
+    const log = result.stdout
+      .split('\n')
+      .filter(line => !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
     const start = log.indexOf(`::group::POST ${sessionInfo}`)
     expect(start).toBeGreaterThanOrEqual(0)
     expect(log.slice(start + 1, start + 4)).toEqual([

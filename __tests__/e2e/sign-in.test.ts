@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
-import { createClientCertificate, decodeJwt, DEFAULT_OIDC_ISSUER, startSimulator } from '../../sim/index.mjs'
+import {
+  createClientCertificate,
+  decodeJwt,
+  DEFAULT_OIDC_ISSUER,
+  startSimulator
+} from '../../sim/index.mjs'
 
 type Simulator = Awaited<ReturnType<typeof startSimulator>>
 type ClientCertificate = Awaited<ReturnType<typeof createClientCertificate>>
@@ -19,8 +24,17 @@ beforeAll(async () => {
   certificate = await createClientCertificate()
   sim = await startSimulator({
     clients: [secretApp],
-    certificateClients: [{ clientId: certificateAppId, certificatePem: certificate.certificatePem }],
-    federatedClients: [{ clientId: federatedAppId, issuer: DEFAULT_OIDC_ISSUER, subject, audience: 'api://AzureADTokenExchange' }],
+    certificateClients: [
+      { clientId: certificateAppId, certificatePem: certificate.certificatePem }
+    ],
+    federatedClients: [
+      {
+        clientId: federatedAppId,
+        issuer: DEFAULT_OIDC_ISSUER,
+        subject,
+        audience: 'api://AzureADTokenExchange'
+      }
+    ],
     oidcSubject: subject
   })
 })
@@ -30,16 +44,25 @@ afterAll(async () => {
 beforeEach(() => sim.reset())
 
 function run(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction({ inputs: { 'service-name': sessionInfo, payload: '{}', ...inputs }, env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...env } })
+  return runAction({
+    inputs: { 'service-name': sessionInfo, payload: '{}', ...inputs },
+    env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...env }
+  })
 }
 
-const entra = (): Record<string, string> => ({ tenant: sim.tenant, url: sim.url, 'authority-host': sim.authorityHost })
+const entra = (): Record<string, string> => ({
+  tenant: sim.tenant,
+  url: sim.url,
+  'authority-host': sim.authorityHost
+})
 const oidcEnv = (): Record<string, string> => ({
   ACTIONS_ID_TOKEN_REQUEST_URL: sim.oidc.requestUrl,
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim.oidc.requestToken
 })
-const errors = (result: ActionRun): string[] => result.annotations.filter(a => a.level === 'error').map(a => a.message)
-const tokenForms = (): URLSearchParams[] => sim.requests.filter(r => r.kind === 'token').map(r => new URLSearchParams(r.body))
+const errors = (result: ActionRun): string[] =>
+  result.annotations.filter(a => a.level === 'error').map(a => a.message)
+const tokenForms = (): URLSearchParams[] =>
+  sim.requests.filter(r => r.kind === 'token').map(r => new URLSearchParams(r.body))
 
 describe('GitHub OIDC (workload identity federation)', () => {
   it('exchanges the job’s ID token for an Entra token without any secret', async () => {
@@ -51,16 +74,31 @@ describe('GitHub OIDC (workload identity federation)', () => {
     const oidcRequests = sim.requests.filter(r => r.kind === 'oidc')
     expect(oidcRequests).toHaveLength(1)
     expect(oidcRequests[0].headers['authorization']).toBe(`Bearer ${sim.oidc.requestToken}`)
-    expect(new URLSearchParams(oidcRequests[0].query).get('audience')).toBe('api://AzureADTokenExchange')
+    expect(new URLSearchParams(oidcRequests[0].query).get('audience')).toBe(
+      'api://AzureADTokenExchange'
+    )
     const [form] = tokenForms()
-    expect(form.get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
+    expect(form.get('client_assertion_type')).toBe(
+      'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+    )
     expect(form.get('client_assertion')).toBe(sim.oidc.lastToken)
     expect(form.has('client_secret')).toBe(false)
-    expectNoSecretLeaks(result, [sim.oidc.requestToken, ...sim.oidc.issuedTokens, ...sim.issuedTokens])
+    expectNoSecretLeaks(result, [
+      sim.oidc.requestToken,
+      ...sim.oidc.issuedTokens,
+      ...sim.issuedTokens
+    ])
   })
 
   it('asks the OIDC service for the oidc-audience given', async () => {
-    const result = await run({ ...entra(), 'client-id': federatedAppId, 'oidc-audience': 'api://AzureADTokenExchangeUSGov' }, oidcEnv())
+    const result = await run(
+      {
+        ...entra(),
+        'client-id': federatedAppId,
+        'oidc-audience': 'api://AzureADTokenExchangeUSGov'
+      },
+      oidcEnv()
+    )
 
     expect(result.exitCode).toBe(1)
     const [oidc] = sim.requests.filter(r => r.kind === 'oidc')
@@ -74,7 +112,9 @@ describe('GitHub OIDC (workload identity federation)', () => {
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)).toEqual([
-      expect.stringMatching(/AADSTS700213.*GitHub sent the subject 'repo:octo-org\/octo-repo:ref:refs\/heads\/feature'/)
+      expect.stringMatching(
+        /AADSTS700213.*GitHub sent the subject 'repo:octo-org\/octo-repo:ref:refs\/heads\/feature'/
+      )
     ])
     expect(sim.requests.filter(r => r.kind === 'service')).toHaveLength(0)
     sim.oidc.subject = subject
@@ -91,13 +131,19 @@ describe('GitHub OIDC (workload identity federation)', () => {
 
 describe('certificate', () => {
   it('signs the client assertion with the certificate and sends its chain', async () => {
-    const result = await run({ ...entra(), 'client-id': certificateAppId, 'client-certificate': certificate.pem })
+    const result = await run({
+      ...entra(),
+      'client-id': certificateAppId,
+      'client-certificate': certificate.pem
+    })
 
     expect(errors(result)).toEqual([])
     expect(result.exitCode).toBe(0)
     const [form] = tokenForms()
     const assertion = decodeJwt(form.get('client_assertion') ?? '')
-    expect(assertion.header['x5t#S256']).toBe(Buffer.from(certificate.thumbprintSha256, 'hex').toString('base64url'))
+    expect(assertion.header['x5t#S256']).toBe(
+      Buffer.from(certificate.thumbprintSha256, 'hex').toString('base64url')
+    )
     expect(assertion.header['x5c']).toBeDefined()
     expect(assertion.payload['iss']).toBe(certificateAppId)
     expectNoSecretLeaks(result, [certificate.privateKeyPem, ...sim.issuedTokens])
@@ -126,7 +172,11 @@ describe('certificate', () => {
       notBeforeDate: new Date(Date.now() - 10 * 86_400_000),
       notAfterDate: new Date(Date.now() - 86_400_000)
     })
-    const result = await run({ ...entra(), 'client-id': certificateAppId, 'client-certificate': expired.pem })
+    const result = await run({
+      ...entra(),
+      'client-id': certificateAppId,
+      'client-certificate': expired.pem
+    })
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)).toEqual([expect.stringMatching(/client-certificate.*expired/)])
@@ -150,7 +200,12 @@ describe('certificate', () => {
 
 describe('precedence and environment defaults', () => {
   it('refuses two credentials, naming both', async () => {
-    const result = await run({ ...entra(), 'client-id': secretApp.clientId, 'client-secret': secretApp.clientSecret, token: 'abc.def.ghi' })
+    const result = await run({
+      ...entra(),
+      'client-id': secretApp.clientId,
+      'client-secret': secretApp.clientSecret,
+      token: 'abc.def.ghi'
+    })
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)).toEqual([expect.stringMatching(/token and client-secret/)])
@@ -170,7 +225,9 @@ describe('precedence and environment defaults', () => {
 
     expect(errors(result)).toEqual([])
     expect(result.exitCode).toBe(0)
-    expect(result.stdout).toMatch(/url from environment.*tenant from environment.*client-id from environment.*client-secret from environment/)
+    expect(result.stdout).toMatch(
+      /url from environment.*tenant from environment.*client-id from environment.*client-secret from environment/
+    )
     expect(result.stdout).toContain(`::add-mask::${secretApp.clientSecret}`)
     expect(tokenForms()[0].get('client_id')).toBe(secretApp.clientId)
     expectNoSecretLeaks(result, [secretApp.clientSecret, ...sim.issuedTokens])
@@ -191,7 +248,12 @@ describe('precedence and environment defaults', () => {
     ['http://login.microsoftonline.com', 'https'],
     ['login.microsoftonline.com', 'absolute URL']
   ])('rejects authority-host %s', async (authorityHost, reason) => {
-    const result = await run({ ...entra(), 'authority-host': authorityHost, 'client-id': secretApp.clientId, 'client-secret': secretApp.clientSecret })
+    const result = await run({
+      ...entra(),
+      'authority-host': authorityHost,
+      'client-id': secretApp.clientId,
+      'client-secret': secretApp.clientSecret
+    })
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)).toEqual([expect.stringMatching(new RegExp(`authority-host.*${reason}`))])
