@@ -1,0 +1,497 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import {
+  createHash,
+  createPrivateKey,
+  generateKeyPairSync,
+  randomUUID,
+  sign,
+  constants,
+  X509Certificate
+} from 'node:crypto'
+import { request as httpsRequest } from 'node:https'
+import iconv from 'iconv-lite'
+import selfsigned from 'selfsigned'
+import { startSimulator, type Simulator } from '../sim/index.mjs'
+
+interface Answer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: Buffer
+  text: string
+  json: () => any // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** One HTTPS request to the simulator (no keep-alive), trusting its CA. */
+function call(
+  sim: Simulator,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: string | Buffer } = {}
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(path, sim.url)
+    const req = httpsRequest(
+      url,
+      { method, ca: sim.caPem, agent: false, headers: options.headers },
+      res => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('error', reject)
+        res.on('end', () => {
+          const body = Buffer.concat(chunks)
+          const text = body.toString('utf8')
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body,
+            text,
+            json: () => JSON.parse(text)
+          })
+        })
+      }
+    )
+    req.on('error', reject)
+    req.end(options.body)
+  })
+}
+
+const TENANT = 'contoso.onmicrosoft.com'
+const OIDC_AUDIENCE = 'api://AzureADTokenExchange'
+const OIDC_SUBJECT = 'repo:octo-org/octo-repo:ref:refs/heads/main'
+const SESSION = '/api/services/UserSessionService/AifUserSessionService/GetUserSessionInfo'
+
+let sim: Simulator
+let certPem: string
+let certKeyPem: string
+
+function form(values: Record<string, string>): { headers: Record<string, string>; body: string } {
+  return {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(values).toString()
+  }
+}
+
+function tokenRequest(values: Record<string, string>): Promise<Answer> {
+  return call(
+    sim,
+    'POST',
+    `/${TENANT}/oauth2/v2.0/token`,
+    form({ grant_type: 'client_credentials', ...values })
+  )
+}
+
+function b64url(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url')
+}
+
+/** A certificate client assertion built by hand, as MSAL does (PS256 + x5t#S256). */
+function certificateAssertion(signingKeyPem: string, claims: Record<string, unknown> = {}): string {
+  const der = new X509Certificate(certPem).raw
+  const header = {
+    alg: 'PS256',
+    typ: 'JWT',
+    'x5t#S256': createHash('sha256').update(der).digest('base64url')
+  }
+  const now = Math.floor(Date.now() / 1000)
+  const payload = {
+    aud: `${sim.url}/${TENANT}/oauth2/v2.0/token`,
+    iss: 'app-cert',
+    sub: 'app-cert',
+    nbf: now,
+    exp: now + 600,
+    jti: randomUUID(),
+    ...claims
+  }
+  const input = `${b64url(header)}.${b64url(payload)}`
+  const signature = sign('sha256', Buffer.from(input), {
+    key: createPrivateKey(signingKeyPem),
+    padding: constants.RSA_PKCS1_PSS_PADDING,
+    saltLength: constants.RSA_PSS_SALTLEN_DIGEST
+  })
+  return `${input}.${signature.toString('base64url')}`
+}
+
+async function getOidcToken(audience = OIDC_AUDIENCE): Promise<string> {
+  const answer = await call(
+    sim,
+    'GET',
+    `${sim.oidc.requestUrl}&audience=${encodeURIComponent(audience)}`,
+    {
+      headers: { Authorization: `Bearer ${sim.oidc.requestToken}` }
+    }
+  )
+  expect(answer.status).toBe(200)
+  return answer.json().value
+}
+
+async function issuedToken(): Promise<string> {
+  const answer = await tokenRequest({
+    client_id: 'app-1',
+    client_secret: 's3cr3t-value',
+    scope: `${sim.url}/.default`
+  })
+  expect(answer.status).toBe(200)
+  return answer.json().access_token
+}
+
+beforeAll(async () => {
+  const pems = await selfsigned.generate([{ name: 'commonName', value: 'app-cert' }], {
+    keySize: 2048,
+    algorithm: 'sha256'
+  })
+  certPem = pems.cert
+  certKeyPem = pems.private
+  sim = await startSimulator({
+    tenant: TENANT,
+    clients: [{ clientId: 'app-1', clientSecret: 's3cr3t-value' }],
+    certificateClients: [{ clientId: 'app-cert', certificatePem: certPem }],
+    federatedClients: [
+      {
+        clientId: 'app-fed',
+        issuer: 'https://token.actions.githubusercontent.com',
+        subject: OIDC_SUBJECT,
+        audience: OIDC_AUDIENCE
+      }
+    ],
+    staticTokens: ['tok-123']
+  })
+})
+
+afterAll(async () => {
+  await sim?.close()
+})
+
+beforeEach(() => {
+  sim.reset()
+})
+
+describe('Entra ID endpoints', () => {
+  it('serves the OpenID metadata, and AADSTS90002 for an unknown tenant', async () => {
+    const answer = await call(sim, 'GET', `/${TENANT}/v2.0/.well-known/openid-configuration`)
+    expect(answer.status).toBe(200)
+    const metadata = answer.json()
+    expect(metadata.token_endpoint).toBe(`${sim.url}/${TENANT}/oauth2/v2.0/token`)
+    expect(metadata.issuer).toBe(`${sim.url}/${TENANT}/v2.0`)
+    expect(metadata.authorization_endpoint).toBe(`${sim.url}/${TENANT}/oauth2/v2.0/authorize`)
+    expect(metadata.end_session_endpoint).toBe(`${sim.url}/${TENANT}/oauth2/v2.0/logout`)
+    expect(metadata.jwks_uri).toBe(`${sim.url}/${TENANT}/discovery/v2.0/keys`)
+    expect(sim.requests.map(r => r.kind)).toEqual(['metadata'])
+
+    const unknown = await call(
+      sim,
+      'GET',
+      '/fabrikam.onmicrosoft.com/v2.0/.well-known/openid-configuration'
+    )
+    expect(unknown.status).toBe(400)
+    expect(unknown.json().error_codes).toEqual([90002])
+  })
+
+  it('issues a token for a client secret and records it', async () => {
+    const answer = await tokenRequest({
+      client_id: 'app-1',
+      client_secret: 's3cr3t-value',
+      scope: `${sim.url}/.default`
+    })
+    expect(answer.status).toBe(200)
+    const body = answer.json()
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599 })
+    expect(body.access_token).toMatch(/^sim-at-[A-Za-z0-9_-]{40}$/)
+    expect(sim.issuedTokens).toEqual([body.access_token])
+    expect(sim.tokenGrants[0]).toMatchObject({
+      audience: sim.url,
+      clientId: 'app-1',
+      credential: 'secret'
+    })
+    expect(sim.requests[0]).toMatchObject({
+      kind: 'token',
+      method: 'POST',
+      path: `/${TENANT}/oauth2/v2.0/token`
+    })
+    expect(sim.requests[0].body).toContain('client_secret=s3cr3t-value')
+  })
+
+  it('answers AADSTS700016 for an unknown client and AADSTS7000215 for a wrong secret', async () => {
+    const unknown = await tokenRequest({
+      client_id: 'nobody',
+      client_secret: 'x',
+      scope: `${sim.url}/.default`
+    })
+    expect(unknown.status).toBe(400)
+    expect(unknown.json()).toMatchObject({ error: 'unauthorized_client', error_codes: [700016] })
+    expect(unknown.json().error_description).toMatch(
+      /^AADSTS700016: Application with identifier 'nobody' was not found in the directory/
+    )
+
+    const wrong = await tokenRequest({
+      client_id: 'app-1',
+      client_secret: 'not-it',
+      scope: `${sim.url}/.default`
+    })
+    expect(wrong.status).toBe(401)
+    expect(wrong.json()).toMatchObject({ error: 'invalid_client', error_codes: [7000215] })
+    expect(wrong.json().error_description).toMatch(/^AADSTS7000215: Invalid client secret provided/)
+    expect(sim.issuedTokens).toEqual([])
+  })
+
+  it('rejects a scope without /.default', async () => {
+    const answer = await tokenRequest({
+      client_id: 'app-1',
+      client_secret: 's3cr3t-value',
+      scope: sim.url
+    })
+    expect(answer.status).toBe(400)
+    expect(answer.json().error_codes).toEqual([1002012])
+  })
+})
+
+describe('F&O services', () => {
+  it('lists the catalogue at each level, under /api/services and a /namespaces prefix', async () => {
+    const auth = { headers: { Authorization: 'Bearer tok-123' } }
+    const groups = await call(sim, 'GET', '/api/services', auth)
+    expect(groups.status).toBe(200)
+    expect(groups.json().ServiceGroups).toEqual(
+      expect.arrayContaining([{ Name: 'UserSessionService' }, { Name: 'SimTestService' }])
+    )
+    const services = await call(sim, 'GET', '/api/services/UserSessionService', auth)
+    expect(services.json()).toEqual({ Services: [{ Name: 'AifUserSessionService' }] })
+    const operations = await call(
+      sim,
+      'GET',
+      `/namespaces/${randomUUID()}/api/services/UserSessionService/AifUserSessionService`,
+      auth
+    )
+    expect(operations.json().Operations).toEqual(
+      expect.arrayContaining([{ Name: 'GetUserSessionInfo' }, { Name: 'ApplyTimeZone' }])
+    )
+    const operation = await call(sim, 'GET', SESSION, auth)
+    expect(operation.json()).toEqual({
+      Parameters: [],
+      Return: { Name: 'return', Type: 'AifUserSessionInfo' }
+    })
+    const missing = await call(sim, 'GET', '/api/services/UserSessionService/NoSuchService', auth)
+    expect(missing.status).toBe(404)
+    expect(missing.json().Message).toContain('No HTTP resource was found')
+    expect(sim.requests.every(r => r.kind === 'service')).toBe(true)
+  })
+
+  it('runs GetUserSessionInfo with an issued token, and answers 401 without one', async () => {
+    const token = await issuedToken()
+    const answer = await call(sim, 'POST', SESSION, {
+      headers: { Authorization: `Bearer ${token}` }
+    })
+    expect(answer.status).toBe(200)
+    expect(answer.headers['content-type']).toBe('application/json; charset=utf-8')
+    expect(answer.text).toContain('"ExchangeRate":100.0')
+    expect(answer.json()).toMatchObject({
+      $id: '1',
+      Company: 'USMF',
+      UserId: 'app-1',
+      IsSysAdmin: true
+    })
+
+    const anonymous = await call(sim, 'POST', SESSION)
+    expect(anonymous.status).toBe(401)
+    expect(anonymous.body.length).toBe(0)
+    expect(anonymous.headers['www-authenticate']).toBe(
+      `Bearer authorization_uri="${sim.url}/${TENANT}/oauth2/authorize", error="invalid_token"`
+    )
+  })
+
+  it('rejects a token issued for another resource', async () => {
+    const answer = await tokenRequest({
+      client_id: 'app-1',
+      client_secret: 's3cr3t-value',
+      scope: 'https://other.example/.default'
+    })
+    const token = answer.json().access_token
+    const denied = await call(sim, 'POST', SESSION, {
+      headers: { Authorization: `Bearer ${token}` }
+    })
+    expect(denied.status).toBe(401)
+  })
+
+  it('echoes a windows-1252 body decoded with its charset', async () => {
+    const bytes = iconv.encode('{"name":"Café – €5"}', 'windows-1252')
+    const contentType = 'application/json;charset=windows-1252'
+    const answer = await call(sim, 'POST', '/api/services/SimTestService/EchoService/Echo', {
+      headers: { Authorization: 'Bearer tok-123', 'Content-Type': contentType },
+      body: bytes
+    })
+    expect(answer.status).toBe(200)
+    expect(answer.json()).toEqual({
+      received: { name: 'Café – €5' },
+      contentType,
+      bodyHex: bytes.toString('hex'),
+      method: 'POST'
+    })
+    expect(sim.requests[0].bodyBytes.equals(bytes)).toBe(true)
+
+    const invalid = await call(sim, 'POST', '/api/services/SimTestService/EchoService/Echo', {
+      headers: { Authorization: 'Bearer tok-123', 'Content-Type': 'application/json' },
+      body: '{not json'
+    })
+    expect(invalid.status).toBe(400)
+    expect(invalid.json()).toEqual({ Message: 'Invalid JSON payload' })
+  })
+
+  it('answers a scripted 429 first, then normally', async () => {
+    sim.script('UserSessionService/AifUserSessionService/GetUserSessionInfo', [
+      { status: 429, headers: { 'Retry-After': '1' }, body: { Message: 'Too many requests' } }
+    ])
+    const auth = { headers: { Authorization: 'Bearer tok-123' } }
+    const first = await call(sim, 'POST', SESSION, auth)
+    expect(first.status).toBe(429)
+    expect(first.headers['retry-after']).toBe('1')
+    expect(first.json()).toEqual({ Message: 'Too many requests' })
+    const second = await call(sim, 'POST', SESSION, auth)
+    expect(second.status).toBe(200)
+    expect(sim.requests.map(r => [r.scripted ?? false, r.status])).toEqual([
+      [true, 429],
+      [false, 200]
+    ])
+  })
+
+  it('streams a Large body of exactly the requested size', async () => {
+    const size = 3 * 64 * 1024 + 17
+    const answer = await call(sim, 'POST', '/api/services/SimTestService/EchoService/Large', {
+      headers: { Authorization: 'Bearer tok-123', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ bytes: size })
+    })
+    expect(answer.status).toBe(200)
+    expect(answer.headers['content-length']).toBe(String(size))
+    expect(answer.body.length).toBe(size)
+    expect(JSON.parse(answer.text).data).toHaveLength(size - 11)
+  })
+
+  it('answers Fail with an X++ exception', async () => {
+    const answer = await call(sim, 'POST', '/api/services/SimTestService/EchoService/Fail', {
+      headers: { Authorization: 'Bearer tok-123' }
+    })
+    expect(answer.status).toBe(500)
+    expect(answer.json()).toMatchObject({ ExceptionType: 'XppServicesException' })
+  })
+})
+
+describe('certificate client assertion', () => {
+  it('accepts an assertion signed with the registered certificate', async () => {
+    const answer = await tokenRequest({
+      client_id: 'app-cert',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: certificateAssertion(certKeyPem),
+      scope: `${sim.url}/.default`
+    })
+    expect(answer.status).toBe(200)
+    expect(sim.tokenGrants[0]).toMatchObject({ clientId: 'app-cert', credential: 'certificate' })
+    const session = await call(sim, 'POST', SESSION, {
+      headers: { Authorization: `Bearer ${answer.json().access_token}` }
+    })
+    expect(session.json().UserId).toBe('app-cert')
+  })
+
+  it('rejects a bad signature (AADSTS700027) and an expired assertion (AADSTS700024)', async () => {
+    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem'
+    })
+    const bad = await tokenRequest({
+      client_id: 'app-cert',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: certificateAssertion(otherKey.toString()),
+      scope: `${sim.url}/.default`
+    })
+    expect(bad.status).toBe(401)
+    expect(bad.json()).toMatchObject({ error: 'invalid_client', error_codes: [700027] })
+    expect(bad.json().error_description).toContain('Client assertion failed signature validation')
+
+    const now = Math.floor(Date.now() / 1000)
+    const expired = await tokenRequest({
+      client_id: 'app-cert',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: certificateAssertion(certKeyPem, { nbf: now - 3600, exp: now - 60 }),
+      scope: `${sim.url}/.default`
+    })
+    expect(expired.status).toBe(401)
+    expect(expired.json().error_codes).toEqual([700024])
+    expect(sim.issuedTokens).toEqual([])
+  })
+})
+
+describe('GitHub OIDC federation', () => {
+  it('needs the request token', async () => {
+    const answer = await call(sim, 'GET', `${sim.oidc.requestUrl}&audience=x`)
+    expect(answer.status).toBe(401)
+    expect(sim.requests[0].kind).toBe('oidc')
+  })
+
+  it('exchanges a GitHub OIDC token for an access token', async () => {
+    const oidcToken = await getOidcToken()
+    expect(sim.oidc.lastToken).toBe(oidcToken)
+    const claims = JSON.parse(Buffer.from(oidcToken.split('.')[1], 'base64url').toString())
+    expect(claims).toMatchObject({
+      iss: sim.oidc.issuer,
+      aud: OIDC_AUDIENCE,
+      sub: OIDC_SUBJECT,
+      repository: 'octo-org/octo-repo'
+    })
+    const answer = await tokenRequest({
+      client_id: 'app-fed',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: oidcToken,
+      scope: `${sim.url}/.default`
+    })
+    expect(answer.status).toBe(200)
+    const session = await call(sim, 'POST', SESSION, {
+      headers: { Authorization: `Bearer ${answer.json().access_token}` }
+    })
+    expect(session.status).toBe(200)
+  })
+
+  it('answers AADSTS700213 for a subject without a federated record', async () => {
+    sim.oidc.subject = 'repo:octo-org/octo-repo:environment:prod'
+    try {
+      const oidcToken = await getOidcToken()
+      const answer = await tokenRequest({
+        client_id: 'app-fed',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: oidcToken,
+        scope: `${sim.url}/.default`
+      })
+      expect(answer.status).toBe(400)
+      expect(answer.json().error_codes).toEqual([700213])
+      expect(answer.json().error_description).toMatch(
+        /^AADSTS700213: No matching federated identity record found for presented assertion subject 'repo:octo-org\/octo-repo:environment:prod'/
+      )
+    } finally {
+      sim.oidc.subject = OIDC_SUBJECT
+    }
+  })
+})
+
+describe('faults and shutdown', () => {
+  it('drops connections when scripted, and closes promptly with a hung request', async () => {
+    const local = await startSimulator({ staticTokens: ['t'] })
+    try {
+      const echo = '/api/services/SimTestService/EchoService/Echo'
+      const headers = { Authorization: 'Bearer t' }
+      local.script('SimTestService/EchoService/Echo', [
+        { status: 200, destroy: 'before-headers' },
+        { status: 200, destroy: 'reset' },
+        { status: 200, destroy: 'mid-body', body: { data: 'x'.repeat(1000) } },
+        { status: 200, hang: true }
+      ])
+      await expect(call(local, 'POST', echo, { headers })).rejects.toThrow('socket hang up')
+      await expect(call(local, 'POST', echo, { headers })).rejects.toThrow('read ECONNRESET')
+      await expect(call(local, 'POST', echo, { headers })).rejects.toThrow('aborted')
+      expect(local.requests.map(r => r.status)).toEqual([undefined, undefined, 200])
+      const hung = call(local, 'POST', echo, { headers })
+      hung.catch(() => undefined)
+      while (local.requests.length < 4) await new Promise(resolve => setTimeout(resolve, 10))
+      const started = Date.now()
+      await local.close()
+      expect(Date.now() - started).toBeLessThan(2000)
+      await expect(hung).rejects.toThrow()
+    } finally {
+      await local.close()
+    }
+  })
+})

@@ -1,0 +1,217 @@
+// @ts-check
+/**
+ * Key material: the CA + TLS server certificate, the GitHub OIDC signing key, and
+ * certificate helpers. Generation is cached per process (RSA key generation is slow).
+ * @module
+ */
+import { X509Certificate, createHash, generateKeyPair } from 'node:crypto'
+import { promisify } from 'node:util'
+import selfsigned from 'selfsigned'
+
+const generateKeyPairAsync = promisify(generateKeyPair)
+
+/**
+ * @typedef {object} TlsMaterial
+ * @property {string} caPem
+ * @property {string} certPem server certificate, issued by the CA
+ * @property {string} keyPem server private key (PKCS#8)
+ */
+
+/**
+ * @typedef {object} SigningKey
+ * @property {import('node:crypto').KeyObject} privateKey
+ * @property {import('node:crypto').KeyObject} publicKey
+ * @property {string} kid
+ * @property {Record<string, unknown>} jwk public JWK (with kid, use, alg)
+ */
+
+/**
+ * @typedef {object} ClientCertificate
+ * @property {string} certificatePem
+ * @property {string} privateKeyPem PKCS#8
+ * @property {string} pem private key followed by the certificate (the action's client-certificate input)
+ * @property {string} thumbprintSha1 upper-case hex
+ * @property {string} thumbprintSha256 upper-case hex
+ */
+
+/**
+ * @typedef {object} CertificateInfo
+ * @property {X509Certificate} x509
+ * @property {Buffer} der
+ * @property {string} x5t base64url SHA-1 of the DER
+ * @property {string} x5tS256 base64url SHA-256 of the DER
+ */
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** @type {Promise<{ key: string, cert: string }> | undefined} */
+let caPromise
+/** @type {Map<string, Promise<TlsMaterial>>} */
+const serverCache = new Map()
+/** @type {Promise<SigningKey> | undefined} */
+let oidcKeyPromise
+
+/**
+ * Drops a cached promise when it rejects, so the next call retries.
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {() => void} forget
+ * @returns {Promise<T>}
+ */
+function forgetOnFailure(promise, forget) {
+  promise.catch(forget)
+  return promise
+}
+
+/** @returns {Promise<{ privateKey: string, publicKey: string }>} an RSA-2048 key pair as PEM */
+function generateRsaPemKeyPair() {
+  return generateKeyPairAsync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' }
+  })
+}
+
+/** @returns {Promise<{ key: string, cert: string }>} */
+function getCa() {
+  caPromise ??= forgetOnFailure(
+    selfsigned
+      .generate(
+        [
+          { name: 'commonName', value: 'D365 F&O Simulator Test CA' },
+          { name: 'organizationName', value: 'd365fo-rest-endpoint-action simulator' }
+        ],
+        {
+          keySize: 2048,
+          algorithm: 'sha256',
+          notBeforeDate: new Date(Date.now() - DAY_MS),
+          notAfterDate: new Date(Date.now() + 365 * DAY_MS),
+          extensions: [
+            { name: 'basicConstraints', cA: true, critical: true },
+            {
+              name: 'keyUsage',
+              keyCertSign: true,
+              cRLSign: true,
+              digitalSignature: true,
+              critical: true
+            }
+          ]
+        }
+      )
+      .then(pems => ({ key: pems.private, cert: pems.cert })),
+    () => (caPromise = undefined)
+  )
+  return caPromise
+}
+
+/**
+ * The CA and a server certificate for 127.0.0.1, localhost and the given host names.
+ * @param {string[]} hostnames extra DNS names
+ * @returns {Promise<TlsMaterial>}
+ */
+export function getTlsMaterial(hostnames) {
+  const names = [...new Set(['localhost', ...hostnames.map(h => h.toLowerCase())])].sort()
+  const cacheKey = names.join(',')
+  let material = serverCache.get(cacheKey)
+  if (!material) {
+    material = forgetOnFailure(
+      // The server key is generated while the CA is (both on the thread pool).
+      Promise.all([getCa(), generateRsaPemKeyPair()]).then(async ([ca, keyPair]) => {
+        const pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
+          keyPair,
+          algorithm: 'sha256',
+          notBeforeDate: new Date(Date.now() - DAY_MS),
+          notAfterDate: new Date(Date.now() + 364 * DAY_MS),
+          ca,
+          extensions: [
+            { name: 'basicConstraints', cA: false, critical: true },
+            { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+            { name: 'extKeyUsage', serverAuth: true },
+            {
+              name: 'subjectAltName',
+              altNames: [
+                { type: 7, ip: '127.0.0.1' },
+                ...names.map(value => /** @type {const} */ ({ type: 2, value }))
+              ]
+            }
+          ]
+        })
+        return { caPem: ca.cert, certPem: pems.cert, keyPem: pems.private }
+      }),
+      () => serverCache.delete(cacheKey)
+    )
+    serverCache.set(cacheKey, material)
+  }
+  return material
+}
+
+/**
+ * The RSA key the GitHub OIDC emulation signs its tokens with.
+ * @returns {Promise<SigningKey>}
+ */
+export function getOidcSigningKey() {
+  oidcKeyPromise ??= forgetOnFailure(
+    generateKeyPairAsync('rsa', { modulusLength: 2048 }).then(({ privateKey, publicKey }) => {
+      const jwk = publicKey.export({ format: 'jwk' })
+      const kid = createHash('sha256').update(String(jwk.n)).digest('base64url').slice(0, 27)
+      return {
+        privateKey,
+        publicKey,
+        kid,
+        jwk: { ...jwk, kid, use: 'sig', alg: 'RS256' }
+      }
+    }),
+    () => (oidcKeyPromise = undefined)
+  )
+  return oidcKeyPromise
+}
+
+/**
+ * Parses the first certificate of a PEM text.
+ * @param {string} pem
+ * @returns {CertificateInfo}
+ * @throws {Error} when the text holds no certificate
+ */
+export function certificateInfo(pem) {
+  const match = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)
+  if (!match) throw new Error('No PEM certificate found')
+  const x509 = new X509Certificate(match[0])
+  const der = x509.raw
+  return {
+    x509,
+    der,
+    x5t: createHash('sha1').update(der).digest('base64url'),
+    x5tS256: createHash('sha256').update(der).digest('base64url')
+  }
+}
+
+/**
+ * Generates a self-signed RSA certificate for an app registration (certificate credential).
+ * Not cached: each call makes a new key.
+ * @param {{ commonName?: string, notBeforeDate?: Date, notAfterDate?: Date }} [options]
+ * @returns {Promise<ClientCertificate>}
+ */
+export async function createClientCertificate(options = {}) {
+  const pems = await selfsigned.generate(
+    [{ name: 'commonName', value: options.commonName ?? 'd365fo-sim-client' }],
+    {
+      keySize: 2048,
+      algorithm: 'sha256',
+      notBeforeDate: options.notBeforeDate ?? new Date(Date.now() - DAY_MS),
+      notAfterDate: options.notAfterDate ?? new Date(Date.now() + 365 * DAY_MS),
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, critical: true },
+        { name: 'extKeyUsage', clientAuth: true }
+      ]
+    }
+  )
+  const der = new X509Certificate(pems.cert).raw
+  return {
+    certificatePem: pems.cert,
+    privateKeyPem: pems.private,
+    pem: `${pems.private.trimEnd()}\n${pems.cert.trimEnd()}\n`,
+    thumbprintSha1: createHash('sha1').update(der).digest('hex').toUpperCase(),
+    thumbprintSha256: createHash('sha256').update(der).digest('hex').toUpperCase()
+  }
+}

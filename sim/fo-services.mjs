@@ -1,0 +1,371 @@
+// @ts-check
+/**
+ * The F&O side: bearer token check, the /api/services catalogue and its operations.
+ * @module
+ */
+import iconv from 'iconv-lite'
+import { JSON_CONTENT_TYPE, newGuid, parseContentType, sendEmpty, sendJson } from './respond.mjs'
+
+/** @typedef {import('node:http').IncomingMessage} Req */
+/** @typedef {import('node:http').ServerResponse} Res */
+
+/**
+ * @typedef {object} Principal
+ * @property {string} userId
+ * @property {string | undefined} clientId undefined for static tokens
+ */
+
+/**
+ * @typedef {object} OperationCall
+ * @property {Req} req
+ * @property {Res} res
+ * @property {Buffer} body raw request body
+ * @property {Principal} principal
+ * @property {import('./types.mjs').SimContext} ctx
+ */
+
+/**
+ * @typedef {object} Operation
+ * @property {{ Name: string, Type: string }[]} parameters
+ * @property {string} returnType
+ * @property {(call: OperationCall) => void | Promise<void>} run
+ */
+
+/**
+ * @typedef {object} FoServices
+ * @property {(req: Req, res: Res, segments: string[], body: Buffer, origin: string) => Promise<void>} handle
+ */
+
+const LARGE_CHUNK_BYTES = 64 * 1024
+
+/**
+ * Decodes a request body with the charset of its Content-Type and parses it as JSON.
+ * @param {Req} req
+ * @param {Buffer} body
+ * @returns {{ ok: true, value: unknown } | { ok: false, status: number, message: string }}
+ */
+export function parseJsonBody(req, body) {
+  const { charset } = parseContentType(req.headers['content-type'])
+  const encoding = charset ?? 'utf-8'
+  if (!iconv.encodingExists(encoding)) {
+    return {
+      ok: false,
+      status: 415,
+      message: `The charset '${encoding}' of the request is not supported.`
+    }
+  }
+  const text = iconv.decode(body, encoding)
+  if (text.trim() === '') return { ok: true, value: null }
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch {
+    return { ok: false, status: 400, message: 'Invalid JSON payload' }
+  }
+}
+
+/**
+ * Reads a non-negative integer parameter from a JSON payload, or answers 400.
+ * @param {OperationCall} call
+ * @param {string} name
+ * @returns {number | undefined}
+ */
+function integerParameter(call, name) {
+  const parsed = parseJsonBody(call.req, call.body)
+  if (!parsed.ok) {
+    sendJson(call.res, parsed.status, { Message: parsed.message })
+    return undefined
+  }
+  const value =
+    parsed.value && typeof parsed.value === 'object'
+      ? /** @type {Record<string, unknown>} */ (parsed.value)[name]
+      : undefined
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    sendJson(call.res, 400, { Message: `The parameter '${name}' must be a non-negative integer.` })
+    return undefined
+  }
+  return value
+}
+
+/**
+ * @param {Res} res
+ * @returns {Promise<void>} resolves on 'drain' or 'close'
+ */
+function drained(res) {
+  return new Promise(resolve => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
+}
+
+/**
+ * Streams a JSON document of exactly `size` bytes, honouring backpressure.
+ * @param {Res} res
+ * @param {number} size
+ * @param {import('./types.mjs').SimContext} ctx
+ */
+async function streamLargeJson(res, size, ctx) {
+  const padded = size >= 11
+  const head = padded ? '{"data":"' : '{}'
+  const tail = padded ? '"}' : ''
+  const filler = Buffer.alloc(LARGE_CHUNK_BYTES, padded ? 'x' : ' ')
+  res.writeHead(200, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': size })
+  let remaining = size - head.length - tail.length
+  let pending = Buffer.from(head)
+  while (remaining > 0 || pending.length > 0) {
+    if (res.destroyed || ctx.isClosed()) return
+    const fill = Math.min(LARGE_CHUNK_BYTES - pending.length, remaining)
+    const chunk = pending.length
+      ? Buffer.concat([pending, filler.subarray(0, fill)])
+      : filler.subarray(0, fill)
+    pending = Buffer.alloc(0)
+    remaining -= fill
+    if (!res.write(chunk)) await drained(res)
+  }
+  if (!res.destroyed) res.end(tail)
+}
+
+/** @type {Record<string, Record<string, Record<string, Operation>>>} */
+const CATALOGUE = {
+  UserSessionService: {
+    AifUserSessionService: {
+      GetUserSessionInfo: {
+        parameters: [],
+        returnType: 'AifUserSessionInfo',
+        run({ res, principal }) {
+          const json = JSON.stringify({
+            $id: '1',
+            AOSLocaleName: 'en-US',
+            AXLanguage: 'EN-US',
+            Company: 'USMF',
+            CompanyTimeZone: 58,
+            CurrencyInfo: {
+              $id: '2',
+              CurrencyCode: 'USD',
+              Description: 'US Dollar',
+              ExchangeRate: 100,
+              ISOCurrencyCode: 'USD',
+              Prefix: '',
+              Suffix: ''
+            },
+            IsSysAdmin: true,
+            UserId: principal.userId,
+            UserPreferredCalendar: 0,
+            UserPreferredTimeZone: 18
+          }).replace('"ExchangeRate":100,', '"ExchangeRate":100.0,')
+          const body = Buffer.from(json, 'utf8')
+          res.writeHead(200, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': body.length })
+          res.end(body)
+        }
+      },
+      ApplyTimeZone: {
+        parameters: [
+          { Name: '_dateTime', Type: 'DateTime' },
+          { Name: '_timeZone', Type: 'Timezone' }
+        ],
+        returnType: 'DateTime',
+        run: call => echoParameter(call, '_dateTime')
+      },
+      RemoveTimeZone: {
+        parameters: [
+          { Name: '_dateTime', Type: 'DateTime' },
+          { Name: '_timeZone', Type: 'Timezone' }
+        ],
+        returnType: 'DateTime',
+        run: call => echoParameter(call, '_dateTime')
+      },
+      GetPartitionKey: {
+        parameters: [],
+        returnType: 'String',
+        run: ({ res }) => sendJson(res, 200, 'initial')
+      },
+      IsSinglePartitionSystem: {
+        parameters: [],
+        returnType: 'Boolean',
+        run: ({ res }) => sendJson(res, 200, true)
+      }
+    }
+  },
+  SimTestService: {
+    EchoService: {
+      Echo: {
+        parameters: [{ Name: '_request', Type: 'Object' }],
+        returnType: 'SimEchoResponse',
+        run({ req, res, body }) {
+          const parsed = parseJsonBody(req, body)
+          if (!parsed.ok) {
+            sendJson(res, parsed.status, { Message: parsed.message })
+            return
+          }
+          sendJson(res, 200, {
+            received: parsed.value,
+            contentType: req.headers['content-type'] ?? null,
+            bodyHex: body.toString('hex'),
+            method: req.method
+          })
+        }
+      },
+      Fail: {
+        parameters: [{ Name: '_accountNum', Type: 'String' }],
+        returnType: 'void',
+        run({ res }) {
+          sendJson(res, 500, {
+            Message: 'An exception occured when invoking the operation - Invalid account number.',
+            ExceptionType: 'XppServicesException',
+            ActivityId: newGuid()
+          })
+        }
+      },
+      Large: {
+        parameters: [{ Name: 'bytes', Type: 'Int64' }],
+        returnType: 'SimLargeResponse',
+        async run(call) {
+          const size = integerParameter(call, 'bytes')
+          if (size === undefined) return
+          if (size < 2) {
+            sendJson(call.res, 400, { Message: "The parameter 'bytes' must be at least 2." })
+            return
+          }
+          await streamLargeJson(call.res, size, call.ctx)
+        }
+      },
+      Slow: {
+        parameters: [{ Name: 'delayMs', Type: 'Int32' }],
+        returnType: 'SimSlowResponse',
+        async run(call) {
+          const delayMs = integerParameter(call, 'delayMs')
+          if (delayMs === undefined) return
+          await call.ctx.sleep(delayMs)
+          if (call.ctx.isClosed()) return
+          sendJson(call.res, 200, { waitedMs: delayMs })
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Answers with the value of one parameter of the payload (or null).
+ * @param {OperationCall} call
+ * @param {string} name
+ */
+function echoParameter(call, name) {
+  const parsed = parseJsonBody(call.req, call.body)
+  if (!parsed.ok) {
+    sendJson(call.res, parsed.status, { Message: parsed.message })
+    return
+  }
+  const value =
+    parsed.value && typeof parsed.value === 'object'
+      ? /** @type {Record<string, unknown>} */ (parsed.value)[name]
+      : undefined
+  sendJson(call.res, 200, value ?? null)
+}
+
+/**
+ * Case-insensitive lookup of a key.
+ * @template T
+ * @param {Record<string, T>} record
+ * @param {string} name
+ * @returns {[string, T] | undefined}
+ */
+function lookup(record, name) {
+  const lower = name.toLowerCase()
+  return Object.entries(record).find(([key]) => key.toLowerCase() === lower)
+}
+
+/**
+ * @param {string} value
+ */
+function normaliseAudience(value) {
+  return value.trim().replace(/\/+$/, '').toLowerCase()
+}
+
+/**
+ * @param {import('./types.mjs').SimContext} ctx
+ * @returns {FoServices}
+ */
+export function createFoServices(ctx) {
+  /**
+   * @param {Req} req
+   * @returns {Principal | undefined}
+   */
+  function authenticate(req) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')
+    if (!match) return undefined
+    const token = match[1]
+    if (ctx.staticTokens.has(token)) return { userId: 'Admin', clientId: undefined }
+    const grant = ctx.grants.get(token)
+    if (!grant || grant.expiresAt <= Date.now()) return undefined
+    if (normaliseAudience(grant.audience) !== normaliseAudience(ctx.audience)) return undefined
+    return { userId: grant.clientId, clientId: grant.clientId }
+  }
+
+  /** @type {FoServices['handle']} */
+  async function handle(req, res, segments, body, origin) {
+    const principal = authenticate(req)
+    if (!principal) {
+      sendEmpty(res, 401, {
+        'WWW-Authenticate': `Bearer authorization_uri="${ctx.url}/${ctx.tenant}/oauth2/authorize", error="invalid_token"`
+      })
+      return
+    }
+    const method = req.method ?? 'GET'
+    const notFound = () =>
+      sendJson(res, 404, {
+        Message: `No HTTP resource was found that matches the request URI '${origin}${req.url ?? ''}'.`
+      })
+    /** @param {string} allow */
+    const notAllowed = allow =>
+      sendJson(
+        res,
+        405,
+        { Message: `The requested resource does not support http method '${method}'.` },
+        { Allow: allow }
+      )
+    if (method !== 'GET' && method !== 'POST') {
+      notAllowed('GET, POST')
+      return
+    }
+    if (segments.length > 3) {
+      notFound()
+      return
+    }
+    if (segments.length === 0) {
+      if (method !== 'GET') return notAllowed('GET')
+      sendJson(res, 200, { ServiceGroups: Object.keys(CATALOGUE).map(Name => ({ Name })) })
+      return
+    }
+    const group = lookup(CATALOGUE, segments[0])
+    if (!group) return notFound()
+    if (segments.length === 1) {
+      if (method !== 'GET') return notAllowed('GET')
+      sendJson(res, 200, { Services: Object.keys(group[1]).map(Name => ({ Name })) })
+      return
+    }
+    const service = lookup(group[1], segments[1])
+    if (!service) return notFound()
+    if (segments.length === 2) {
+      if (method !== 'GET') return notAllowed('GET')
+      sendJson(res, 200, { Operations: Object.keys(service[1]).map(Name => ({ Name })) })
+      return
+    }
+    const operation = lookup(service[1], segments[2])
+    if (!operation) return notFound()
+    const [, op] = operation
+    if (method === 'GET') {
+      sendJson(res, 200, {
+        Parameters: op.parameters,
+        Return: { Name: 'return', Type: op.returnType }
+      })
+      return
+    }
+    await op.run({ req, res, body, principal, ctx })
+  }
+
+  return { handle }
+}

@@ -1,0 +1,199 @@
+/// <reference types="node" />
+/**
+ * Type declarations of the simulator's public API (sim/index.mjs).
+ */
+import type { KeyObject } from 'node:crypto'
+
+/** A confidential app that authenticates with a client secret. */
+export interface SecretClient {
+  clientId: string
+  clientSecret: string
+}
+
+/** An app that authenticates with a certificate (self-signed client assertion, RS256 or PS256). */
+export interface CertificateClient {
+  clientId: string
+  /** PEM text holding the certificate; the first certificate in it is registered. */
+  certificatePem: string
+}
+
+/** An app with a federated identity credential accepting tokens of the simulated GitHub OIDC service. */
+export interface FederatedClient {
+  clientId: string
+  issuer: string
+  subject: string
+  audience: string
+}
+
+export interface SimulatorOptions {
+  /** Default '11111111-2222-3333-4444-555555555555'. */
+  tenant?: string
+  /** Default: one client, DEFAULT_CLIENT_ID / DEFAULT_CLIENT_SECRET. */
+  clients?: SecretClient[]
+  certificateClients?: CertificateClient[]
+  federatedClients?: FederatedClient[]
+  /** Resource the F&O side accepts tokens for; default sim.url. Compared case-insensitively, trailing slash ignored. */
+  audience?: string
+  /** Bearer tokens the F&O side accepts as is (UserId 'Admin'). */
+  staticTokens?: string[]
+  /** Extra DNS names in the server certificate (127.0.0.1 and localhost are always there). */
+  hostnames?: string[]
+  /** Folder for ca.pem; default a fresh folder under os.tmpdir(), removed by close(). */
+  dir?: string
+  /** sub of the GitHub OIDC tokens; default DEFAULT_OIDC_SUBJECT. */
+  oidcSubject?: string
+  /** iss of the GitHub OIDC tokens; default DEFAULT_OIDC_ISSUER. */
+  oidcIssuer?: string
+  /** Port to listen on (127.0.0.1); default 0 = a free port. */
+  port?: number
+  /** Called with one line per answered request. */
+  log?: (line: string) => void
+}
+
+export interface ScriptedResponse {
+  /** Default 200. */
+  status?: number
+  headers?: Record<string, string | number | string[]>
+  /** Objects are sent as JSON (Content-Type application/json; charset=utf-8 unless given). */
+  body?: string | Buffer | object | null
+  /** Wait before answering. */
+  delayMs?: number
+  /** Accept the request and never answer (until close()). */
+  hang?: boolean
+  /**
+   * 'before-headers': close the connection without an answer (client: ECONNRESET 'socket hang up');
+   * 'reset': abort it with a TCP RST (client: 'read ECONNRESET');
+   * 'mid-body': send the headers (Content-Length of the whole body) and half the body, then drop the connection.
+   */
+  destroy?: 'before-headers' | 'reset' | 'mid-body'
+}
+
+export type RequestKind = 'token' | 'metadata' | 'discovery' | 'service' | 'oidc' | 'other'
+
+export interface RecordedRequest {
+  method: string
+  /** Path without the query. */
+  path: string
+  /** Query without the leading '?'; '' when none. */
+  query: string
+  /** Path + query as received. */
+  url: string
+  /** Lower-case header names. */
+  headers: Record<string, string | string[] | undefined>
+  /** Body decoded as UTF-8. */
+  body: string
+  bodyBytes: Buffer
+  kind: RequestKind
+  /** ms since epoch when the request arrived. */
+  time: number
+  /** Status code of the answer, once its headers were sent. */
+  status?: number
+  /** True when a scripted response answered it. */
+  scripted?: boolean
+}
+
+export interface TokenGrant {
+  accessToken: string
+  /** Scope without '/.default', trailing slash removed. */
+  audience: string
+  clientId: string
+  credential: 'secret' | 'certificate' | 'federated'
+  issuedAt: number
+  expiresAt: number
+}
+
+export interface OidcInfo {
+  /** For ACTIONS_ID_TOKEN_REQUEST_URL: '<url>/_github/oidc/token?api-version=2.0'. */
+  requestUrl: string
+  /** For ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
+  requestToken: string
+  /** iss of the tokens issued from now on (settable). */
+  issuer: string
+  /** sub of the tokens issued from now on (settable). */
+  subject: string
+  lastToken?: string
+  issuedTokens: string[]
+}
+
+export interface Simulator {
+  /** 'https://127.0.0.1:<port>' */
+  readonly url: string
+  readonly port: number
+  /** Path of the CA certificate PEM (for NODE_EXTRA_CA_CERTS). */
+  readonly caFile: string
+  readonly caPem: string
+  readonly tenant: string
+  /** Same as url. */
+  readonly authorityHost: string
+  /** The resource the F&O side accepts tokens for. */
+  readonly audience: string
+  /** Folder holding caFile. */
+  readonly dir: string
+  /** The secret clients (the default one when none were given). */
+  readonly clients: SecretClient[]
+  /** Every request, in order (cleared by reset()). */
+  readonly requests: RecordedRequest[]
+  /** Access tokens the token endpoint issued (cleared by reset(); the tokens stay valid). */
+  readonly issuedTokens: string[]
+  /** Details of the issued tokens, same order as issuedTokens. */
+  readonly tokenGrants: TokenGrant[]
+  readonly oidc: OidcInfo
+  /**
+   * Queues responses for a service path ('Group/Service/Operation', '' for /api/services) or for
+   * 'token', 'oidc', 'metadata', 'discovery'. Consumed one per request before normal handling;
+   * calling again appends to the queue.
+   */
+  script(servicePath: string, responses: ScriptedResponse | ScriptedResponse[]): void
+  /** Clears requests, scripts, issuedTokens, tokenGrants and the OIDC token log. */
+  reset(): void
+  /** Closes the server and every open connection (hung requests included). */
+  close(): Promise<void>
+}
+
+export function startSimulator(options?: SimulatorOptions): Promise<Simulator>
+
+/** Normalised key under which sim.script stores a queue. */
+export function scriptKeyOf(servicePath: string): string
+
+export const DEFAULT_TENANT: string
+export const DEFAULT_CLIENT_ID: string
+export const DEFAULT_CLIENT_SECRET: string
+export const DEFAULT_OIDC_ISSUER: string
+export const DEFAULT_OIDC_SUBJECT: string
+export const DEFAULT_OIDC_AUDIENCE: string
+
+export interface ClientCertificate {
+  certificatePem: string
+  /** PKCS#8 PEM. */
+  privateKeyPem: string
+  /** Private key followed by the certificate (the form of the action's client-certificate input). */
+  pem: string
+  /** Upper-case hex. */
+  thumbprintSha1: string
+  /** Upper-case hex. */
+  thumbprintSha256: string
+}
+
+/** Generates a self-signed RSA-2048 certificate for an app registration (not cached). */
+export function createClientCertificate(options?: {
+  commonName?: string
+  notBeforeDate?: Date
+  notAfterDate?: Date
+}): Promise<ClientCertificate>
+
+export interface DecodedJwt {
+  header: Record<string, unknown>
+  payload: Record<string, unknown>
+  signingInput: string
+  signature: Buffer
+}
+
+/** Signs a JWT; header.alg 'RS256' (default) or 'PS256'; typ 'JWT' is added. */
+export function signJwt(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  privateKey: KeyObject
+): string
+
+/** Parses a compact JWT without verifying it; throws when malformed. */
+export function decodeJwt(token: string): DecodedJwt
