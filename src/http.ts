@@ -1,6 +1,7 @@
 import { HttpClient } from '@actions/http-client'
-import type { IncomingHttpHeaders } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
+import { withoutQuery } from './endpoint-url.js'
 
 /** One HTTP request as the action sends it. */
 export interface HttpRequest {
@@ -38,8 +39,8 @@ export class TimeoutError extends Error {
 
 /**
  * A transport on @actions/http-client, which honours HTTPS_PROXY / NO_PROXY. Its idle socket
- * timeout bounds the wait for headers; redirects are followed only when asked (GET), and the
- * client drops Authorization when a redirect leaves the host.
+ * timeout bounds the wait for headers; redirects are followed only when asked (GET), never from
+ * https to http, and Authorization is dropped when a redirect leaves the origin (host or port).
  */
 export function createTransport(options: {
   timeoutMs: number
@@ -47,9 +48,8 @@ export function createTransport(options: {
 }): Transport {
   const client = new HttpClient('d365fo-rest-endpoint-action', [], {
     socketTimeout: options.timeoutMs || NoTimeoutMs,
-    allowRedirects: options.followRedirects,
-    allowRedirectDowngrade: false,
-    maxRedirects: 5,
+    // Redirects are followed below: http-client keeps Authorization on a redirect to another port.
+    allowRedirects: false,
     allowRetries: false,
     keepAlive: true
   })
@@ -62,22 +62,64 @@ export function createTransport(options: {
         // A stream keeps the bytes exact: http-client would re-encode a string as UTF-8.
         data = request.body.length > 0 ? Readable.from([request.body]) : ''
       }
-      try {
-        const response = await client.request(request.method, request.url, data, headers)
-        return {
-          status: response.message.statusCode ?? 0,
-          headers: flattenHeaders(response.message.headers),
-          body: response.message
+      const origin = new URL(request.url).origin
+      let url = request.url
+      for (let redirects = 0; ; redirects++) {
+        let response
+        try {
+          response = await client.request(request.method, url, data, headers)
+        } catch (error) {
+          if (error instanceof Error && error.message.startsWith('Request timeout')) {
+            throw new TimeoutError(options.timeoutMs)
+          }
+          throw error
         }
-      } catch (error) {
-        if (error instanceof Error && error.message.startsWith('Request timeout')) {
-          throw new TimeoutError(options.timeoutMs)
+        failStallsAsTimeouts(response.message, options.timeoutMs)
+        const status = response.message.statusCode ?? 0
+        const location = response.message.headers.location
+        if (!options.followRedirects || !RedirectStatuses.has(status) || !location) {
+          return {
+            status,
+            headers: flattenHeaders(response.message.headers),
+            body: response.message
+          }
         }
-        throw error
+        if (redirects === MaxRedirects) throw new Error(`more than ${MaxRedirects} redirects`)
+        const next = new URL(location, url)
+        if (next.protocol !== 'https:' && new URL(url).protocol === 'https:') {
+          throw new Error(
+            `refused the redirect (HTTP ${status}) from https to ${withoutQuery(next.href)}`
+          )
+        }
+        // Drained in the background: http-client's readBody() never settles if the body fails.
+        response.message.resume()
+        if (next.origin !== origin) {
+          for (const name of Object.keys(headers)) {
+            if (name.toLowerCase() === 'authorization') delete headers[name]
+          }
+        }
+        url = next.href
       }
     },
     close: () => client.dispose()
   }
+}
+
+const RedirectStatuses = new Set([301, 302, 303, 307, 308])
+const MaxRedirects = 5
+
+/**
+ * http-client's socket timer ends a connection whose body stalls, which surfaces as a bare
+ * "aborted"; failing the body with TimeoutError first lets the message name timeout-sec.
+ */
+function failStallsAsTimeouts(body: IncomingMessage, timeoutMs: number): void {
+  const socket = body.socket
+  if (timeoutMs === 0 || !socket) return
+  const onTimeout = (): void => {
+    body.destroy(new TimeoutError(timeoutMs))
+  }
+  socket.once('timeout', onTimeout)
+  body.once('close', () => socket.off('timeout', onTimeout))
 }
 
 /** Lower-case names, one string per header. */

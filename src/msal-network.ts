@@ -77,20 +77,21 @@ export function createMsalNetworkClient(policy: TokenRequestPolicy): MsalNetwork
           continue
         }
       }
+      // Throttling and server errors first: their bodies are often empty or HTML, not JSON.
+      if (response.status === 429 || response.status >= 500) {
+        state.lastFailure = scrub(
+          `${request.method} ${withoutQuery(request.url)} failed: HTTP ${response.status}` +
+            (response.status === 429 ? ' Too Many Requests — retry-timeout exhausted' : '') +
+            (serviceMessage(text) ? ` — ${serviceMessage(text)}` : '')
+        )
+        throw new Error(state.lastFailure)
+      }
       let body: T
       try {
         body = JSON.parse(text) as T
       } catch {
         state.lastFailure = scrub(
           `${request.method} ${withoutQuery(request.url)} failed: HTTP ${response.status} with a body that is not JSON` +
-            (serviceMessage(text) ? ` — ${serviceMessage(text)}` : '')
-        )
-        throw new Error(state.lastFailure)
-      }
-      if (response.status === 429 || response.status >= 500) {
-        state.lastFailure = scrub(
-          `${request.method} ${withoutQuery(request.url)} failed: HTTP ${response.status}` +
-            (response.status === 429 ? ' Too Many Requests — retry-timeout exhausted' : '') +
             (serviceMessage(text) ? ` — ${serviceMessage(text)}` : '')
         )
         throw new Error(state.lastFailure)

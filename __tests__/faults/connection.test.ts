@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { runAction, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
+import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
+import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/fault-run.js'
+import {
+  closedPort,
+  createTestCa,
+  startFaultServer,
+  type FaultServer,
+  type TestCa
+} from '../../__fixtures__/fault-server.js'
+import { startSimulator } from '../../sim/index.mjs'
+
+// Faults where no HTTP answer comes: nothing listens, no such host, TLS refused, reset, silence.
+
+type Simulator = Awaited<ReturnType<typeof startSimulator>>
+
+const token = 'fault-conn-token-4f1d8a'
+const clientId = 'fault-conn-app'
+const clientSecret = 'fault-conn-secret~Q8.x_77'
+const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
+const serviceUrl =
+  /https:\/\/127\.0\.0\.1:\d+\/api\/services\/UserSessionService\/AifUserSessionService\/GetUserSessionInfo/
+
+let sim: Simulator
+let ca: TestCa
+let onlyLocalhost: FaultServer
+let onlyLoopbackIp: FaultServer
+
+beforeAll(async () => {
+  ca = await createTestCa()
+  ;[sim, onlyLocalhost, onlyLoopbackIp] = await Promise.all([
+    startSimulator({ clients: [{ clientId, clientSecret }], staticTokens: [token] }),
+    ca.issue([{ dns: 'localhost' }]).then(startFaultServer),
+    ca.issue([{ ip: '127.0.0.1' }]).then(startFaultServer)
+  ])
+})
+afterAll(async () => {
+  await Promise.all([sim.close(), onlyLocalhost.close(), onlyLoopbackIp.close()])
+  await ca.close()
+})
+beforeEach(() => {
+  sim.reset()
+  onlyLocalhost.reset()
+  onlyLoopbackIp.reset()
+})
+
+/** A POST with the given token to `url`, trusting the simulator's CA unless told otherwise. */
+function call(url: string, options: Partial<RunOptions> = {}): Promise<ActionRun> {
+  return runAction({
+    ...options,
+    inputs: { 'service-name': sessionInfo, url, token, payload: '{}', ...options.inputs },
+    env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...options.env }
+  })
+}
+
+function expectNoLeaks(result: ActionRun): void {
+  expectNoSecretLeaks(result, [token, clientSecret, ...sim.issuedTokens])
+}
+
+const serviceRequests = (): typeof sim.requests => sim.requests.filter(r => r.kind === 'service')
+
+describe('nothing answers', () => {
+  it('fails at once on a refused connection, naming the URL and ECONNREFUSED', async () => {
+    const port = await closedPort()
+    const result = await call(`https://127.0.0.1:${port}`)
+
+    expectFailure(
+      result,
+      new RegExp(`^POST ${serviceUrl.source} failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}$`)
+    )
+    expectOutputs(result, { status: '', attempts: '1' })
+    expect(result.durationMs).toBeLessThan(5000)
+    expectNoLeaks(result)
+  })
+
+  it('fails at once when the host name does not resolve', async () => {
+    const result = await call('https://fo.invalid')
+
+    expectFailure(
+      result,
+      /^POST https:\/\/fo\.invalid\/api\/services\/\S+ failed: getaddrinfo ENOTFOUND fo\.invalid$/
+    )
+    expectOutputs(result, { status: '', attempts: '1' })
+    expect(result.durationMs).toBeLessThan(5000)
+    expectNoLeaks(result)
+  })
+})
+
+describe('TLS', () => {
+  it('refuses a certificate from an untrusted CA, before the token is sent', async () => {
+    const result = await call(sim.url, { env: { NODE_EXTRA_CA_CERTS: '' } })
+
+    expectFailure(
+      result,
+      new RegExp(
+        `^POST ${serviceUrl.source} failed: UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate$`
+      )
+    )
+    expectOutputs(result, { status: '', attempts: '1' })
+    expect(sim.requests).toHaveLength(0)
+    expectNoLeaks(result)
+  })
+
+  it('refuses an untrusted token endpoint, before the client secret is sent', async () => {
+    const result = await call(sim.url, {
+      inputs: {
+        token: '',
+        tenant: sim.tenant,
+        'client-id': clientId,
+        'client-secret': clientSecret,
+        'authority-host': sim.authorityHost
+      },
+      env: { NODE_EXTRA_CA_CERTS: '' }
+    })
+
+    expectFailure(
+      result,
+      /^Token request to https:\/\/127\.0\.0\.1:\d+\/\S+ failed: GET \S+\/v2\.0\/\.well-known\/openid-configuration failed: UNABLE_TO_VERIFY_LEAF_SIGNATURE/
+    )
+    expectOutputs(result, { status: '', attempts: '0' })
+    expect(sim.requests).toHaveLength(0)
+    expectNoLeaks(result)
+  })
+
+  it('refuses a certificate for another host name (dialled by IP, certificate for localhost only)', async () => {
+    const result = await call(onlyLocalhost.url, { env: { NODE_EXTRA_CA_CERTS: ca.caFile } })
+
+    expectFailure(
+      result,
+      /failed: ERR_TLS_CERT_ALTNAME_INVALID: Hostname\/IP does not match certificate's altnames: IP: 127\.0\.0\.1 is not in the cert's list/
+    )
+    expectOutputs(result, { status: '', attempts: '1' })
+    expect(onlyLocalhost.requests).toHaveLength(0)
+    expectNoLeaks(result)
+  })
+
+  it('refuses a certificate for another host name (dialled as localhost, certificate for 127.0.0.1 only)', async () => {
+    const result = await call(`https://localhost:${onlyLoopbackIp.port}`, {
+      env: { NODE_EXTRA_CA_CERTS: ca.caFile }
+    })
+
+    expectFailure(
+      result,
+      /^POST https:\/\/localhost:\d+\/\S+ failed: ERR_TLS_CERT_ALTNAME_INVALID: Hostname\/IP does not match certificate's altnames: Host: localhost\. is not cert's CN: fault server$/
+    )
+    expectOutputs(result, { status: '', attempts: '1' })
+    expect(onlyLoopbackIp.requests).toHaveLength(0)
+    expectNoLeaks(result)
+  })
+
+  it('accepts the same server when the name matches (the two tests above fail for the name alone)', async () => {
+    const result = await call(onlyLoopbackIp.url, { env: { NODE_EXTRA_CA_CERTS: ca.caFile } })
+
+    expect(result.exitCode).toBe(0)
+    expect(onlyLoopbackIp.requests).toEqual([
+      expect.objectContaining({ authorization: `Bearer ${token}` })
+    ])
+    expectNoLeaks(result)
+  })
+})
+
+describe('the connection breaks', () => {
+  it.each(logModes)(
+    'fails on a reset before the headers and does not resend the POST ($mode)',
+    async ({ env }) => {
+      sim.script(sessionInfo, { destroy: 'before-headers' })
+      const result = await call(sim.url, { env })
+
+      expectFailure(
+        result,
+        new RegExp(`^POST ${serviceUrl.source} failed: ECONNRESET: socket hang up$`)
+      )
+      expectOutputs(result, { status: '', attempts: '1' })
+      expect(serviceRequests()).toHaveLength(1)
+      expectNoLeaks(result)
+    }
+  )
+})
+
+describe('the server accepts and never answers', () => {
+  it.each(logModes)('gives up after timeout-sec ($mode)', async ({ env }) => {
+    sim.script(sessionInfo, { hang: true })
+    const result = await call(sim.url, { inputs: { 'timeout-sec': '1' }, env })
+
+    expectFailure(
+      result,
+      new RegExp(`^POST ${serviceUrl.source} failed: no response within 1 s \\(timeout-sec\\)$`)
+    )
+    expectOutputs(result, { status: '', attempts: '1' })
+    expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(1000)
+    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(2500)
+    expect(result.durationMs).toBeLessThan(4000)
+    expect(serviceRequests()).toHaveLength(1)
+    expectNoLeaks(result)
+  })
+
+  it('with timeout-sec 0 (no limit) keeps waiting: only the runner ends the step', async () => {
+    sim.script(sessionInfo, { hang: true })
+    const result = await call(sim.url, { killAfterMs: 2500 })
+
+    // Killed, not exited: the action had not given up on its own.
+    expect(result.exitCode).toBeNull()
+    expect(result.durationMs).toBeGreaterThanOrEqual(2500)
+    expect(result.annotations).toEqual([])
+    expect(result.outputFile).toBe('')
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`::group::POST ${sessionInfo}`)
+    expect(serviceRequests()).toHaveLength(1)
+    expect(serviceRequests()[0].status).toBeUndefined()
+    expectNoLeaks(result)
+  })
+})

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
+import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
+import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/fault-run.js'
+import { startSimulator } from '../../sim/index.mjs'
+
+// Retry-After as F&O (or a gateway) may send it. The action waits what it asks, at most until
+// retry-timeout; a missing or unreadable header counts as 10 s (the d365fo.integrations rule).
+// Every real wait here is at most 1 s: a case that would wait longer must give up at once.
+
+type Simulator = Awaited<ReturnType<typeof startSimulator>>
+
+const token = 'fault-retry-token-2d6f90'
+const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
+const failed = `^POST https://127\\.0\\.0\\.1:\\d+/api/services/${sessionInfo} failed: HTTP 429 Too Many Requests — `
+
+let sim: Simulator
+
+beforeAll(async () => {
+  sim = await startSimulator({ staticTokens: [token] })
+})
+afterAll(async () => {
+  await sim.close()
+})
+beforeEach(() => sim.reset())
+
+/** A POST answered first by a 429 with `headers`, then (if retried) by the simulator. */
+function throttledOnce(
+  headers: Record<string, string>,
+  retryTimeout: string,
+  env: Record<string, string> = {}
+): Promise<ActionRun> {
+  sim.script(sessionInfo, { status: 429, headers, body: { Message: 'Too many requests.' } })
+  return runAction({
+    inputs: {
+      'service-name': sessionInfo,
+      url: sim.url,
+      token,
+      payload: '{}',
+      'retry-timeout': retryTimeout
+    },
+    env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...env }
+  })
+}
+
+const serviceRequests = (): typeof sim.requests => sim.requests.filter(r => r.kind === 'service')
+const gapMs = (): number => serviceRequests()[1].time - serviceRequests()[0].time
+
+describe('Retry-After that is honoured', () => {
+  it('delta-seconds 1: waits one second, then succeeds', async () => {
+    const result = await throttledOnce({ 'Retry-After': '1' }, '00:00:05')
+
+    expect(result.annotations).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expectOutputs(result, { status: '200', attempts: '2' })
+    expect(result.stdout).toMatch(/→ 429, waiting 1 s \(attempt 2, 4 s left\)$/m)
+    expect(gapMs()).toBeGreaterThanOrEqual(950)
+    expect(gapMs()).toBeLessThan(2000)
+    expectNoSecretLeaks(result, [token])
+  })
+
+  it('an HTTP-date in the past: retries at once', async () => {
+    const result = await throttledOnce(
+      { 'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT' },
+      '00:00:05'
+    )
+
+    expect(result.annotations).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expectOutputs(result, { status: '200', attempts: '2' })
+    expect(result.stdout).toMatch(/→ 429, waiting 0 s \(attempt 2, 5 s left\)$/m)
+    expect(gapMs()).toBeLessThan(500)
+    expectNoSecretLeaks(result, [token])
+  })
+
+  it('counts retry-timeout from the first request: a second 1 s wait that would pass it is not taken', async () => {
+    sim.script(sessionInfo, { status: 429, headers: { 'Retry-After': '1' } })
+    const result = await throttledOnce({ 'Retry-After': '1' }, '00:00:02')
+
+    expectFailure(
+      result,
+      new RegExp(
+        `${failed}Retry-After asks for 1 s but retry-timeout leaves [01] s \\(2 attempts\\)$`
+      )
+    )
+    expectOutputs(result, { status: '429', attempts: '2' })
+    expect(serviceRequests()).toHaveLength(2)
+    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(1800)
+    expectNoSecretLeaks(result, [token])
+  })
+})
+
+describe('Retry-After that cannot be met within retry-timeout: fails at once', () => {
+  it.each([
+    [
+      'garbage',
+      { 'Retry-After': 'soon' },
+      '00:00:05',
+      'asks for 10 s but retry-timeout leaves 5 s'
+    ],
+    ['negative', { 'Retry-After': '-5' }, '00:00:05', 'asks for 10 s but retry-timeout leaves 5 s'],
+    [
+      'huge',
+      { 'Retry-After': '86400' },
+      '00:01:00',
+      'asks for 86400 s but retry-timeout leaves 60 s'
+    ],
+    ['missing', {}, '00:00:03', 'asks for 10 s but retry-timeout leaves 3 s']
+  ])('%s (%j, retry-timeout %s)', async (_name, headers, retryTimeout, detail) => {
+    const result = await throttledOnce(headers, retryTimeout)
+
+    expectFailure(result, new RegExp(`${failed}Retry-After ${detail} \\(1 attempts\\)$`))
+    expectOutputs(result, { status: '429', attempts: '1' })
+    expect(JSON.parse(result.outputs['response'])).toEqual({ Message: 'Too many requests.' })
+    expect(serviceRequests()).toHaveLength(1)
+    // No waiting at all: the call ends as soon as the 429 is read.
+    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(500)
+    expect(result.durationMs).toBeLessThan(2500)
+    expectNoSecretLeaks(result, [token])
+  })
+
+  it.each(logModes)(
+    'garbage Retry-After never waits its 10 s default past retry-timeout ($mode)',
+    async ({ env }) => {
+      const result = await throttledOnce({ 'Retry-After': 'soon' }, '00:00:09', env)
+
+      expectFailure(
+        result,
+        new RegExp(
+          `${failed}Retry-After asks for 10 s but retry-timeout leaves 9 s \\(1 attempts\\)$`
+        )
+      )
+      expectOutputs(result, { status: '429', attempts: '1' })
+      expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(500)
+      expectNoSecretLeaks(result, [token])
+    }
+  )
+})
