@@ -5,6 +5,7 @@
  * @module
  */
 import { spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -21,6 +22,22 @@ export const nodeBinary = process.env['E2E_NODE'] || process.execPath
 
 /** @type {Record<string, string> | undefined} */
 let defaults
+
+/** @type {Promise<string> | undefined} */
+let runs
+
+/**
+ * One folder for every run of this process, removed when it exits: runs leave their
+ * workspace and RUNNER_TEMP for the caller to inspect until then.
+ * @returns {Promise<string>}
+ */
+function runsFolder() {
+  runs ??= mkdtemp(path.join(os.tmpdir(), 'd365fo-runs-')).then(folder => {
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }))
+    return folder
+  })
+  return runs
+}
 
 /**
  * action.yml's input defaults, as the runner fills them in.
@@ -46,7 +63,7 @@ export async function actionDefaults() {
  * @returns {Promise<import('./action-runner.d.mts').ActionRun>}
  */
 export async function runAction(options) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'd365fo-run-'))
+  const dir = await mkdtemp(path.join(await runsFolder(), 'run-'))
   const workspace = path.join(dir, 'workspace')
   const runnerTemp = path.join(dir, 'runner-temp')
   await Promise.all([mkdir(workspace), mkdir(runnerTemp)])

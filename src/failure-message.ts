@@ -26,8 +26,22 @@ export function describeTransportFailure(method: string, url: string, error: unk
   const code = (error as { code?: unknown } | null)?.code
   const reason = oneLine(error) || 'unknown error'
   const prefix = typeof code === 'string' && !reason.includes(code) ? `${code}: ` : ''
-  return `${method} ${withoutQuery(url)} failed: ${prefix}${reason}`
+  const hint = typeof code === 'string' && UntrustedCertificate.has(code) ? ` — ${TlsHint}` : ''
+  return `${method} ${withoutQuery(url)} failed: ${prefix}${reason}${hint}`
 }
+
+// Node's codes for a certificate chain it cannot trust (a private CA or TLS inspection).
+const UntrustedCertificate = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED'
+])
+const TlsHint =
+  "the server's certificate is not trusted: behind a TLS-inspecting proxy or with a private CA, " +
+  'set NODE_EXTRA_CA_CERTS to its CA file for the job'
 
 /** The service's own explanation in a response body, on one line and shortened. */
 export function serviceMessage(body: string): string {

@@ -97,8 +97,11 @@ export async function invoke(
         headers: response.headers,
         body: received.body,
         failure:
-          `${request.method} ${request.url} failed: HTTP 429 Too Many Requests — Retry-After asks for ` +
-          `${seconds(decision.waitMs)} but retry-timeout leaves ${seconds(decision.leftMs)} (${attempts} attempts)`
+          `${request.method} ${request.url} failed: HTTP 429 Too Many Requests — ` +
+          (decision.defaulted
+            ? `no readable Retry-After, so the wait would be the default ${preciseSeconds(decision.waitMs)},`
+            : `Retry-After asks for ${preciseSeconds(decision.waitMs)}`) +
+          ` but retry-timeout leaves ${preciseSeconds(decision.leftMs, Math.floor)} (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`
       })
     }
 
@@ -138,6 +141,11 @@ async function receiveSafely(
   } catch (error) {
     return { body: undefined, error }
   }
+}
+
+/** Seconds with a tenth where it matters, so "asks for 1 s but leaves 1 s" cannot happen. */
+function preciseSeconds(ms: number, round: (x: number) => number = Math.ceil): string {
+  return `${round(ms / 100) / 10} s`
 }
 
 /** Whole seconds, rounded up so "0 s" never hides a real wait. */

@@ -94,7 +94,7 @@ describe('TLS', () => {
     expectFailure(
       result,
       new RegExp(
-        `^POST ${serviceUrl.source} failed: UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate$`
+        `^POST ${serviceUrl.source} failed: UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate — the server's certificate is not trusted: .*NODE_EXTRA_CA_CERTS.*$`
       )
     )
     expectOutputs(result, { status: '', attempts: '1' })

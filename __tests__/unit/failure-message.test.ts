@@ -104,6 +104,16 @@ describe('describeHttpFailure', () => {
 })
 
 describe('describeTransportFailure', () => {
+  it('says how to trust a private CA when the certificate chain is not trusted', () => {
+    const error = Object.assign(new Error('self-signed certificate in certificate chain'), {
+      code: 'SELF_SIGNED_CERT_IN_CHAIN'
+    })
+    expect(describeTransportFailure('POST', 'https://h/x', error)).toBe(
+      "POST https://h/x failed: SELF_SIGNED_CERT_IN_CHAIN: self-signed certificate in certificate chain — the server's " +
+        'certificate is not trusted: behind a TLS-inspecting proxy or with a private CA, set NODE_EXTRA_CA_CERTS to its CA file for the job'
+    )
+  })
+
   it('prefixes the error code when the message lacks it', () => {
     const error = Object.assign(new Error('getaddrinfo failed'), { code: 'ENOTFOUND' })
     expect(describeTransportFailure('GET', 'https://h/x?a=b', error)).toBe(

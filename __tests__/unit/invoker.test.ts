@@ -147,6 +147,15 @@ describe('invoke', () => {
     ])
   })
 
+  it('says when the 10 s default, not Retry-After, is what passes retry-timeout', async () => {
+    const fake = fakeDeps([{ status: 429, headers: { 'retry-after': 'soon' } }], { latencyMs: 250 })
+    const result = await invoke(Post, 5_000, fake.deps)
+    expect(fake.sleeps).toEqual([])
+    expect(result.failure).toBe(
+      `POST ${Url} failed: HTTP 429 Too Many Requests — no readable Retry-After, so the wait would be the default 10 s, but retry-timeout leaves 4.7 s (1 attempt)`
+    )
+  })
+
   it('gives up on the first 429 when its wait alone passes retry-timeout', async () => {
     const fake = fakeDeps([{ status: 429, headers: { 'retry-after': '3600' } }])
     const result = await invoke(Post, 60_000, fake.deps)
