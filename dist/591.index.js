@@ -151,18 +151,19 @@ function createMsalNetworkClient(policy) {
                     continue;
                 }
             }
+            // Throttling and server errors first: their bodies are often empty or HTML, not JSON.
+            if (response.status === 429 || response.status >= 500) {
+                state.lastFailure = (0,secrets/* scrub */._)(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} failed: HTTP ${response.status}` +
+                    (response.status === 429 ? ' Too Many Requests — retry-timeout exhausted' : '') +
+                    ((0,failure_message/* serviceMessage */.XK)(text) ? ` — ${(0,failure_message/* serviceMessage */.XK)(text)}` : ''));
+                throw new Error(state.lastFailure);
+            }
             let body;
             try {
                 body = JSON.parse(text);
             }
             catch {
                 state.lastFailure = (0,secrets/* scrub */._)(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} failed: HTTP ${response.status} with a body that is not JSON` +
-                    ((0,failure_message/* serviceMessage */.XK)(text) ? ` — ${(0,failure_message/* serviceMessage */.XK)(text)}` : ''));
-                throw new Error(state.lastFailure);
-            }
-            if (response.status === 429 || response.status >= 500) {
-                state.lastFailure = (0,secrets/* scrub */._)(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} failed: HTTP ${response.status}` +
-                    (response.status === 429 ? ' Too Many Requests — retry-timeout exhausted' : '') +
                     ((0,failure_message/* serviceMessage */.XK)(text) ? ` — ${(0,failure_message/* serviceMessage */.XK)(text)}` : ''));
                 throw new Error(state.lastFailure);
             }
@@ -192,8 +193,8 @@ function createMsalNetworkClient(policy) {
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
-var core = __webpack_require__(8512);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
+var core = __webpack_require__(5489);
 ;// CONCATENATED MODULE: ./src/oidc.ts
 
 

@@ -23,7 +23,10 @@ function input(name: InputName): string {
  * Reads and validates every input into one frozen Settings. Secrets are masked the moment
  * they are read. Throws InputError, naming the input and what it accepts, before any request.
  */
-export function readSettings(env: Environment = process.env, now: Date = new Date()): Settings {
+export async function readSettings(
+  env: Environment = process.env,
+  now: Date = new Date()
+): Promise<Settings> {
   const sources: Record<string, SettingSource> = {}
   const withDefault = (name: keyof typeof EnvDefaults): string => {
     const given = input(name)
@@ -47,9 +50,9 @@ export function readSettings(env: Environment = process.env, now: Date = new Dat
   }
 
   const payload = input(Inputs.Payload)
-  if (payload) checkJson(payload)
+  if (payload) await checkJson(payload)
   const method = readMethod(payload, segments.length)
-  const { body, contentType } = encodeBody(payload, method)
+  const { body, contentType } = await encodeBody(payload, method)
 
   const retryTimeoutMs = readTimespan(Inputs.RetryTimeout)
   const throttleSeed = readWholeNumber(Inputs.ThrottleSeed, 86_400)
@@ -102,8 +105,8 @@ function stripBearer(token: string): string {
   return token.replace(/^bearer(?:\s+|$)/i, '').trim()
 }
 
-function checkJson(payload: string): void {
-  const problem = describeJsonError(payload)
+async function checkJson(payload: string): Promise<void> {
+  const problem = await describeJsonError(payload)
   if (problem) {
     throw new InputError(Inputs.Payload, `Invalid ${Inputs.Payload}: not valid JSON: ${problem}.`)
   }
@@ -134,12 +137,12 @@ function readMethod(payload: string, segmentCount: number): 'GET' | 'POST' {
   return method
 }
 
-function encodeBody(
+async function encodeBody(
   payload: string,
   method: 'GET' | 'POST'
-): { body?: Buffer; contentType?: string } {
+): Promise<{ body?: Buffer; contentType?: string }> {
   const label = input(Inputs.PayloadCharset) || 'UTF-8'
-  const charset = resolveCharset(label)
+  const charset = await resolveCharset(label)
   if (!charset) {
     throw new InputError(
       Inputs.PayloadCharset,
@@ -147,7 +150,7 @@ function encodeBody(
     )
   }
   if (method === 'GET') return {}
-  const encoded = encodeText(payload, charset)
+  const encoded = await encodeText(payload, charset)
   if ('unrepresentable' in encoded) {
     const code = encoded.unrepresentable.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')
     throw new InputError(

@@ -14,7 +14,7 @@ import { throttleDelayMs } from './throttle.js'
 export async function run(): Promise<void> {
   let settings: Settings | undefined
   try {
-    settings = readSettings()
+    settings = await readSettings()
     logSettings(settings)
 
     core.info(`Signing in (${settings.credential.kind})`)

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { encodeText, resolveCharset, type Charset } from '../../src/charset.js'
 
-function encodeIn(label: string, text: string): ReturnType<typeof encodeText> {
-  const charset = resolveCharset(label)
+async function encodeIn(label: string, text: string): ReturnType<typeof encodeText> {
+  const charset = await resolveCharset(label)
   expect(charset).toBeDefined()
   return encodeText(text, charset as Charset)
 }
@@ -33,8 +33,8 @@ describe('resolveCharset', () => {
     ['Windows-1252', 'windows-1252'],
     ['ANSI', 'windows-1252'],
     ['ansi', 'windows-1252']
-  ])('declares %j as charset=%s', (label, name) => {
-    expect(resolveCharset(label)?.name).toBe(name)
+  ])('declares %j as charset=%s', async (label, name) => {
+    expect((await resolveCharset(label))?.name).toBe(name)
   })
 
   it.each([
@@ -50,8 +50,8 @@ describe('resolveCharset', () => {
     'base64url',
     'hex',
     'binary'
-  ])('does not know %j', label => {
-    expect(resolveCharset(label)).toBeUndefined()
+  ])('does not know %j', async label => {
+    expect(await resolveCharset(label)).toBeUndefined()
   })
 
   it.each([
@@ -64,40 +64,40 @@ describe('resolveCharset', () => {
     '"utf-8"',
     '-utf-8',
     'u'.repeat(41)
-  ])('refuses %j, which could change the Content-Type header', label => {
-    expect(resolveCharset(label)).toBeUndefined()
+  ])('refuses %j, which could change the Content-Type header', async label => {
+    expect(await resolveCharset(label)).toBeUndefined()
   })
 })
 
 describe('encodeText', () => {
-  it('encodes UTF-8 without a byte-order mark', () => {
-    expect(encodeIn('UTF-8', '{"a":"æ€😀"}')).toEqual({
+  it('encodes UTF-8 without a byte-order mark', async () => {
+    expect(await encodeIn('UTF-8', '{"a":"æ€😀"}')).toEqual({
       bytes: Buffer.from('{"a":"æ€😀"}', 'utf8')
     })
-    expect(encodeIn('UTF8', 'æ')).toEqual(encoded('c3a6'))
+    expect(await encodeIn('UTF8', 'æ')).toEqual(encoded('c3a6'))
   })
 
   it.each(['UTF-16', 'unicode', 'utf16'])(
     'encodes %s as little-endian UTF-16 without a byte-order mark',
-    label => {
-      expect(encodeIn(label, '{a€')).toEqual(encoded('7b006100ac20'))
+    async label => {
+      expect(await encodeIn(label, '{a€')).toEqual(encoded('7b006100ac20'))
     }
   )
 
-  it('encodes utf-16be as big-endian UTF-16', () => {
-    expect(encodeIn('utf-16be', '{a€')).toEqual(encoded('007b006120ac'))
+  it('encodes utf-16be as big-endian UTF-16', async () => {
+    expect(await encodeIn('utf-16be', '{a€')).toEqual(encoded('007b006120ac'))
   })
 
   it.each(['UTF-32', 'utf32'])(
     'encodes %s as little-endian UTF-32 without a byte-order mark, as .NET does',
-    label => {
-      expect(encodeIn(label, '{€')).toEqual(encoded('7b000000ac200000'))
-      expect(encodeIn(label, '')).toEqual({ bytes: Buffer.alloc(0) })
+    async label => {
+      expect(await encodeIn(label, '{€')).toEqual(encoded('7b000000ac200000'))
+      expect(await encodeIn(label, '')).toEqual({ bytes: Buffer.alloc(0) })
     }
   )
 
-  it('keeps a surrogate pair in UTF-16', () => {
-    expect(encodeIn('UTF-16', '😀')).toEqual(encoded('3dd800de'))
+  it('keeps a surrogate pair in UTF-16', async () => {
+    expect(await encodeIn('UTF-16', '😀')).toEqual(encoded('3dd800de'))
   })
 
   it.each([
@@ -106,12 +106,12 @@ describe('encodeText', () => {
     ['ISO-8859-1', 'æøå', 'e6f8e5'],
     ['latin1', 'ÿ', 'ff'],
     ['ASCII', '{"a":1}', '7b2261223a317d']
-  ])('encodes in %s exactly: %j → %s', (label, text, bytes) => {
-    expect(encodeIn(label, text)).toEqual(encoded(bytes))
+  ])('encodes in %s exactly: %j → %s', async (label, text, bytes) => {
+    expect(await encodeIn(label, text)).toEqual(encoded(bytes))
   })
 
-  it('encodes the empty text as no bytes', () => {
-    expect(encodeIn('UTF-16', '')).toEqual({ bytes: Buffer.alloc(0) })
+  it('encodes the empty text as no bytes', async () => {
+    expect(await encodeIn('UTF-16', '')).toEqual({ bytes: Buffer.alloc(0) })
   })
 
   it.each([
@@ -123,16 +123,16 @@ describe('encodeText', () => {
     ['ASCII', 'ab?c\u00e9', '\u00e9']
   ])(
     'reports the first character %s cannot hold in %j (%s), never a silent ?',
-    (label, text, char) => {
-      expect(encodeIn(label, text)).toEqual({ unrepresentable: char })
+    async (label, text, char) => {
+      expect(await encodeIn(label, text)).toEqual({ unrepresentable: char })
     }
   )
 
-  it('reports a lone surrogate, which no Unicode encoding can hold', () => {
-    expect(encodeIn('UTF-8', 'a\ud800b')).toEqual({ unrepresentable: '\ud800' })
+  it('reports a lone surrogate, which no Unicode encoding can hold', async () => {
+    expect(await encodeIn('UTF-8', 'a\ud800b')).toEqual({ unrepresentable: '\ud800' })
   })
 
-  it('does not mistake a literal ? for a replaced character', () => {
-    expect(encodeIn('ASCII', '?')).toEqual(encoded('3f'))
+  it('does not mistake a literal ? for a replaced character', async () => {
+    expect(await encodeIn('ASCII', '?')).toEqual(encoded('3f'))
   })
 })

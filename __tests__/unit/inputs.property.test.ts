@@ -164,11 +164,11 @@ afterAll(clearInputs)
 
 type Outcome = { settings: Settings } | { error: unknown }
 
-/** readSettings' result or what it threw; the property branches on which. */
-function outcome(values: Inputs): Outcome {
+/** readSettings' result or what it rejected with; the property branches on which. */
+async function outcome(values: Inputs): Promise<Outcome> {
   setInputs(values)
   try {
-    return { settings: readSettings({}) }
+    return { settings: await readSettings({}) }
   } catch (error) {
     return { error }
   }
@@ -228,8 +228,8 @@ function expectValid(settings: Settings, systemUrlGiven: string | undefined): vo
 }
 
 /** Valid Settings, or an InputError naming one of the action's inputs; nothing else. */
-function expectValidOrInputError(values: Inputs): void {
-  const result = outcome(values)
+async function expectValidOrInputError(values: Inputs): Promise<void> {
+  const result = await outcome(values)
   if ('settings' in result) {
     const urlsValid = values.url === Url && values['system-url'] === undefined
     expectValid(result.settings, urlsValid ? Url : undefined)
@@ -255,17 +255,17 @@ const Varied = [
 ] as const
 
 describe('readSettings, for arbitrary input text', () => {
-  it.each(Varied)('gives valid settings or an InputError for any %s', name => {
+  it.each(Varied)('gives valid settings or an InputError for any %s', async name => {
     const base = name === 'authority-host' ? WithSecret : WithToken
-    fc.assert(
-      fc.property(valueFor(name), value => {
-        expectValidOrInputError({ ...base, [name]: value })
+    await fc.assert(
+      fc.asyncProperty(valueFor(name), async value => {
+        await expectValidOrInputError({ ...base, [name]: value })
       }),
       { numRuns: 150 }
     )
   })
 
-  it('gives valid settings or an InputError when every input is arbitrary at once', () => {
+  it('gives valid settings or an InputError when every input is arbitrary at once', async () => {
     const someInputs = fc.record(
       Object.fromEntries(Varied.map(name => [name, valueFor(name)])) as Record<
         (typeof Varied)[number],
@@ -273,10 +273,10 @@ describe('readSettings, for arbitrary input text', () => {
       >,
       { requiredKeys: [] }
     )
-    fc.assert(
-      fc.property(someInputs, fc.boolean(), (values, entra) => {
+    await fc.assert(
+      fc.asyncProperty(someInputs, fc.boolean(), async (values, entra) => {
         const base = entra ? { ...WithSecret } : { ...WithToken }
-        expectValidOrInputError({ ...base, ...values })
+        await expectValidOrInputError({ ...base, ...values })
       }),
       { numRuns: 300 }
     )

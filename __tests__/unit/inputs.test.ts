@@ -63,21 +63,21 @@ beforeEach(() => {
 afterAll(clearInputs)
 
 /** readSettings with these inputs (plus action.yml defaults) and this environment. */
-function read(values: Inputs, env: Env = {}, now?: Date): Settings {
+async function read(values: Inputs, env: Env = {}, now?: Date): Promise<Settings> {
   setInputs(values)
   return readSettings(env, now)
 }
 
 /** Asserts that the inputs are refused with an InputError naming `input` and saying `message`. */
-function expectRefused(
+async function expectRefused(
   values: Inputs,
   input: InputName,
   message: string | RegExp,
   env: Env = {}
-): void {
+): Promise<void> {
   setInputs(values)
-  expect(() => readSettings(env)).toThrow(InputError)
-  expect(() => readSettings(env)).toThrow(
+  await expect(readSettings(env)).rejects.toThrow(InputError)
+  await expect(readSettings(env)).rejects.toThrow(
     expect.objectContaining({
       input,
       message: typeof message === 'string' ? message : expect.stringMatching(message)
@@ -106,26 +106,26 @@ describe('readSettings defaults', () => {
     sources: { url: 'input', 'system-url': 'default' }
   }
 
-  it("gives the documented settings with action.yml's defaults", () => {
-    expect(read(Base)).toEqual(expected)
+  it("gives the documented settings with action.yml's defaults", async () => {
+    expect(await read(Base)).toEqual(expected)
   })
 
-  it('gives the same settings when the inputs with defaults are not set at all', () => {
+  it('gives the same settings when the inputs with defaults are not set at all', async () => {
     setInputs(Base, { defaults: false })
-    expect(readSettings({})).toEqual(expected)
+    expect(await readSettings({})).toEqual(expected)
   })
 
-  it('encodes a payload as UTF-8 when payload-charset is not set at all', () => {
+  it('encodes a payload as UTF-8 when payload-charset is not set at all', async () => {
     setInputs({ ...Base, payload: '{"a":"æ"}' }, { defaults: false })
-    expect(readSettings({})).toMatchObject({
+    expect(await readSettings({})).toMatchObject({
       method: 'POST',
       body: Buffer.from('{"a":"æ"}', 'utf8'),
       contentType: 'application/json;charset=utf-8'
     })
   })
 
-  it('returns a frozen object', () => {
-    const settings = read(Base)
+  it('returns a frozen object', async () => {
+    const settings = await read(Base)
     expect(Object.isFrozen(settings)).toBe(true)
     expect(Object.isFrozen(settings.sources)).toBe(true)
     expect(() => {
@@ -142,8 +142,8 @@ describe('service-name', () => {
       'UserSessionService/AifUserSessionService/GetUserSessionInfo',
       `${Url}/api/services/UserSessionService/AifUserSessionService/GetUserSessionInfo`
     ]
-  ])('%s goes to %s', (name, serviceUrl) => {
-    const settings = read({ ...Base, 'service-name': name })
+  ])('%s goes to %s', async (name, serviceUrl) => {
+    const settings = await read({ ...Base, 'service-name': name })
     expect(settings.serviceName).toBe(name)
     expect(settings.serviceUrl).toBe(serviceUrl)
   })
@@ -157,8 +157,8 @@ describe('service-name', () => {
     'G%2FS/O',
     'G/S/\u0410pi',
     'G\uff0fS\uff0fO'
-  ])('refuses %j, quoting it and the expected form', name => {
-    expectRefused(
+  ])('refuses %j, quoting it and the expected form', async name => {
+    await expectRefused(
       { ...Base, 'service-name': name },
       'service-name',
       `Invalid service-name '${name}'. Expected ServiceGroup/Service/Operation (1 to 3 names of letters, digits and _), ` +
@@ -166,8 +166,8 @@ describe('service-name', () => {
     )
   })
 
-  it('is required', () => {
-    expectRefused(
+  it('is required', async () => {
+    await expectRefused(
       { ...Base, 'service-name': '' },
       'service-name',
       /^Invalid service-name ''\. Expected/
@@ -179,8 +179,8 @@ describe('service-name', () => {
     ['G/S', { method: 'POST' }],
     ['G/S', { payload: '{}' }],
     ['G', { method: 'GET', payload: '{}' }]
-  ])('%s refuses %j: a group or service can only be listed', (name, extra) => {
-    expectRefused(
+  ])('%s refuses %j: a group or service can only be listed', async (name, extra) => {
+    await expectRefused(
       { ...Base, 'service-name': name, ...extra },
       'service-name',
       `service-name '${name}' names a service group or service, which can only be listed (GET, no payload). ` +
@@ -190,15 +190,15 @@ describe('service-name', () => {
 })
 
 describe('payload and method', () => {
-  it('auto sends a payload with POST, as UTF-8 JSON', () => {
-    const settings = read({ ...Base, payload: '{"name":"Æble"}' })
+  it('auto sends a payload with POST, as UTF-8 JSON', async () => {
+    const settings = await read({ ...Base, payload: '{"name":"Æble"}' })
     expect(settings.method).toBe('POST')
     expect(settings.body).toEqual(Buffer.from('{"name":"Æble"}', 'utf8'))
     expect(settings.contentType).toBe('application/json;charset=utf-8')
   })
 
-  it('auto without payload is GET, with no body and no Content-Type', () => {
-    const settings = read({ ...Base, method: 'auto' })
+  it('auto without payload is GET, with no body and no Content-Type', async () => {
+    const settings = await read({ ...Base, method: 'auto' })
     expect(settings).toMatchObject({ method: 'GET', body: undefined, contentType: undefined })
   })
 
@@ -209,51 +209,51 @@ describe('payload and method', () => {
     ['post', 'POST'],
     ['AUTO', 'GET'],
     ['', 'GET']
-  ])('reads method %j as %s', (method, expected) => {
-    expect(read({ ...Base, method }).method).toBe(expected)
+  ])('reads method %j as %s', async (method, expected) => {
+    expect((await read({ ...Base, method })).method).toBe(expected)
   })
 
-  it('POST with an empty payload sends an empty body and no Content-Type', () => {
-    const settings = read({ ...Base, method: 'POST' })
+  it('POST with an empty payload sends an empty body and no Content-Type', async () => {
+    const settings = await read({ ...Base, method: 'POST' })
     expect(settings.method).toBe('POST')
     expect(settings.body).toEqual(Buffer.alloc(0))
     expect(settings.contentType).toBeUndefined()
   })
 
-  it.each(['PUT', 'DELETE', 'GET POST', 'yes'])('refuses method %j', method => {
-    expectRefused(
+  it.each(['PUT', 'DELETE', 'GET POST', 'yes'])('refuses method %j', async method => {
+    await expectRefused(
       { ...Base, method },
       'method',
       `Invalid method '${method}'. Expected auto, GET or POST.`
     )
   })
 
-  it('refuses GET with a payload', () => {
-    expectRefused(
+  it('refuses GET with a payload', async () => {
+    await expectRefused(
       { ...Base, method: 'GET', payload: '{}' },
       'method',
       'method GET sends no body: leave payload empty or use POST.'
     )
   })
 
-  it('refuses a payload that is not JSON, naming the parse position', () => {
-    expectRefused(
+  it('refuses a payload that is not JSON, naming the parse position', async () => {
+    await expectRefused(
       { ...Base, payload: '{"a":1,}' },
       'payload',
       'Invalid payload: not valid JSON: property name expected at line 1, column 8 (position 7).'
     )
   })
 
-  it('never quotes the payload in the error (it may hold personal data)', () => {
-    expectRefused(
+  it('never quotes the payload in the error (it may hold personal data)', async () => {
+    await expectRefused(
       { ...Base, payload: '{"password": hunter2}' },
       'payload',
       'Invalid payload: not valid JSON: invalid symbol at line 1, column 14 (position 13).'
     )
   })
 
-  it('locates the error on later lines', () => {
-    expectRefused(
+  it('locates the error on later lines', async () => {
+    await expectRefused(
       { ...Base, payload: '{\n  "a": 1\n  "b": 2\n}' },
       'payload',
       'Invalid payload: not valid JSON: comma expected at line 3, column 3 (position 13).'
@@ -264,8 +264,8 @@ describe('payload and method', () => {
     ['an unterminated string', '{"a":"b'],
     ['trailing text', '{"a":1} x'],
     ['nothing but a word', 'hello']
-  ])('refuses %s as payload', (_what, payload) => {
-    expectRefused(
+  ])('refuses %s as payload', async (_what, payload) => {
+    await expectRefused(
       { ...Base, payload },
       'payload',
       /^Invalid payload: not valid JSON: .+ at line \d+, column \d+ \(position \d+\)\.$/
@@ -274,8 +274,8 @@ describe('payload and method', () => {
 
   it.each(['42', '"text"', 'null', '[1,2]', ' {"a": [true, false]} '])(
     'accepts the JSON value %j as payload',
-    payload => {
-      expect(read({ ...Base, payload }).body).toEqual(Buffer.from(payload.trim()))
+    async payload => {
+      expect((await read({ ...Base, payload })).body).toEqual(Buffer.from(payload.trim()))
     }
   )
 })
@@ -297,18 +297,18 @@ describe('payload-charset', () => {
         'hex'
       )
     ]
-  ])('%s declares charset=%s and encodes the payload in it', (label, name, bytes) => {
+  ])('%s declares charset=%s and encodes the payload in it', async (label, name, bytes) => {
     const payload = bytes === undefined ? '{"a":"e"}' : '{"a":"æ"}'
-    const settings = read({ ...Base, payload, 'payload-charset': label })
+    const settings = await read({ ...Base, payload, 'payload-charset': label })
     expect(settings.contentType).toBe(`application/json;charset=${name}`)
     expect(settings.body).toEqual(bytes ?? Buffer.from(payload))
   })
 
   it.each(['klingon', 'utf-8;x', 'utf-8\r\nX-Injected: 1', 'utf-8 x'])(
     'refuses %j, even for GET',
-    label => {
+    async label => {
       setInputs({ ...Base, 'payload-charset': label })
-      expect(() => readSettings({})).toThrow(
+      await expect(readSettings({})).rejects.toThrow(
         expect.objectContaining({
           input: 'payload-charset',
           message: expect.stringMatching(
@@ -323,8 +323,8 @@ describe('payload-charset', () => {
     ['ASCII', '{"price":"5 €"}', '20AC'],
     ['ISO-8859-1', '{"price":"5 €"}', '20AC'],
     ['windows-1252', '{"mood":"😀"}', '1F600']
-  ])('in %s refuses %j, naming the character it cannot encode', (label, payload, code) => {
-    expectRefused(
+  ])('in %s refuses %j, naming the character it cannot encode', async (label, payload, code) => {
+    await expectRefused(
       { ...Base, payload, 'payload-charset': label },
       'payload-charset',
       `payload has U+${code}, which payload-charset '${label}' cannot encode. Use UTF-8, or escape it in the JSON as \\u${code}.`
@@ -333,24 +333,28 @@ describe('payload-charset', () => {
 })
 
 describe('retry-timeout, throttle-seed and timeout-sec', () => {
-  it('reads retry-timeout as hh:mm:ss', () => {
-    expect(read({ ...Base, 'retry-timeout': '00:05:00' }).retryTimeoutMs).toBe(300_000)
-    expect(read({ ...Base, 'retry-timeout': '23:59:59' }).retryTimeoutMs).toBe(86_399_000)
+  it('reads retry-timeout as hh:mm:ss', async () => {
+    expect((await read({ ...Base, 'retry-timeout': '00:05:00' })).retryTimeoutMs).toBe(300_000)
+    expect((await read({ ...Base, 'retry-timeout': '23:59:59' })).retryTimeoutMs).toBe(86_399_000)
   })
 
-  it.each(['24:00:00', '00:60:00', '300', '5m', '-00:01:00'])('refuses retry-timeout %j', text => {
-    expectRefused(
-      { ...Base, 'retry-timeout': text },
-      'retry-timeout',
-      `Invalid retry-timeout '${text}'. Expected hh:mm:ss with hh ≤ 23, mm ≤ 59, ss ≤ 59, e.g. 00:05:00 (00:00:00 = no limit).`
-    )
-  })
+  it.each(['24:00:00', '00:60:00', '300', '5m', '-00:01:00'])(
+    'refuses retry-timeout %j',
+    async text => {
+      await expectRefused(
+        { ...Base, 'retry-timeout': text },
+        'retry-timeout',
+        `Invalid retry-timeout '${text}'. Expected hh:mm:ss with hh ≤ 23, mm ≤ 59, ss ≤ 59, e.g. 00:05:00 (00:00:00 = no limit).`
+      )
+    }
+  )
 
-  it('reads throttle-seed and timeout-sec as whole numbers', () => {
-    const settings = read({ ...Base, 'throttle-seed': '30', 'timeout-sec': '120' })
+  it('reads throttle-seed and timeout-sec as whole numbers', async () => {
+    const settings = await read({ ...Base, 'throttle-seed': '30', 'timeout-sec': '120' })
     expect(settings.throttleSeed).toBe(30)
     expect(settings.timeoutMs).toBe(120_000)
-    expect(read({ ...Base, 'throttle-seed': '86400', 'timeout-sec': '86400' })).toMatchObject({
+    const largest = await read({ ...Base, 'throttle-seed': '86400', 'timeout-sec': '86400' })
+    expect(largest).toMatchObject({
       throttleSeed: 86_400,
       timeoutMs: 86_400_000
     })
@@ -364,8 +368,8 @@ describe('retry-timeout, throttle-seed and timeout-sec', () => {
     ['timeout-sec', '1e3'],
     ['timeout-sec', '0x10'],
     ['timeout-sec', '9999999']
-  ] as const)('refuses %s %j', (name, text) => {
-    expectRefused(
+  ] as const)('refuses %s %j', async (name, text) => {
+    await expectRefused(
       { ...Base, [name]: text },
       name,
       `Invalid ${name} '${text}'. Expected a whole number from 0 to 86400.`
@@ -381,8 +385,8 @@ describe('enable-exception and mask-response', () => {
     ['false', false],
     ['False', false],
     ['FALSE', false]
-  ])('read %j as %s', (text, value) => {
-    const settings = read({ ...Base, 'enable-exception': text, 'mask-response': text })
+  ])('read %j as %s', async (text, value) => {
+    const settings = await read({ ...Base, 'enable-exception': text, 'mask-response': text })
     expect(settings.enableException).toBe(value)
     expect(settings.maskResponse).toBe(value)
   })
@@ -392,8 +396,8 @@ describe('enable-exception and mask-response', () => {
     ['enable-exception', '1'],
     ['mask-response', 'on'],
     ['mask-response', 'tRUE']
-  ] as const)('refuse %s %j', (name, text) => {
-    expectRefused(
+  ] as const)('refuse %s %j', async (name, text) => {
+    await expectRefused(
       { ...Base, [name]: text },
       name,
       `Invalid ${name} '${text}'. Expected true or false.`
@@ -402,10 +406,10 @@ describe('enable-exception and mask-response', () => {
 })
 
 describe('url and system-url', () => {
-  it('sends requests to system-url, keeping its path, and asks the token for url', () => {
+  it('sends requests to system-url, keeping its path, and asks the token for url', async () => {
     const systemUrl =
       'https://x.hr.talent.dynamics.com/namespaces/0b2c6f0e-8d3a-4a1e-9f6b-1c2d3e4f5a6b/'
-    const settings = read({ ...Secret, 'system-url': systemUrl })
+    const settings = await read({ ...Secret, 'system-url': systemUrl })
     expect(settings.serviceUrl).toBe(
       'https://x.hr.talent.dynamics.com/namespaces/0b2c6f0e-8d3a-4a1e-9f6b-1c2d3e4f5a6b/api/services/G/S/O'
     )
@@ -413,15 +417,15 @@ describe('url and system-url', () => {
     expect(settings.sources).toMatchObject({ url: 'input', 'system-url': 'input' })
   })
 
-  it('trims the trailing slash of url', () => {
-    expect(read({ ...Base, url: `${Url}/` }).serviceUrl).toBe(`${Url}/api/services/G/S/O`)
+  it('trims the trailing slash of url', async () => {
+    expect((await read({ ...Base, url: `${Url}/` })).serviceUrl).toBe(`${Url}/api/services/G/S/O`)
   })
 
-  it('accepts http for localhost only', () => {
-    expect(read({ ...Base, url: 'http://localhost:8080' }).serviceUrl).toBe(
+  it('accepts http for localhost only', async () => {
+    expect((await read({ ...Base, url: 'http://localhost:8080' })).serviceUrl).toBe(
       'http://localhost:8080/api/services/G/S/O'
     )
-    expectRefused(
+    await expectRefused(
       { ...Base, url: 'http://contoso.operations.dynamics.com' },
       'url',
       'Invalid url: must use https:// (http:// is accepted only for localhost). Expected e.g. https://contoso.operations.dynamics.com.'
@@ -433,31 +437,31 @@ describe('url and system-url', () => {
     ['url', 'https://user:pass@contoso.example', 'must not contain a user name or password'],
     ['system-url', 'https://contoso.example/?a=1', 'must not contain a query (?) or fragment (#)'],
     ['system-url', 'https://contoso.example/#x', 'must not contain a query (?) or fragment (#)']
-  ] as const)('refuses %s %j: %s', (name, text, problem) => {
-    expectRefused(
+  ] as const)('refuses %s %j: %s', async (name, text, problem) => {
+    await expectRefused(
       { ...Base, [name]: text },
       name,
       `Invalid ${name}: ${problem}. Expected e.g. https://contoso.operations.dynamics.com.`
     )
   })
 
-  it('does not quote a refused URL, which may hold a password', () => {
+  it('does not quote a refused URL, which may hold a password', async () => {
     setInputs({ ...Base, url: 'https://user:hunter2@contoso.example' })
-    expect(() => readSettings({})).toThrow(
+    await expect(readSettings({})).rejects.toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('hunter2') })
     )
   })
 
-  it('needs url or system-url', () => {
-    expectRefused(
+  it('needs url or system-url', async () => {
+    await expectRefused(
       { ...Base, url: '' },
       'system-url',
       "No environment given: set 'url' (or 'system-url'), e.g. https://contoso.operations.dynamics.com, or the D365FO_URL environment variable."
     )
   })
 
-  it('falls back to D365FO_URL and D365FO_SYSTEM_URL', () => {
-    const settings = read(
+  it('falls back to D365FO_URL and D365FO_SYSTEM_URL', async () => {
+    const settings = await read(
       { ...Secret, url: '' },
       { D365FO_URL: `${Url}/`, D365FO_SYSTEM_URL: 'https://other.example/ns/' }
     )
@@ -466,15 +470,15 @@ describe('url and system-url', () => {
     expect(settings.sources).toMatchObject({ url: 'environment', 'system-url': 'environment' })
   })
 
-  it('prefers the url input to D365FO_URL', () => {
-    const settings = read(Secret, { D365FO_URL: 'https://env.example' })
+  it('prefers the url input to D365FO_URL', async () => {
+    const settings = await read(Secret, { D365FO_URL: 'https://env.example' })
     expect(settings.serviceUrl).toBe(`${Url}/api/services/G/S/O`)
     expect(settings.credential).toMatchObject({ app: { scope: `${Url}/.default` } })
     expect(settings.sources).toMatchObject({ url: 'input', 'system-url': 'default' })
   })
 
-  it('prefers the system-url input to D365FO_SYSTEM_URL', () => {
-    const settings = read(
+  it('prefers the system-url input to D365FO_SYSTEM_URL', async () => {
+    const settings = await read(
       { ...Base, 'system-url': 'https://sys.example' },
       { D365FO_SYSTEM_URL: 'https://env.example' }
     )
@@ -482,26 +486,26 @@ describe('url and system-url', () => {
     expect(settings.sources).toMatchObject({ 'system-url': 'input' })
   })
 
-  it('takes D365FO_SYSTEM_URL over url, as system-url stands for it', () => {
-    const settings = read(Base, { D365FO_SYSTEM_URL: 'https://env.example' })
+  it('takes D365FO_SYSTEM_URL over url, as system-url stands for it', async () => {
+    const settings = await read(Base, { D365FO_SYSTEM_URL: 'https://env.example' })
     expect(settings.serviceUrl).toBe('https://env.example/api/services/G/S/O')
     expect(settings.sources).toMatchObject({ url: 'input', 'system-url': 'environment' })
   })
 
-  it('validates a URL from the environment too, naming the input it stands for', () => {
-    expectRefused({ ...Base, url: '' }, 'url', /^Invalid url: must use https:\/\//, {
+  it('validates a URL from the environment too, naming the input it stands for', async () => {
+    await expectRefused({ ...Base, url: '' }, 'url', /^Invalid url: must use https:\/\//, {
       D365FO_URL: 'http://contoso.example'
     })
   })
 
-  it('lets a token call system-url without url', () => {
-    const settings = read({ ...Base, url: '', 'system-url': 'https://sys.example' })
+  it('lets a token call system-url without url', async () => {
+    const settings = await read({ ...Base, url: '', 'system-url': 'https://sys.example' })
     expect(settings.serviceUrl).toBe('https://sys.example/api/services/G/S/O')
     expect(settings.sources).toMatchObject({ url: 'default', 'system-url': 'input' })
   })
 
-  it('needs url for a token from Entra ID', () => {
-    expectRefused(
+  it('needs url for a token from Entra ID', async () => {
+    await expectRefused(
       { ...Secret, url: '', 'system-url': 'https://sys.example' },
       'url',
       "client-secret needs 'url', the environment the token is for (scope <url>/.default)."
@@ -510,14 +514,14 @@ describe('url and system-url', () => {
 })
 
 describe('credentials', () => {
-  it('uses the token as is', () => {
-    expect(read(Base).credential).toEqual({ kind: 'token', token: Token })
+  it('uses the token as is', async () => {
+    expect((await read(Base)).credential).toEqual({ kind: 'token', token: Token })
   })
 
   it.each([`Bearer ${Token}`, `bearer ${Token}`, `BEARER   ${Token}`])(
     'strips the prefix of %j',
-    token => {
-      expect(read({ ...Base, token }).credential).toEqual({ kind: 'token', token: Token })
+    async token => {
+      expect((await read({ ...Base, token })).credential).toEqual({ kind: 'token', token: Token })
     }
   )
 
@@ -528,9 +532,9 @@ describe('credentials', () => {
     ['non-ASCII', 'abc\u00e9def'],
     ['only the prefix', 'Bearer '],
     ['only the prefix and a no-break space', 'Bearer \u00a0']
-  ])('refuses a token with %s, without quoting it', (_what, token) => {
+  ])('refuses a token with %s, without quoting it', async (_what, token) => {
     setInputs({ ...Base, token })
-    expect(() => readSettings({})).toThrow(
+    await expect(readSettings({})).rejects.toThrow(
       expect.objectContaining({
         input: 'token',
         message: "Invalid token: expected one bearer token, with or without a leading 'Bearer '."
@@ -550,16 +554,16 @@ describe('credentials', () => {
       'client-secret',
       'client-certificate and client-secret'
     ]
-  ] as const)('refuses two credentials %j, naming both', (credentials, input, both) => {
-    expectRefused(
+  ] as const)('refuses two credentials %j, naming both', async (credentials, input, both) => {
+    await expectRefused(
       { ...Secret, token: '', 'client-secret': '', ...credentials },
       input,
       `Give only one credential: ${both} are both set.`
     )
   })
 
-  it('uses client-secret with tenant and client-id', () => {
-    expect(read(Secret).credential).toEqual({
+  it('uses client-secret with tenant and client-id', async () => {
+    expect((await read(Secret)).credential).toEqual({
       kind: 'client-secret',
       app: {
         tenant: Tenant,
@@ -575,12 +579,12 @@ describe('credentials', () => {
     ['tenant', { tenant: '' }, 'client-secret needs tenant as well.'],
     ['client-id', { 'client-id': '' }, 'client-secret needs client-id as well.'],
     ['tenant', { tenant: '', 'client-id': '' }, 'client-secret needs tenant and client-id as well.']
-  ] as const)('says client-secret needs %s', (input, missing, message) => {
-    expectRefused({ ...Secret, ...missing }, input, message)
+  ] as const)('says client-secret needs %s', async (input, missing, message) => {
+    await expectRefused({ ...Secret, ...missing }, input, message)
   })
 
-  it('lists what is needed when no credential is given', () => {
-    expectRefused(
+  it('lists what is needed when no credential is given', async () => {
+    await expectRefused(
       { 'service-name': 'G/S/O', url: Url },
       'tenant',
       "No credential given. Set 'token', or 'tenant' and 'client-id' with 'client-secret', 'client-certificate' " +
@@ -588,8 +592,8 @@ describe('credentials', () => {
     )
   })
 
-  it('uses GitHub OIDC for tenant and client-id alone when the job may request an ID token', () => {
-    const settings = read(
+  it('uses GitHub OIDC for tenant and client-id alone when the job may request an ID token', async () => {
+    const settings = await read(
       { ...Secret, 'client-secret': '' },
       { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/request' }
     )
@@ -605,8 +609,8 @@ describe('credentials', () => {
     })
   })
 
-  it('passes oidc-audience on', () => {
-    const settings = read(
+  it('passes oidc-audience on', async () => {
+    const settings = await read(
       { ...Secret, 'client-secret': '', 'oidc-audience': 'api://custom' },
       { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/request' }
     )
@@ -622,8 +626,8 @@ describe('credentials', () => {
       delete process.env['ACTIONS_ID_TOKEN_REQUEST_URL']
     })
 
-    it('asks for permissions: id-token: write', () => {
-      expectRefused(
+    it('asks for permissions: id-token: write', async () => {
+      await expectRefused(
         { ...Secret, 'client-secret': '' },
         'client-secret',
         "No credential given for client-id: set 'client-secret' or 'client-certificate', or use GitHub OIDC " +
@@ -632,8 +636,8 @@ describe('credentials', () => {
     })
   })
 
-  it('falls back to AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET', () => {
-    const settings = read(
+  it('falls back to AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET', async () => {
+    const settings = await read(
       { 'service-name': 'G/S/O', url: Url },
       { AZURE_TENANT_ID: Tenant, AZURE_CLIENT_ID: ClientId, AZURE_CLIENT_SECRET: ClientSecret }
     )
@@ -651,8 +655,8 @@ describe('credentials', () => {
     })
   })
 
-  it('prefers inputs to AZURE_* variables', () => {
-    const settings = read(Secret, {
+  it('prefers inputs to AZURE_* variables', async () => {
+    const settings = await read(Secret, {
       AZURE_TENANT_ID: 'env-tenant.example',
       AZURE_CLIENT_ID: 'env-client',
       AZURE_CLIENT_SECRET: 'env-secret-value'
@@ -668,8 +672,8 @@ describe('credentials', () => {
     })
   })
 
-  it('prefers a token to AZURE_* variables without calling it a conflict', () => {
-    const settings = read(Base, {
+  it('prefers a token to AZURE_* variables without calling it a conflict', async () => {
+    const settings = await read(Base, {
       AZURE_TENANT_ID: Tenant,
       AZURE_CLIENT_ID: ClientId,
       AZURE_CLIENT_SECRET: ClientSecret
@@ -679,8 +683,8 @@ describe('credentials', () => {
 
   it.each(['contoso/../x', 'contoso.onmicrosoft.com?x', 'tenant with space'])(
     'refuses tenant %j',
-    tenant => {
-      expectRefused(
+    async tenant => {
+      await expectRefused(
         { ...Secret, tenant },
         'tenant',
         `Invalid tenant '${tenant}'. Expected a tenant id (GUID) or domain, e.g. contoso.onmicrosoft.com.`
@@ -688,8 +692,8 @@ describe('credentials', () => {
     }
   )
 
-  it.each(['id/../x', 'id?x', '{guid}'])('refuses client-id %j', clientId => {
-    expectRefused(
+  it.each(['id/../x', 'id?x', '{guid}'])('refuses client-id %j', async clientId => {
+    await expectRefused(
       { ...Secret, 'client-id': clientId },
       'client-id',
       `Invalid client-id '${clientId}'. Expected an application (client) id GUID.`
@@ -701,8 +705,8 @@ describe('authority-host', () => {
   it.each([
     ['https://login.microsoftonline.us/', 'https://login.microsoftonline.us'],
     ['https://login.chinacloudapi.cn', 'https://login.chinacloudapi.cn']
-  ])('uses %s', (host, origin) => {
-    expect(read({ ...Secret, 'authority-host': host }).credential).toMatchObject({
+  ])('uses %s', async (host, origin) => {
+    expect((await read({ ...Secret, 'authority-host': host })).credential).toMatchObject({
       app: { authorityHost: origin }
     })
   })
@@ -714,8 +718,8 @@ describe('authority-host', () => {
       'https://login.microsoftonline.com/contoso',
       'must be an origin with no path, e.g. https://login.microsoftonline.com'
     ]
-  ])('refuses %j: %s', (host, problem) => {
-    expectRefused(
+  ])('refuses %j: %s', async (host, problem) => {
+    await expectRefused(
       { ...Secret, 'authority-host': host },
       'authority-host',
       `Invalid authority-host: ${problem}.`
@@ -729,8 +733,8 @@ describe('client-certificate', () => {
     certs = await unitCertificates()
   })
 
-  it('reads the key and certificate', () => {
-    const settings = read(
+  it('reads the key and certificate', async () => {
+    const settings = await read(
       {
         ...Secret,
         'client-secret': '',
@@ -746,8 +750,8 @@ describe('client-certificate', () => {
     })
   })
 
-  it('is preferred to AZURE_CLIENT_SECRET', () => {
-    const settings = read(
+  it('is preferred to AZURE_CLIENT_SECRET', async () => {
+    const settings = await read(
       {
         ...Secret,
         'client-secret': '',
@@ -759,13 +763,13 @@ describe('client-certificate', () => {
     expect(settings.credential.kind).toBe('certificate')
   })
 
-  it('names client-certificate and the problem', () => {
+  it('names client-certificate and the problem', async () => {
     setInputs({
       ...Secret,
       'client-secret': '',
       'client-certificate': `${certs.leaf.key}${certs.other.cert}`
     })
-    expect(() => readSettings({}, ValidNow)).toThrow(
+    await expect(readSettings({}, ValidNow)).rejects.toThrow(
       expect.objectContaining({
         input: 'client-certificate',
         message:
@@ -774,13 +778,13 @@ describe('client-certificate', () => {
     )
   })
 
-  it('checks validity at the given time', () => {
+  it('checks validity at the given time', async () => {
     setInputs({
       ...Secret,
       'client-secret': '',
       'client-certificate': `${certs.leaf.key}${certs.leaf.cert}`
     })
-    expect(() => readSettings({}, new Date('2040-01-01T00:00:00Z'))).toThrow(
+    await expect(readSettings({}, new Date('2040-01-01T00:00:00Z'))).rejects.toThrow(
       expect.objectContaining({
         input: 'client-certificate',
         message: 'Invalid client-certificate: certificate expired on 2034-01-01T00:00:00.000Z.'
@@ -788,8 +792,8 @@ describe('client-certificate', () => {
     )
   })
 
-  it('needs tenant and client-id', () => {
-    expectRefused(
+  it('needs tenant and client-id', async () => {
+    await expectRefused(
       {
         'service-name': 'G/S/O',
         url: Url,
@@ -809,33 +813,40 @@ describe('masking secrets', () => {
 
   beforeEach(loadFreshModules)
 
-  it('masks client-secret before refusing a later input', () => {
-    expectRefused({ ...Secret, 'authority-host': 'http://x' }, 'authority-host', /must use https/)
+  it('masks client-secret before refusing a later input', async () => {
+    await expectRefused(
+      { ...Secret, 'authority-host': 'http://x' },
+      'authority-host',
+      /must use https/
+    )
     expect(masked()).toContain(ClientSecret)
   })
 
-  it('masks the token, with and without its prefix, before refusing a second credential', () => {
-    expectRefused(
+  it('masks the token, with and without its prefix, before refusing a second credential', async () => {
+    await expectRefused(
       { ...Base, token: `Bearer ${Token}`, 'client-secret': ClientSecret },
       'client-secret',
       /Give only one credential/
     )
     expect(masked()).toEqual(expect.arrayContaining([`Bearer ${Token}`, ClientSecret]))
-    read({ ...Base, token: `Bearer ${Token}` })
+    await read({ ...Base, token: `Bearer ${Token}` })
     expect(masked()).toContain(Token)
   })
 
-  it('masks AZURE_CLIENT_SECRET before saying tenant is missing', () => {
-    expectRefused({ 'service-name': 'G/S/O', url: Url }, 'tenant', /needs tenant and client-id/, {
-      AZURE_CLIENT_SECRET: 'env-secret-from-azure'
-    })
+  it('masks AZURE_CLIENT_SECRET before saying tenant is missing', async () => {
+    await expectRefused(
+      { 'service-name': 'G/S/O', url: Url },
+      'tenant',
+      /needs tenant and client-id/,
+      { AZURE_CLIENT_SECRET: 'env-secret-from-azure' }
+    )
     expect(masked()).toContain('env-secret-from-azure')
   })
 
-  it('masks every line of the certificate, the password and the decrypted key', () => {
+  it('masks every line of the certificate, the password and the decrypted key', async () => {
     const password = 'pfx-password-123'
     const pem = `${asEncryptedPkcs8(certs.leaf.key, password)}${certs.leaf.cert}`
-    const { credential } = read(
+    const { credential } = await read(
       {
         ...Secret,
         'client-secret': '',
@@ -853,9 +864,9 @@ describe('masking secrets', () => {
     expect(masked()).toEqual(expect.arrayContaining([...lines, password]))
   })
 
-  it('masks the certificate and password before refusing a later input', () => {
+  it('masks the certificate and password before refusing a later input', async () => {
     const pem = `${certs.leaf.key}${certs.leaf.cert}`
-    expectRefused(
+    await expectRefused(
       {
         ...Secret,
         'client-secret': '',
@@ -870,33 +881,38 @@ describe('masking secrets', () => {
     expect(masked()).toEqual(expect.arrayContaining([...keyLines, 'pw-abc']))
   })
 
-  it('does not mask ordinary settings', () => {
-    read(Secret)
+  it('does not mask ordinary settings', async () => {
+    await read(Secret)
     expect(masked()).toEqual([ClientSecret])
   })
 })
 
 describe('response-file', () => {
-  it('is resolved against GITHUB_WORKSPACE', () => {
+  it('is resolved against GITHUB_WORKSPACE', async () => {
     expect(
-      read(
-        { ...Base, 'response-file': 'out/response.json' },
-        { GITHUB_WORKSPACE: '/home/runner/work/repo' }
+      (
+        await read(
+          { ...Base, 'response-file': 'out/response.json' },
+          { GITHUB_WORKSPACE: '/home/runner/work/repo' }
+        )
       ).responseFile
     ).toBe('/home/runner/work/repo/out/response.json')
   })
 
-  it('keeps an absolute path', () => {
+  it('keeps an absolute path', async () => {
     expect(
-      read({ ...Base, 'response-file': '/tmp/r.json' }, { GITHUB_WORKSPACE: '/ws' }).responseFile
+      (await read({ ...Base, 'response-file': '/tmp/r.json' }, { GITHUB_WORKSPACE: '/ws' }))
+        .responseFile
     ).toBe('/tmp/r.json')
   })
 
-  it('is resolved against the working directory without GITHUB_WORKSPACE', () => {
-    expect(read({ ...Base, 'response-file': 'r.json' }).responseFile).toBe(path.resolve('r.json'))
+  it('is resolved against the working directory without GITHUB_WORKSPACE', async () => {
+    expect((await read({ ...Base, 'response-file': 'r.json' })).responseFile).toBe(
+      path.resolve('r.json')
+    )
   })
 
-  it('is undefined when not given, so a file under RUNNER_TEMP is used', () => {
-    expect(read(Base, { GITHUB_WORKSPACE: '/ws' }).responseFile).toBeUndefined()
+  it('is undefined when not given, so a file under RUNNER_TEMP is used', async () => {
+    expect((await read(Base, { GITHUB_WORKSPACE: '/ws' })).responseFile).toBeUndefined()
   })
 })

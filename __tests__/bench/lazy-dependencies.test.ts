@@ -1,0 +1,111 @@
+import { afterAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import * as actualCore from '@actions/core'
+import iconv from 'iconv-lite'
+import * as jsoncParser from 'jsonc-parser'
+import * as core from '../../__fixtures__/core.js'
+import { clearInputs, setInputs } from '../../__fixtures__/unit-inputs.js'
+
+// iconv-lite (its code tables were three quarters of dist/index.js) and jsonc-parser are loaded
+// with import() only when a run needs them, so ncc puts each in a chunk of its own and a run with
+// the default charset and a valid payload never evaluates either (a start-up cost the benchmark
+// measures). Each mock notes that it was imported and hands over the real package.
+const imported = new Set<string>()
+jest.unstable_mockModule('iconv-lite', () => {
+  imported.add('iconv-lite')
+  return { default: iconv }
+})
+jest.unstable_mockModule('jsonc-parser', () => {
+  imported.add('jsonc-parser')
+  return jsoncParser
+})
+jest.unstable_mockModule('@actions/core', () => ({
+  ...core,
+  getInput: actualCore.getInput,
+  getBooleanInput: actualCore.getBooleanInput
+}))
+
+const Call = {
+  'service-name': 'G/S/O',
+  url: 'https://contoso.operations.dynamics.com',
+  token: 'eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJ4In0.c2lnbmF0dXJl'
+}
+
+type Sources = {
+  readSettings: typeof import('../../src/inputs.js').readSettings
+  charset: typeof import('../../src/charset.js')
+  describeJsonError: typeof import('../../src/json-syntax.js').describeJsonError
+}
+
+/** The sources imported afresh, so no earlier test has loaded either package for them. */
+async function freshSources(): Promise<Sources> {
+  jest.resetModules()
+  imported.clear()
+  return {
+    readSettings: (await import('../../src/inputs.js')).readSettings,
+    charset: await import('../../src/charset.js'),
+    describeJsonError: (await import('../../src/json-syntax.js')).describeJsonError
+  }
+}
+
+let sources: Sources
+beforeEach(async () => {
+  sources = await freshSources()
+})
+
+afterAll(clearInputs)
+
+describe('a run that needs neither', () => {
+  it('reads a GET with the default charset without importing iconv-lite or jsonc-parser', async () => {
+    setInputs(Call)
+    await expect(sources.readSettings({})).resolves.toMatchObject({ method: 'GET' })
+    expect([...imported]).toEqual([])
+  })
+
+  it('encodes a valid payload as UTF-8 without importing iconv-lite or jsonc-parser', async () => {
+    for (const label of ['UTF-8', 'utf8', ' utf-8 ']) {
+      setInputs({ ...Call, payload: '{"a":"æ€😀"}', 'payload-charset': label })
+      await expect(sources.readSettings({})).resolves.toMatchObject({
+        body: Buffer.from('{"a":"æ€😀"}', 'utf8'),
+        contentType: 'application/json;charset=utf-8'
+      })
+    }
+    const utf8 = await sources.charset.resolveCharset('UTF-8')
+    expect(utf8).toBeDefined()
+    if (utf8) {
+      await expect(sources.charset.encodeText('a\ud800b', utf8)).resolves.toEqual({
+        unrepresentable: '\ud800'
+      })
+    }
+    await expect(sources.describeJsonError('{"a":[1,2]}')).resolves.toBeUndefined()
+    expect([...imported]).toEqual([])
+  })
+
+  it('refuses a charset label that cannot be one without importing iconv-lite', async () => {
+    await expect(sources.charset.resolveCharset('utf-8;x')).resolves.toBeUndefined()
+    await expect(sources.charset.resolveCharset('base64')).resolves.toBeUndefined()
+    expect([...imported]).toEqual([])
+  })
+})
+
+describe('a run that needs one', () => {
+  it('imports iconv-lite, and only it, for another charset', async () => {
+    setInputs({ ...Call, payload: '{"a":"æ"}', 'payload-charset': 'windows-1252' })
+    await expect(sources.readSettings({})).resolves.toMatchObject({
+      body: Buffer.from('7b2261223a22e6227d', 'hex')
+    })
+    expect([...imported]).toEqual(['iconv-lite'])
+  })
+
+  it('imports iconv-lite to tell whether an unknown charset name exists', async () => {
+    await expect(sources.charset.resolveCharset('klingon')).resolves.toBeUndefined()
+    expect([...imported]).toEqual(['iconv-lite'])
+  })
+
+  it('imports jsonc-parser, and only it, to locate the error in an invalid payload', async () => {
+    setInputs({ ...Call, payload: '{"a":1,}' })
+    await expect(sources.readSettings({})).rejects.toThrow(
+      'Invalid payload: not valid JSON: property name expected at line 1, column 8 (position 7).'
+    )
+    expect([...imported]).toEqual(['jsonc-parser'])
+  })
+})
