@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import {
   createHash,
   createPrivateKey,
@@ -11,6 +11,7 @@ import {
 import { request as httpsRequest } from 'node:https'
 import iconv from 'iconv-lite'
 import selfsigned from 'selfsigned'
+import { useSimulator } from '../__fixtures__/simulator.js'
 import { startSimulator, type Simulator } from '../sim/index.mjs'
 
 interface Answer {
@@ -60,9 +61,32 @@ const OIDC_AUDIENCE = 'api://AzureADTokenExchange'
 const OIDC_SUBJECT = 'repo:octo-org/octo-repo:ref:refs/heads/main'
 const SESSION = '/api/services/UserSessionService/AifUserSessionService/GetUserSessionInfo'
 
-let sim: Simulator
 let certPem: string
 let certKeyPem: string
+
+// Declared before useSimulator: hooks run in order, and the simulator registers this certificate.
+beforeAll(async () => {
+  const pems = await selfsigned.generate([{ name: 'commonName', value: 'app-cert' }], {
+    keySize: 2048,
+    algorithm: 'sha256'
+  })
+  certPem = pems.cert
+  certKeyPem = pems.private
+})
+const sim = useSimulator(() => ({
+  tenant: TENANT,
+  clients: [{ clientId: 'app-1', clientSecret: 's3cr3t-value' }],
+  certificateClients: [{ clientId: 'app-cert', certificatePem: certPem }],
+  federatedClients: [
+    {
+      clientId: 'app-fed',
+      issuer: 'https://token.actions.githubusercontent.com',
+      subject: OIDC_SUBJECT,
+      audience: OIDC_AUDIENCE
+    }
+  ],
+  staticTokens: ['tok-123']
+}))
 
 function form(values: Record<string, string>): { headers: Record<string, string>; body: string } {
   return {
@@ -73,7 +97,7 @@ function form(values: Record<string, string>): { headers: Record<string, string>
 
 function tokenRequest(values: Record<string, string>): Promise<Answer> {
   return call(
-    sim,
+    sim(),
     'POST',
     `/${TENANT}/oauth2/v2.0/token`,
     form({ grant_type: 'client_credentials', ...values })
@@ -94,7 +118,7 @@ function certificateAssertion(signingKeyPem: string, claims: Record<string, unkn
   }
   const now = Math.floor(Date.now() / 1000)
   const payload = {
-    aud: `${sim.url}/${TENANT}/oauth2/v2.0/token`,
+    aud: `${sim().url}/${TENANT}/oauth2/v2.0/token`,
     iss: 'app-cert',
     sub: 'app-cert',
     nbf: now,
@@ -113,11 +137,11 @@ function certificateAssertion(signingKeyPem: string, claims: Record<string, unkn
 
 async function getOidcToken(audience = OIDC_AUDIENCE): Promise<string> {
   const answer = await call(
-    sim,
+    sim(),
     'GET',
-    `${sim.oidc.requestUrl}&audience=${encodeURIComponent(audience)}`,
+    `${sim().oidc.requestUrl}&audience=${encodeURIComponent(audience)}`,
     {
-      headers: { Authorization: `Bearer ${sim.oidc.requestToken}` }
+      headers: { Authorization: `Bearer ${sim().oidc.requestToken}` }
     }
   )
   expect(answer.status).toBe(200)
@@ -128,57 +152,26 @@ async function issuedToken(): Promise<string> {
   const answer = await tokenRequest({
     client_id: 'app-1',
     client_secret: 's3cr3t-value',
-    scope: `${sim.url}/.default`
+    scope: `${sim().url}/.default`
   })
   expect(answer.status).toBe(200)
   return answer.json().access_token
 }
 
-beforeAll(async () => {
-  const pems = await selfsigned.generate([{ name: 'commonName', value: 'app-cert' }], {
-    keySize: 2048,
-    algorithm: 'sha256'
-  })
-  certPem = pems.cert
-  certKeyPem = pems.private
-  sim = await startSimulator({
-    tenant: TENANT,
-    clients: [{ clientId: 'app-1', clientSecret: 's3cr3t-value' }],
-    certificateClients: [{ clientId: 'app-cert', certificatePem: certPem }],
-    federatedClients: [
-      {
-        clientId: 'app-fed',
-        issuer: 'https://token.actions.githubusercontent.com',
-        subject: OIDC_SUBJECT,
-        audience: OIDC_AUDIENCE
-      }
-    ],
-    staticTokens: ['tok-123']
-  })
-})
-
-afterAll(async () => {
-  await sim?.close()
-})
-
-beforeEach(() => {
-  sim.reset()
-})
-
 describe('Entra ID endpoints', () => {
   it('serves the OpenID metadata, and AADSTS90002 for an unknown tenant', async () => {
-    const answer = await call(sim, 'GET', `/${TENANT}/v2.0/.well-known/openid-configuration`)
+    const answer = await call(sim(), 'GET', `/${TENANT}/v2.0/.well-known/openid-configuration`)
     expect(answer.status).toBe(200)
     const metadata = answer.json()
-    expect(metadata.token_endpoint).toBe(`${sim.url}/${TENANT}/oauth2/v2.0/token`)
-    expect(metadata.issuer).toBe(`${sim.url}/${TENANT}/v2.0`)
-    expect(metadata.authorization_endpoint).toBe(`${sim.url}/${TENANT}/oauth2/v2.0/authorize`)
-    expect(metadata.end_session_endpoint).toBe(`${sim.url}/${TENANT}/oauth2/v2.0/logout`)
-    expect(metadata.jwks_uri).toBe(`${sim.url}/${TENANT}/discovery/v2.0/keys`)
-    expect(sim.requests.map(r => r.kind)).toEqual(['metadata'])
+    expect(metadata.token_endpoint).toBe(`${sim().url}/${TENANT}/oauth2/v2.0/token`)
+    expect(metadata.issuer).toBe(`${sim().url}/${TENANT}/v2.0`)
+    expect(metadata.authorization_endpoint).toBe(`${sim().url}/${TENANT}/oauth2/v2.0/authorize`)
+    expect(metadata.end_session_endpoint).toBe(`${sim().url}/${TENANT}/oauth2/v2.0/logout`)
+    expect(metadata.jwks_uri).toBe(`${sim().url}/${TENANT}/discovery/v2.0/keys`)
+    expect(sim().requests.map(r => r.kind)).toEqual(['metadata'])
 
     const unknown = await call(
-      sim,
+      sim(),
       'GET',
       '/fabrikam.onmicrosoft.com/v2.0/.well-known/openid-configuration'
     )
@@ -190,31 +183,31 @@ describe('Entra ID endpoints', () => {
     const answer = await tokenRequest({
       client_id: 'app-1',
       client_secret: 's3cr3t-value',
-      scope: `${sim.url}/.default`
+      scope: `${sim().url}/.default`
     })
     expect(answer.status).toBe(200)
     const body = answer.json()
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599 })
     expect(body.access_token).toMatch(/^sim-at-[A-Za-z0-9_-]{40}$/)
-    expect(sim.issuedTokens).toEqual([body.access_token])
-    expect(sim.tokenGrants[0]).toMatchObject({
-      audience: sim.url,
+    expect(sim().issuedTokens).toEqual([body.access_token])
+    expect(sim().tokenGrants[0]).toMatchObject({
+      audience: sim().url,
       clientId: 'app-1',
       credential: 'secret'
     })
-    expect(sim.requests[0]).toMatchObject({
+    expect(sim().requests[0]).toMatchObject({
       kind: 'token',
       method: 'POST',
       path: `/${TENANT}/oauth2/v2.0/token`
     })
-    expect(sim.requests[0].body).toContain('client_secret=s3cr3t-value')
+    expect(sim().requests[0].body).toContain('client_secret=s3cr3t-value')
   })
 
   it('answers AADSTS700016 for an unknown client and AADSTS7000215 for a wrong secret', async () => {
     const unknown = await tokenRequest({
       client_id: 'nobody',
       client_secret: 'x',
-      scope: `${sim.url}/.default`
+      scope: `${sim().url}/.default`
     })
     expect(unknown.status).toBe(400)
     expect(unknown.json()).toMatchObject({ error: 'unauthorized_client', error_codes: [700016] })
@@ -225,19 +218,19 @@ describe('Entra ID endpoints', () => {
     const wrong = await tokenRequest({
       client_id: 'app-1',
       client_secret: 'not-it',
-      scope: `${sim.url}/.default`
+      scope: `${sim().url}/.default`
     })
     expect(wrong.status).toBe(401)
     expect(wrong.json()).toMatchObject({ error: 'invalid_client', error_codes: [7000215] })
     expect(wrong.json().error_description).toMatch(/^AADSTS7000215: Invalid client secret provided/)
-    expect(sim.issuedTokens).toEqual([])
+    expect(sim().issuedTokens).toEqual([])
   })
 
   it('rejects a scope without /.default', async () => {
     const answer = await tokenRequest({
       client_id: 'app-1',
       client_secret: 's3cr3t-value',
-      scope: sim.url
+      scope: sim().url
     })
     expect(answer.status).toBe(400)
     expect(answer.json().error_codes).toEqual([1002012])
@@ -247,15 +240,15 @@ describe('Entra ID endpoints', () => {
 describe('F&O services', () => {
   it('lists the catalogue at each level, under /api/services and a /namespaces prefix', async () => {
     const auth = { headers: { Authorization: 'Bearer tok-123' } }
-    const groups = await call(sim, 'GET', '/api/services', auth)
+    const groups = await call(sim(), 'GET', '/api/services', auth)
     expect(groups.status).toBe(200)
     expect(groups.json().ServiceGroups).toEqual(
       expect.arrayContaining([{ Name: 'UserSessionService' }, { Name: 'SimTestService' }])
     )
-    const services = await call(sim, 'GET', '/api/services/UserSessionService', auth)
+    const services = await call(sim(), 'GET', '/api/services/UserSessionService', auth)
     expect(services.json()).toEqual({ Services: [{ Name: 'AifUserSessionService' }] })
     const operations = await call(
-      sim,
+      sim(),
       'GET',
       `/namespaces/${randomUUID()}/api/services/UserSessionService/AifUserSessionService`,
       auth
@@ -263,20 +256,20 @@ describe('F&O services', () => {
     expect(operations.json().Operations).toEqual(
       expect.arrayContaining([{ Name: 'GetUserSessionInfo' }, { Name: 'ApplyTimeZone' }])
     )
-    const operation = await call(sim, 'GET', SESSION, auth)
+    const operation = await call(sim(), 'GET', SESSION, auth)
     expect(operation.json()).toEqual({
       Parameters: [],
       Return: { Name: 'return', Type: 'AifUserSessionInfo' }
     })
-    const missing = await call(sim, 'GET', '/api/services/UserSessionService/NoSuchService', auth)
+    const missing = await call(sim(), 'GET', '/api/services/UserSessionService/NoSuchService', auth)
     expect(missing.status).toBe(404)
     expect(missing.json().Message).toContain('No HTTP resource was found')
-    expect(sim.requests.every(r => r.kind === 'service')).toBe(true)
+    expect(sim().requests.every(r => r.kind === 'service')).toBe(true)
   })
 
   it('runs GetUserSessionInfo with an issued token, and answers 401 without one', async () => {
     const token = await issuedToken()
-    const answer = await call(sim, 'POST', SESSION, {
+    const answer = await call(sim(), 'POST', SESSION, {
       headers: { Authorization: `Bearer ${token}` }
     })
     expect(answer.status).toBe(200)
@@ -289,11 +282,11 @@ describe('F&O services', () => {
       IsSysAdmin: true
     })
 
-    const anonymous = await call(sim, 'POST', SESSION)
+    const anonymous = await call(sim(), 'POST', SESSION)
     expect(anonymous.status).toBe(401)
     expect(anonymous.body.length).toBe(0)
     expect(anonymous.headers['www-authenticate']).toBe(
-      `Bearer authorization_uri="${sim.url}/${TENANT}/oauth2/authorize", error="invalid_token"`
+      `Bearer authorization_uri="${sim().url}/${TENANT}/oauth2/authorize", error="invalid_token"`
     )
   })
 
@@ -304,7 +297,7 @@ describe('F&O services', () => {
       scope: 'https://other.example/.default'
     })
     const token = answer.json().access_token
-    const denied = await call(sim, 'POST', SESSION, {
+    const denied = await call(sim(), 'POST', SESSION, {
       headers: { Authorization: `Bearer ${token}` }
     })
     expect(denied.status).toBe(401)
@@ -313,7 +306,7 @@ describe('F&O services', () => {
   it('echoes a windows-1252 body decoded with its charset', async () => {
     const bytes = iconv.encode('{"name":"Café – €5"}', 'windows-1252')
     const contentType = 'application/json;charset=windows-1252'
-    const answer = await call(sim, 'POST', '/api/services/SimTestService/EchoService/Echo', {
+    const answer = await call(sim(), 'POST', '/api/services/SimTestService/EchoService/Echo', {
       headers: { Authorization: 'Bearer tok-123', 'Content-Type': contentType },
       body: bytes
     })
@@ -324,9 +317,9 @@ describe('F&O services', () => {
       bodyHex: bytes.toString('hex'),
       method: 'POST'
     })
-    expect(sim.requests[0].bodyBytes.equals(bytes)).toBe(true)
+    expect(sim().requests[0].bodyBytes.equals(bytes)).toBe(true)
 
-    const invalid = await call(sim, 'POST', '/api/services/SimTestService/EchoService/Echo', {
+    const invalid = await call(sim(), 'POST', '/api/services/SimTestService/EchoService/Echo', {
       headers: { Authorization: 'Bearer tok-123', 'Content-Type': 'application/json' },
       body: '{not json'
     })
@@ -335,17 +328,17 @@ describe('F&O services', () => {
   })
 
   it('answers a scripted 429 first, then normally', async () => {
-    sim.script('UserSessionService/AifUserSessionService/GetUserSessionInfo', [
+    sim().script('UserSessionService/AifUserSessionService/GetUserSessionInfo', [
       { status: 429, headers: { 'Retry-After': '1' }, body: { Message: 'Too many requests' } }
     ])
     const auth = { headers: { Authorization: 'Bearer tok-123' } }
-    const first = await call(sim, 'POST', SESSION, auth)
+    const first = await call(sim(), 'POST', SESSION, auth)
     expect(first.status).toBe(429)
     expect(first.headers['retry-after']).toBe('1')
     expect(first.json()).toEqual({ Message: 'Too many requests' })
-    const second = await call(sim, 'POST', SESSION, auth)
+    const second = await call(sim(), 'POST', SESSION, auth)
     expect(second.status).toBe(200)
-    expect(sim.requests.map(r => [r.scripted ?? false, r.status])).toEqual([
+    expect(sim().requests.map(r => [r.scripted ?? false, r.status])).toEqual([
       [true, 429],
       [false, 200]
     ])
@@ -353,7 +346,7 @@ describe('F&O services', () => {
 
   it('streams a Large body of exactly the requested size', async () => {
     const size = 3 * 64 * 1024 + 17
-    const answer = await call(sim, 'POST', '/api/services/SimTestService/EchoService/Large', {
+    const answer = await call(sim(), 'POST', '/api/services/SimTestService/EchoService/Large', {
       headers: { Authorization: 'Bearer tok-123', 'Content-Type': 'application/json' },
       body: JSON.stringify({ bytes: size })
     })
@@ -364,7 +357,7 @@ describe('F&O services', () => {
   })
 
   it('answers Fail with an X++ exception', async () => {
-    const answer = await call(sim, 'POST', '/api/services/SimTestService/EchoService/Fail', {
+    const answer = await call(sim(), 'POST', '/api/services/SimTestService/EchoService/Fail', {
       headers: { Authorization: 'Bearer tok-123' }
     })
     expect(answer.status).toBe(500)
@@ -378,11 +371,11 @@ describe('certificate client assertion', () => {
       client_id: 'app-cert',
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
       client_assertion: certificateAssertion(certKeyPem),
-      scope: `${sim.url}/.default`
+      scope: `${sim().url}/.default`
     })
     expect(answer.status).toBe(200)
-    expect(sim.tokenGrants[0]).toMatchObject({ clientId: 'app-cert', credential: 'certificate' })
-    const session = await call(sim, 'POST', SESSION, {
+    expect(sim().tokenGrants[0]).toMatchObject({ clientId: 'app-cert', credential: 'certificate' })
+    const session = await call(sim(), 'POST', SESSION, {
       headers: { Authorization: `Bearer ${answer.json().access_token}` }
     })
     expect(session.json().UserId).toBe('app-cert')
@@ -397,7 +390,7 @@ describe('certificate client assertion', () => {
       client_id: 'app-cert',
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
       client_assertion: certificateAssertion(otherKey.toString()),
-      scope: `${sim.url}/.default`
+      scope: `${sim().url}/.default`
     })
     expect(bad.status).toBe(401)
     expect(bad.json()).toMatchObject({ error: 'invalid_client', error_codes: [700027] })
@@ -408,27 +401,27 @@ describe('certificate client assertion', () => {
       client_id: 'app-cert',
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
       client_assertion: certificateAssertion(certKeyPem, { nbf: now - 3600, exp: now - 60 }),
-      scope: `${sim.url}/.default`
+      scope: `${sim().url}/.default`
     })
     expect(expired.status).toBe(401)
     expect(expired.json().error_codes).toEqual([700024])
-    expect(sim.issuedTokens).toEqual([])
+    expect(sim().issuedTokens).toEqual([])
   })
 })
 
 describe('GitHub OIDC federation', () => {
   it('needs the request token', async () => {
-    const answer = await call(sim, 'GET', `${sim.oidc.requestUrl}&audience=x`)
+    const answer = await call(sim(), 'GET', `${sim().oidc.requestUrl}&audience=x`)
     expect(answer.status).toBe(401)
-    expect(sim.requests[0].kind).toBe('oidc')
+    expect(sim().requests[0].kind).toBe('oidc')
   })
 
   it('exchanges a GitHub OIDC token for an access token', async () => {
     const oidcToken = await getOidcToken()
-    expect(sim.oidc.lastToken).toBe(oidcToken)
+    expect(sim().oidc.lastToken).toBe(oidcToken)
     const claims = JSON.parse(Buffer.from(oidcToken.split('.')[1], 'base64url').toString())
     expect(claims).toMatchObject({
-      iss: sim.oidc.issuer,
+      iss: sim().oidc.issuer,
       aud: OIDC_AUDIENCE,
       sub: OIDC_SUBJECT,
       repository: 'octo-org/octo-repo'
@@ -437,24 +430,24 @@ describe('GitHub OIDC federation', () => {
       client_id: 'app-fed',
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
       client_assertion: oidcToken,
-      scope: `${sim.url}/.default`
+      scope: `${sim().url}/.default`
     })
     expect(answer.status).toBe(200)
-    const session = await call(sim, 'POST', SESSION, {
+    const session = await call(sim(), 'POST', SESSION, {
       headers: { Authorization: `Bearer ${answer.json().access_token}` }
     })
     expect(session.status).toBe(200)
   })
 
   it('answers AADSTS700213 for a subject without a federated record', async () => {
-    sim.oidc.subject = 'repo:octo-org/octo-repo:environment:prod'
+    sim().oidc.subject = 'repo:octo-org/octo-repo:environment:prod'
     try {
       const oidcToken = await getOidcToken()
       const answer = await tokenRequest({
         client_id: 'app-fed',
         client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
         client_assertion: oidcToken,
-        scope: `${sim.url}/.default`
+        scope: `${sim().url}/.default`
       })
       expect(answer.status).toBe(400)
       expect(answer.json().error_codes).toEqual([700213])
@@ -462,7 +455,7 @@ describe('GitHub OIDC federation', () => {
         /^AADSTS700213: No matching federated identity record found for presented assertion subject 'repo:octo-org\/octo-repo:environment:prod'/
       )
     } finally {
-      sim.oidc.subject = OIDC_SUBJECT
+      sim().oidc.subject = OIDC_SUBJECT
     }
   })
 })

@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import type { ActionRun } from '../../scripts/action-runner.mjs'
 import { startRedirectProxy, type RedirectProxy } from '../../bench/redirect-proxy.mjs'
-import { startSimulator } from '../../sim/index.mjs'
-
-type Simulator = Awaited<ReturnType<typeof startSimulator>>
+import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 
 // The clouds whose metadata src/cloud-metadata.ts hands to MSAL. The simulator's certificate
 // covers their names and a loopback CONNECT proxy sends every tunnel to the simulator, so the
@@ -15,36 +13,34 @@ const knownClouds = [
 ]
 const app = { clientId: 'bench-known-cloud-app', clientSecret: 'bench-known-cloud~secret_1' }
 
-let sim: Simulator
+const sim = useSimulator({ clients: [app], hostnames: knownClouds })
 let proxy: RedirectProxy
 
+// After useSimulator: the proxy needs the simulator's port.
 beforeAll(async () => {
-  sim = await startSimulator({ clients: [app], hostnames: knownClouds })
-  proxy = await startRedirectProxy(sim.port)
+  proxy = await startRedirectProxy(sim().port)
 })
 afterAll(async () => {
   await proxy.close()
-  await sim.close()
 })
-beforeEach(() => sim.reset())
 
 function signInAndCall(authorityHost: string): Promise<ActionRun> {
-  return runAction({
+  return runAgainst(sim(), {
     inputs: {
       'service-name': 'UserSessionService/AifUserSessionService/GetUserSessionInfo',
-      tenant: sim.tenant,
-      url: sim.url,
+      tenant: sim().tenant,
+      url: sim().url,
       'client-id': app.clientId,
       'client-secret': app.clientSecret,
       'authority-host': authorityHost
     },
-    env: { NODE_EXTRA_CA_CERTS: sim.caFile, HTTPS_PROXY: proxy.url }
+    env: { HTTPS_PROXY: proxy.url }
   })
 }
 
 /** What the simulator received, as `kind METHOD path`. */
 function received(): string[] {
-  return sim.requests.map(r => `${r.kind} ${r.method} ${r.path}`)
+  return sim().requests.map(r => `${r.kind} ${r.method} ${r.path}`)
 }
 
 describe('client-secret sign-in, requests to the authority', () => {
@@ -56,20 +52,20 @@ describe('client-secret sign-in, requests to the authority', () => {
     expect(result.exitCode).toBe(0)
     expect(result.outputs['status']).toBe('200')
     expect(received()).toEqual([
-      `token POST /${sim.tenant}/oauth2/v2.0/token`,
+      `token POST /${sim().tenant}/oauth2/v2.0/token`,
       'service GET /api/services/UserSessionService/AifUserSessionService/GetUserSessionInfo'
     ])
-    expect(sim.requests[0]?.headers['host']).toBe(host)
+    expect(sim().requests[0]?.headers['host']).toBe(host)
     expect(proxy.tunnels.slice(tunnelsBefore)).toEqual([`${host}:443`])
   })
 
   it('adds one OpenID configuration request for a custom authority host', async () => {
-    const result = await signInAndCall(sim.authorityHost)
+    const result = await signInAndCall(sim().authorityHost)
 
     expect(result.exitCode).toBe(0)
     expect(received()).toEqual([
-      `metadata GET /${sim.tenant}/v2.0/.well-known/openid-configuration`,
-      `token POST /${sim.tenant}/oauth2/v2.0/token`,
+      `metadata GET /${sim().tenant}/v2.0/.well-known/openid-configuration`,
+      `token POST /${sim().tenant}/oauth2/v2.0/token`,
       'service GET /api/services/UserSessionService/AifUserSessionService/GetUserSessionInfo'
     ])
   })

@@ -2,11 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createProxy } from 'proxy'
-import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
+import type { ActionRun } from '../../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
-import { startSimulator } from '../../sim/index.mjs'
-
-type Simulator = Awaited<ReturnType<typeof startSimulator>>
+import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 
 // http-client never proxies loopback names, so the environment is reached by a test name that
 // only the proxy can resolve: it connects fo.test to 127.0.0.1, like a corporate proxy would.
@@ -15,14 +13,13 @@ const app = { clientId: 'proxy-app-0005', clientSecret: 'proxy-secret-~value_1' 
 const proxyUser = 'proxy-user'
 const proxyPassword = 'proxy-pa55word'
 
-let sim: Simulator
+const sim = useSimulator({ clients: [app], hostnames: ['localhost', testHost] })
 let proxy: http.Server
 let proxyUrl: string
 let tunnels: string[] = []
 let requireAuth = false
 
 beforeAll(async () => {
-  sim = await startSimulator({ clients: [app], hostnames: ['localhost', testHost] })
   const server = http.createServer()
   // Runs before the proxy's own CONNECT handler: records the target and resolves the test name.
   server.on('connect', (req: http.IncomingMessage) => {
@@ -41,30 +38,28 @@ beforeAll(async () => {
 afterAll(async () => {
   proxy.closeAllConnections()
   await new Promise(resolve => proxy.close(resolve))
-  await sim.close()
 })
 beforeEach(() => {
-  sim.reset()
   tunnels = []
   requireAuth = false
 })
 
 function run(env: Record<string, string>): Promise<ActionRun> {
-  const environment = `https://${testHost}:${sim.port}`
-  return runAction({
+  const environment = `https://${testHost}:${sim().port}`
+  return runAgainst(sim(), {
     inputs: {
       'service-name': 'UserSessionService/AifUserSessionService/GetUserSessionInfo',
       payload: '{}',
-      tenant: sim.tenant,
+      tenant: sim().tenant,
       // The token audience stays the environment's canonical URL; requests go to the proxied name.
-      url: sim.url,
+      url: sim().url,
       'system-url': environment,
       'authority-host': environment,
       'client-id': app.clientId,
       'client-secret': app.clientSecret,
       'timeout-sec': '10'
     },
-    env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...env }
+    env
   })
 }
 
@@ -76,11 +71,11 @@ describe('proxy', () => {
     expect(result.exitCode).toBe(0)
     expect(result.outputs['status']).toBe('200')
     expect(tunnels.length).toBeGreaterThanOrEqual(2)
-    expect(new Set(tunnels)).toEqual(new Set([`${testHost}:${sim.port}`]))
-    const kinds = sim.requests.map(r => r.kind)
+    expect(new Set(tunnels)).toEqual(new Set([`${testHost}:${sim().port}`]))
+    const kinds = sim().requests.map(r => r.kind)
     expect(kinds).toContain('token')
     expect(kinds).toContain('service')
-    expect(sim.requests.every(r => r.headers['host'] === `${testHost}:${sim.port}`)).toBe(true)
+    expect(sim().requests.every(r => r.headers['host'] === `${testHost}:${sim().port}`)).toBe(true)
   })
 
   it('reads the lower-case https_proxy too, and passes proxy credentials', async () => {
@@ -90,7 +85,7 @@ describe('proxy', () => {
 
     expect(result.exitCode).toBe(0)
     expect(tunnels.length).toBeGreaterThanOrEqual(2)
-    expectNoSecretLeaks(result, [app.clientSecret, ...sim.issuedTokens])
+    expectNoSecretLeaks(result, [app.clientSecret, ...sim().issuedTokens])
   })
 
   it('fails clearly when the proxy refuses the credentials', async () => {
@@ -101,7 +96,7 @@ describe('proxy', () => {
     expect(result.annotations.filter(a => a.level === 'error')).toEqual([
       expect.objectContaining({ message: expect.stringMatching(/407|proxy/i) })
     ])
-    expect(sim.requests).toHaveLength(0)
+    expect(sim().requests).toHaveLength(0)
   })
 
   it('obeys NO_PROXY: the host is dialled directly, not through the proxy', async () => {
@@ -113,6 +108,6 @@ describe('proxy', () => {
       /ENOTFOUND|getaddrinfo/
     )
     expect(tunnels).toEqual([])
-    expect(sim.requests).toHaveLength(0)
+    expect(sim().requests).toHaveLength(0)
   })
 })

@@ -1,35 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { open, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { runAction, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
-import { startSimulator } from '../../sim/index.mjs'
-
-type Simulator = Awaited<ReturnType<typeof startSimulator>>
+import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
+import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 
 const token = 'static-token-responses-1'
 const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
 const large = 'SimTestService/EchoService/Large'
 const MiB = 1024 * 1024
 
-let sim: Simulator
-
-beforeAll(async () => {
-  sim = await startSimulator({ staticTokens: [token] })
-})
-afterAll(async () => {
-  await sim.close()
-})
-beforeEach(() => sim.reset())
+const sim = useSimulator({ staticTokens: [token] })
 
 function run(
   inputs: Record<string, string>,
   options: Partial<RunOptions> = {}
 ): Promise<ActionRun> {
-  return runAction({
-    ...options,
-    inputs: { url: sim.url, token, ...inputs },
-    env: { NODE_EXTRA_CA_CERTS: sim.caFile }
-  })
+  return runAgainst(sim(), { ...options, inputs: { url: sim().url, token, ...inputs } })
 }
 
 const warnings = (result: ActionRun): string[] =>
@@ -145,7 +131,7 @@ describe('job summary and log', () => {
   })
 
   it('groups the request in the log, one line per attempt, the body in its own group', async () => {
-    sim.script(sessionInfo, [{ status: 429, headers: { 'Retry-After': '1' } }])
+    sim().script(sessionInfo, [{ status: 429, headers: { 'Retry-After': '1' } }])
     const result = await run({
       'service-name': sessionInfo,
       payload: '{}',
@@ -158,8 +144,8 @@ describe('job summary and log', () => {
     const start = log.indexOf(`::group::POST ${sessionInfo}`)
     expect(start).toBeGreaterThanOrEqual(0)
     expect(log.slice(start + 1, start + 4)).toEqual([
-      `POST ${sim.url}/api/services/${sessionInfo} → 429, waiting 1 s (attempt 2, 29 s left)`,
-      `POST ${sim.url}/api/services/${sessionInfo} → 200 (attempt 2)`,
+      `POST ${sim().url}/api/services/${sessionInfo} → 429, waiting 1 s (attempt 2, 29 s left)`,
+      `POST ${sim().url}/api/services/${sessionInfo} → 200 (attempt 2)`,
       '::endgroup::'
     ])
     expect(log[start + 4]).toMatch(/^::group::Response body \(\d+ bytes\)$/)

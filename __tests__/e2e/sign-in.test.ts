@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import type { ActionRun } from '../../scripts/action-runner.mjs'
+import { errors } from '../../__fixtures__/run-assertions.js'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
-import {
-  createClientCertificate,
-  decodeJwt,
-  DEFAULT_OIDC_ISSUER,
-  startSimulator
-} from '../../sim/index.mjs'
+import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
+import { createClientCertificate, decodeJwt, DEFAULT_OIDC_ISSUER } from '../../sim/index.mjs'
 
-type Simulator = Awaited<ReturnType<typeof startSimulator>>
 type ClientCertificate = Awaited<ReturnType<typeof createClientCertificate>>
 
 const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
@@ -17,52 +13,46 @@ const certificateAppId = 'certificate-app-0003'
 const federatedAppId = 'federated-app-0004'
 const subject = 'repo:octo-org/octo-repo:environment:production'
 
-let sim: Simulator
 let certificate: ClientCertificate
 
+// Declared before useSimulator: hooks run in order, and the simulator registers this certificate.
 beforeAll(async () => {
   certificate = await createClientCertificate()
-  sim = await startSimulator({
-    clients: [secretApp],
-    certificateClients: [
-      { clientId: certificateAppId, certificatePem: certificate.certificatePem }
-    ],
-    federatedClients: [
-      {
-        clientId: federatedAppId,
-        issuer: DEFAULT_OIDC_ISSUER,
-        subject,
-        audience: 'api://AzureADTokenExchange'
-      }
-    ],
-    oidcSubject: subject
-  })
 })
-afterAll(async () => {
-  await sim.close()
-})
-beforeEach(() => sim.reset())
+const sim = useSimulator(() => ({
+  clients: [secretApp],
+  certificateClients: [{ clientId: certificateAppId, certificatePem: certificate.certificatePem }],
+  federatedClients: [
+    {
+      clientId: federatedAppId,
+      issuer: DEFAULT_OIDC_ISSUER,
+      subject,
+      audience: 'api://AzureADTokenExchange'
+    }
+  ],
+  oidcSubject: subject
+}))
 
 function run(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction({
+  return runAgainst(sim(), {
     inputs: { 'service-name': sessionInfo, payload: '{}', ...inputs },
-    env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...env }
+    env
   })
 }
 
 const entra = (): Record<string, string> => ({
-  tenant: sim.tenant,
-  url: sim.url,
-  'authority-host': sim.authorityHost
+  tenant: sim().tenant,
+  url: sim().url,
+  'authority-host': sim().authorityHost
 })
 const oidcEnv = (): Record<string, string> => ({
-  ACTIONS_ID_TOKEN_REQUEST_URL: sim.oidc.requestUrl,
-  ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim.oidc.requestToken
+  ACTIONS_ID_TOKEN_REQUEST_URL: sim().oidc.requestUrl,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim().oidc.requestToken
 })
-const errors = (result: ActionRun): string[] =>
-  result.annotations.filter(a => a.level === 'error').map(a => a.message)
-const tokenForms = (): URLSearchParams[] =>
-  sim.requests.filter(r => r.kind === 'token').map(r => new URLSearchParams(r.body))
+function tokenForms(): URLSearchParams[] {
+  const tokenRequests = sim().requests.filter(r => r.kind === 'token')
+  return tokenRequests.map(r => new URLSearchParams(r.body))
+}
 
 describe('GitHub OIDC (workload identity federation)', () => {
   it('exchanges the job’s ID token for an Entra token without any secret', async () => {
@@ -71,9 +61,9 @@ describe('GitHub OIDC (workload identity federation)', () => {
     expect(errors(result)).toEqual([])
     expect(result.exitCode).toBe(0)
     expect(result.outputs['status']).toBe('200')
-    const oidcRequests = sim.requests.filter(r => r.kind === 'oidc')
+    const oidcRequests = sim().requests.filter(r => r.kind === 'oidc')
     expect(oidcRequests).toHaveLength(1)
-    expect(oidcRequests[0].headers['authorization']).toBe(`Bearer ${sim.oidc.requestToken}`)
+    expect(oidcRequests[0].headers['authorization']).toBe(`Bearer ${sim().oidc.requestToken}`)
     expect(new URLSearchParams(oidcRequests[0].query).get('audience')).toBe(
       'api://AzureADTokenExchange'
     )
@@ -81,12 +71,12 @@ describe('GitHub OIDC (workload identity federation)', () => {
     expect(form.get('client_assertion_type')).toBe(
       'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
     )
-    expect(form.get('client_assertion')).toBe(sim.oidc.lastToken)
+    expect(form.get('client_assertion')).toBe(sim().oidc.lastToken)
     expect(form.has('client_secret')).toBe(false)
     expectNoSecretLeaks(result, [
-      sim.oidc.requestToken,
-      ...sim.oidc.issuedTokens,
-      ...sim.issuedTokens
+      sim().oidc.requestToken,
+      ...sim().oidc.issuedTokens,
+      ...sim().issuedTokens
     ])
   })
 
@@ -101,13 +91,13 @@ describe('GitHub OIDC (workload identity federation)', () => {
     )
 
     expect(result.exitCode).toBe(1)
-    const [oidc] = sim.requests.filter(r => r.kind === 'oidc')
+    const [oidc] = sim().requests.filter(r => r.kind === 'oidc')
     expect(new URLSearchParams(oidc.query).get('audience')).toBe('api://AzureADTokenExchangeUSGov')
     expect(errors(result)[0]).toMatch(/AADSTS700212/)
   })
 
   it('names the subject GitHub sent when no federated credential matches', async () => {
-    sim.oidc.subject = 'repo:octo-org/octo-repo:ref:refs/heads/feature'
+    sim().oidc.subject = 'repo:octo-org/octo-repo:ref:refs/heads/feature'
     const result = await run({ ...entra(), 'client-id': federatedAppId }, oidcEnv())
 
     expect(result.exitCode).toBe(1)
@@ -116,8 +106,8 @@ describe('GitHub OIDC (workload identity federation)', () => {
         /AADSTS700213.*GitHub sent the subject 'repo:octo-org\/octo-repo:ref:refs\/heads\/feature'/
       )
     ])
-    expect(sim.requests.filter(r => r.kind === 'service')).toHaveLength(0)
-    sim.oidc.subject = subject
+    expect(sim().requests.filter(r => r.kind === 'service')).toHaveLength(0)
+    sim().oidc.subject = subject
   })
 
   it('says to add id-token: write when the job cannot mint an ID token', async () => {
@@ -125,7 +115,7 @@ describe('GitHub OIDC (workload identity federation)', () => {
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)[0]).toMatch(/permissions: id-token: write/)
-    expect(sim.requests).toHaveLength(0)
+    expect(sim().requests).toHaveLength(0)
   })
 })
 
@@ -146,7 +136,7 @@ describe('certificate', () => {
     )
     expect(assertion.header['x5c']).toBeDefined()
     expect(assertion.payload['iss']).toBe(certificateAppId)
-    expectNoSecretLeaks(result, [certificate.privateKeyPem, ...sim.issuedTokens])
+    expectNoSecretLeaks(result, [certificate.privateKeyPem, ...sim().issuedTokens])
   })
 
   it('takes an encrypted key with client-certificate-password', async () => {
@@ -164,7 +154,7 @@ describe('certificate', () => {
     })
 
     expect(result.exitCode).toBe(0)
-    expectNoSecretLeaks(result, [pem, password, certificate.privateKeyPem, ...sim.issuedTokens])
+    expectNoSecretLeaks(result, [pem, password, certificate.privateKeyPem, ...sim().issuedTokens])
   })
 
   it('rejects an expired certificate before any request', async () => {
@@ -180,7 +170,7 @@ describe('certificate', () => {
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)).toEqual([expect.stringMatching(/client-certificate.*expired/)])
-    expect(sim.requests).toHaveLength(0)
+    expect(sim().requests).toHaveLength(0)
     expectNoSecretLeaks(result, [expired.privateKeyPem])
   })
 
@@ -194,7 +184,7 @@ describe('certificate', () => {
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)).toEqual([expect.stringMatching(/client-certificate.*matches none/)])
-    expect(sim.requests).toHaveLength(0)
+    expect(sim().requests).toHaveLength(0)
   })
 })
 
@@ -209,17 +199,17 @@ describe('precedence and environment defaults', () => {
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)).toEqual([expect.stringMatching(/token and client-secret/)])
-    expect(sim.requests).toHaveLength(0)
+    expect(sim().requests).toHaveLength(0)
   })
 
   it('falls back to AZURE_* and D365FO_URL, masks the secret, and says where each setting came from', async () => {
     const result = await run(
-      { 'authority-host': sim.authorityHost },
+      { 'authority-host': sim().authorityHost },
       {
-        AZURE_TENANT_ID: sim.tenant,
+        AZURE_TENANT_ID: sim().tenant,
         AZURE_CLIENT_ID: secretApp.clientId,
         AZURE_CLIENT_SECRET: secretApp.clientSecret,
-        D365FO_URL: sim.url
+        D365FO_URL: sim().url
       }
     )
 
@@ -230,7 +220,7 @@ describe('precedence and environment defaults', () => {
     )
     expect(result.stdout).toContain(`::add-mask::${secretApp.clientSecret}`)
     expect(tokenForms()[0].get('client_id')).toBe(secretApp.clientId)
-    expectNoSecretLeaks(result, [secretApp.clientSecret, ...sim.issuedTokens])
+    expectNoSecretLeaks(result, [secretApp.clientSecret, ...sim().issuedTokens])
   })
 
   it('prefers inputs to the environment', async () => {
@@ -257,6 +247,6 @@ describe('precedence and environment defaults', () => {
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)).toEqual([expect.stringMatching(new RegExp(`authority-host.*${reason}`))])
-    expect(sim.requests).toHaveLength(0)
+    expect(sim().requests).toHaveLength(0)
   })
 })

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
-import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/fault-run.js'
+import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/run-assertions.js'
 import {
   createTestCa,
   drip,
@@ -13,32 +13,26 @@ import {
   type FaultServer,
   type TestCa
 } from '../../__fixtures__/fault-server.js'
-import { startSimulator } from '../../sim/index.mjs'
+import { useSimulator } from '../../__fixtures__/simulator.js'
 
 // Faults after the headers: the body breaks off, comes short, trickles, or stops.
-
-type Simulator = Awaited<ReturnType<typeof startSimulator>>
 
 const token = 'fault-body-token-9c2e51'
 const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
 
-let sim: Simulator
+const sim = useSimulator({ staticTokens: [token] })
 let ca: TestCa
 let server: FaultServer
 
 beforeAll(async () => {
   ca = await createTestCa()
-  ;[sim, server] = await Promise.all([
-    startSimulator({ staticTokens: [token] }),
-    ca.issue([{ ip: '127.0.0.1' }]).then(startFaultServer)
-  ])
+  server = await ca.issue([{ ip: '127.0.0.1' }]).then(startFaultServer)
 })
 afterAll(async () => {
-  await Promise.all([sim.close(), server.close()])
+  await server.close()
   await ca.close()
 })
 beforeEach(() => {
-  sim.reset()
   server.reset()
 })
 
@@ -55,7 +49,7 @@ function call(
       payload: '{}',
       ...inputs
     },
-    env: { NODE_EXTRA_CA_CERTS: inputs['url'] === sim.url ? sim.caFile : ca.caFile, ...env }
+    env: { NODE_EXTRA_CA_CERTS: inputs['url'] === sim().url ? sim().caFile : ca.caFile, ...env }
   })
 }
 
@@ -63,11 +57,11 @@ const body = '{"Company":"USMF","Lines":[1,2,3,4,5]}'
 
 describe('the body breaks off', () => {
   it.each(logModes)('fails on a reset mid-body, keeping the status ($mode)', async ({ env }) => {
-    sim.script(sessionInfo, {
+    sim().script(sessionInfo, {
       body: { Company: 'USMF', Padding: 'x'.repeat(4096) },
       destroy: 'mid-body'
     })
-    const result = await call({ url: sim.url, 'service-name': sessionInfo }, env)
+    const result = await call({ url: sim().url, 'service-name': sessionInfo }, env)
 
     expectFailure(
       result,
@@ -75,7 +69,7 @@ describe('the body breaks off', () => {
     )
     expectOutputs(result, { status: '200', attempts: '1' })
     expect(result.outputs['response']).toBe('')
-    expect(sim.requests.filter(r => r.kind === 'service')).toHaveLength(1)
+    expect(sim().requests.filter(r => r.kind === 'service')).toHaveLength(1)
     expectNoSecretLeaks(result, [token])
   })
 

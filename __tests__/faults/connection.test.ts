@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { runAction, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
+import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
-import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/fault-run.js'
+import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/run-assertions.js'
 import {
   closedPort,
   createTestCa,
@@ -9,11 +9,9 @@ import {
   type FaultServer,
   type TestCa
 } from '../../__fixtures__/fault-server.js'
-import { startSimulator } from '../../sim/index.mjs'
+import { runAgainst, serviceRequests, useSimulator } from '../../__fixtures__/simulator.js'
 
 // Faults where no HTTP answer comes: nothing listens, no such host, TLS refused, reset, silence.
-
-type Simulator = Awaited<ReturnType<typeof startSimulator>>
 
 const token = 'fault-conn-token-4f1d8a'
 const clientId = 'fault-conn-app'
@@ -22,43 +20,38 @@ const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo
 const serviceUrl =
   /https:\/\/127\.0\.0\.1:\d+\/api\/services\/UserSessionService\/AifUserSessionService\/GetUserSessionInfo/
 
-let sim: Simulator
+const sim = useSimulator({ clients: [{ clientId, clientSecret }], staticTokens: [token] })
 let ca: TestCa
 let onlyLocalhost: FaultServer
 let onlyLoopbackIp: FaultServer
 
 beforeAll(async () => {
   ca = await createTestCa()
-  ;[sim, onlyLocalhost, onlyLoopbackIp] = await Promise.all([
-    startSimulator({ clients: [{ clientId, clientSecret }], staticTokens: [token] }),
+  ;[onlyLocalhost, onlyLoopbackIp] = await Promise.all([
     ca.issue([{ dns: 'localhost' }]).then(startFaultServer),
     ca.issue([{ ip: '127.0.0.1' }]).then(startFaultServer)
   ])
 })
 afterAll(async () => {
-  await Promise.all([sim.close(), onlyLocalhost.close(), onlyLoopbackIp.close()])
+  await Promise.all([onlyLocalhost.close(), onlyLoopbackIp.close()])
   await ca.close()
 })
 beforeEach(() => {
-  sim.reset()
   onlyLocalhost.reset()
   onlyLoopbackIp.reset()
 })
 
 /** A POST with the given token to `url`, trusting the simulator's CA unless told otherwise. */
 function call(url: string, options: Partial<RunOptions> = {}): Promise<ActionRun> {
-  return runAction({
+  return runAgainst(sim(), {
     ...options,
-    inputs: { 'service-name': sessionInfo, url, token, payload: '{}', ...options.inputs },
-    env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...options.env }
+    inputs: { 'service-name': sessionInfo, url, token, payload: '{}', ...options.inputs }
   })
 }
 
 function expectNoLeaks(result: ActionRun): void {
-  expectNoSecretLeaks(result, [token, clientSecret, ...sim.issuedTokens])
+  expectNoSecretLeaks(result, [token, clientSecret, ...sim().issuedTokens])
 }
-
-const serviceRequests = (): typeof sim.requests => sim.requests.filter(r => r.kind === 'service')
 
 describe('nothing answers', () => {
   it('fails at once on a refused connection, naming the URL and ECONNREFUSED', async () => {
@@ -89,7 +82,7 @@ describe('nothing answers', () => {
 
 describe('TLS', () => {
   it('refuses a certificate from an untrusted CA, before the token is sent', async () => {
-    const result = await call(sim.url, { env: { NODE_EXTRA_CA_CERTS: '' } })
+    const result = await call(sim().url, { env: { NODE_EXTRA_CA_CERTS: '' } })
 
     expectFailure(
       result,
@@ -98,18 +91,18 @@ describe('TLS', () => {
       )
     )
     expectOutputs(result, { status: '', attempts: '1' })
-    expect(sim.requests).toHaveLength(0)
+    expect(sim().requests).toHaveLength(0)
     expectNoLeaks(result)
   })
 
   it('refuses an untrusted token endpoint, before the client secret is sent', async () => {
-    const result = await call(sim.url, {
+    const result = await call(sim().url, {
       inputs: {
         token: '',
-        tenant: sim.tenant,
+        tenant: sim().tenant,
         'client-id': clientId,
         'client-secret': clientSecret,
-        'authority-host': sim.authorityHost
+        'authority-host': sim().authorityHost
       },
       env: { NODE_EXTRA_CA_CERTS: '' }
     })
@@ -119,7 +112,7 @@ describe('TLS', () => {
       /^Token request to https:\/\/127\.0\.0\.1:\d+\/\S+ failed: GET \S+\/v2\.0\/\.well-known\/openid-configuration failed: UNABLE_TO_VERIFY_LEAF_SIGNATURE/
     )
     expectOutputs(result, { status: '', attempts: '0' })
-    expect(sim.requests).toHaveLength(0)
+    expect(sim().requests).toHaveLength(0)
     expectNoLeaks(result)
   })
 
@@ -164,15 +157,15 @@ describe('the connection breaks', () => {
   it.each(logModes)(
     'fails on a reset before the headers and does not resend the POST ($mode)',
     async ({ env }) => {
-      sim.script(sessionInfo, { destroy: 'before-headers' })
-      const result = await call(sim.url, { env })
+      sim().script(sessionInfo, { destroy: 'before-headers' })
+      const result = await call(sim().url, { env })
 
       expectFailure(
         result,
         new RegExp(`^POST ${serviceUrl.source} failed: ECONNRESET: socket hang up$`)
       )
       expectOutputs(result, { status: '', attempts: '1' })
-      expect(serviceRequests()).toHaveLength(1)
+      expect(serviceRequests(sim())).toHaveLength(1)
       expectNoLeaks(result)
     }
   )
@@ -180,8 +173,8 @@ describe('the connection breaks', () => {
 
 describe('the server accepts and never answers', () => {
   it.each(logModes)('gives up after timeout-sec ($mode)', async ({ env }) => {
-    sim.script(sessionInfo, { hang: true })
-    const result = await call(sim.url, { inputs: { 'timeout-sec': '1' }, env })
+    sim().script(sessionInfo, { hang: true })
+    const result = await call(sim().url, { inputs: { 'timeout-sec': '1' }, env })
 
     expectFailure(
       result,
@@ -191,13 +184,13 @@ describe('the server accepts and never answers', () => {
     expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(1000)
     expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(2500)
     expect(result.durationMs).toBeLessThan(4000)
-    expect(serviceRequests()).toHaveLength(1)
+    expect(serviceRequests(sim())).toHaveLength(1)
     expectNoLeaks(result)
   })
 
   it('with timeout-sec 0 (no limit) keeps waiting: only the runner ends the step', async () => {
-    sim.script(sessionInfo, { hang: true })
-    const result = await call(sim.url, { killAfterMs: 2500 })
+    sim().script(sessionInfo, { hang: true })
+    const result = await call(sim().url, { killAfterMs: 2500 })
 
     // Killed, not exited: the action had not given up on its own.
     expect(result.exitCode).toBeNull()
@@ -205,8 +198,8 @@ describe('the server accepts and never answers', () => {
     expect(result.annotations).toEqual([])
     expect(result.outputFile).toBe('')
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`::group::POST ${sessionInfo}`)
-    expect(serviceRequests()).toHaveLength(1)
-    expect(serviceRequests()[0].status).toBeUndefined()
+    expect(serviceRequests(sim())).toHaveLength(1)
+    expect(serviceRequests(sim())[0].status).toBeUndefined()
     expectNoLeaks(result)
   })
 })

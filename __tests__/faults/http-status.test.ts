@@ -1,43 +1,32 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
+import { describe, expect, it } from '@jest/globals'
+import type { ActionRun } from '../../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
-import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/fault-run.js'
-import { startSimulator } from '../../sim/index.mjs'
+import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/run-assertions.js'
+import { runAgainst, serviceRequests, useSimulator } from '../../__fixtures__/simulator.js'
 
 // F&O answers, but not with success: each status gets a line that says what to fix.
-
-type Simulator = Awaited<ReturnType<typeof startSimulator>>
 
 const token = 'fault-http-token-7a0b3e'
 const clientId = 'fault-http-app'
 const clientSecret = 'fault-http-secret~Zk.9_41'
 const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
 
-let sim: Simulator
-
-beforeAll(async () => {
-  sim = await startSimulator({ clients: [{ clientId, clientSecret }], staticTokens: [token] })
-})
-afterAll(async () => {
-  await sim.close()
-})
-beforeEach(() => sim.reset())
+const sim = useSimulator({ clients: [{ clientId, clientSecret }], staticTokens: [token] })
 
 function call(
   inputs: Record<string, string>,
   env: Record<string, string> = {}
 ): Promise<ActionRun> {
-  return runAction({
-    inputs: { 'service-name': sessionInfo, url: sim.url, token, payload: '{}', ...inputs },
-    env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...env }
+  return runAgainst(sim(), {
+    inputs: { 'service-name': sessionInfo, url: sim().url, token, payload: '{}', ...inputs },
+    env
   })
 }
 
 function expectNoLeaks(result: ActionRun): void {
-  expectNoSecretLeaks(result, [token, clientSecret, ...sim.issuedTokens])
+  expectNoSecretLeaks(result, [token, clientSecret, ...sim().issuedTokens])
 }
 
-const serviceRequests = (): typeof sim.requests => sim.requests.filter(r => r.kind === 'service')
 const url = (service: string): string => `https://127\\.0\\.0\\.1:\\d+/api/services/${service}`
 
 describe('HTTP errors from F&O', () => {
@@ -45,9 +34,9 @@ describe('HTTP errors from F&O', () => {
     const result = await call({
       token: '',
       url: 'https://contoso-test.sandbox.operations.dynamics.com',
-      'system-url': sim.url,
-      tenant: sim.tenant,
-      'authority-host': sim.authorityHost,
+      'system-url': sim().url,
+      tenant: sim().tenant,
+      'authority-host': sim().authorityHost,
       'client-id': clientId,
       'client-secret': clientSecret
     })
@@ -62,16 +51,18 @@ describe('HTTP errors from F&O', () => {
     expect(JSON.parse(result.outputs['headers'])['www-authenticate']).toMatch(
       /^Bearer authorization_uri=.*error="invalid_token"$/
     )
-    expect(sim.tokenGrants.map(g => g.audience)).toEqual([
+    expect(sim().tokenGrants.map(g => g.audience)).toEqual([
       'https://contoso-test.sandbox.operations.dynamics.com'
     ])
-    expect(serviceRequests()[0].headers['authorization']).toBe(`Bearer ${sim.issuedTokens[0]}`)
+    expect(serviceRequests(sim())[0].headers['authorization']).toBe(
+      `Bearer ${sim().issuedTokens[0]}`
+    )
     expectNoLeaks(result)
   })
 
   it('403: F&O’s message, and where to register the app', async () => {
     const message = "The user 'fault-http-app' is not authorized to run 'GetUserSessionInfo'."
-    sim.script(sessionInfo, { status: 403, body: { Message: message } })
+    sim().script(sessionInfo, { status: 403, body: { Message: message } })
     const result = await call({})
 
     const error = expectFailure(
@@ -122,7 +113,7 @@ describe('HTTP errors from F&O', () => {
         ExceptionType: 'XppServicesException'
       })
       // Not retried: the operation ran, and a POST may not be repeatable.
-      expect(serviceRequests()).toHaveLength(1)
+      expect(serviceRequests(sim())).toHaveLength(1)
       expectNoLeaks(result)
     }
   )
@@ -147,7 +138,7 @@ describe('HTTP errors from F&O', () => {
   ])(
     '%i with an HTML page: the page title, not the markup',
     async (status, reason, title, html) => {
-      sim.script(sessionInfo, {
+      sim().script(sessionInfo, {
         status,
         headers: { 'Content-Type': 'text/html; charset=utf-8' },
         body: html
@@ -162,7 +153,7 @@ describe('HTTP errors from F&O', () => {
       expect(error).not.toMatch(/[<>]|DOCTYPE|font-size/)
       expectOutputs(result, { status: String(status), attempts: '1' })
       expect(result.outputs['response']).toBe(html)
-      expect(serviceRequests()).toHaveLength(1)
+      expect(serviceRequests(sim())).toHaveLength(1)
       expectNoLeaks(result)
     }
   )

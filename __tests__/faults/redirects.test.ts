@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
-import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/fault-run.js'
+import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/run-assertions.js'
 import {
   createTestCa,
   startFaultServer,
@@ -9,20 +9,18 @@ import {
   type FaultServer,
   type TestCa
 } from '../../__fixtures__/fault-server.js'
-import { startSimulator } from '../../sim/index.mjs'
+import { clientSecretInputs, runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 
 // The bearer token goes only to system-url's origin (scheme, host name and port), over https
 // (or http to loopback). A GET may follow a redirect, without the token when it leaves the
 // origin; a POST or a token request never follows one.
-
-type Simulator = Awaited<ReturnType<typeof startSimulator>>
 
 const token = 'fault-redirect-token-51e7c4'
 const clientId = 'fault-redirect-app'
 const clientSecret = 'fault-redirect-secret~Wd.6_93'
 const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
 
-let sim: Simulator
+const sim = useSimulator({ clients: [{ clientId, clientSecret }], staticTokens: [token] })
 let ca: TestCa
 let origin: FaultServer
 let otherPort: FaultServer
@@ -31,20 +29,18 @@ let plainHttp: FaultServer
 beforeAll(async () => {
   ca = await createTestCa()
   const tls = await ca.issue([{ ip: '127.0.0.1' }])
-  ;[sim, origin, otherPort, plainHttp] = await Promise.all([
-    startSimulator({ clients: [{ clientId, clientSecret }], staticTokens: [token] }),
+  ;[origin, otherPort, plainHttp] = await Promise.all([
     startFaultServer(tls),
     startFaultServer(tls),
     startFaultServer()
   ])
 })
 afterAll(async () => {
-  await Promise.all([sim.close(), origin.close(), otherPort.close(), plainHttp.close()])
+  await Promise.all([origin.close(), otherPort.close(), plainHttp.close()])
   await ca.close()
 })
 beforeEach(() => {
   for (const server of [origin, otherPort, plainHttp]) server.reset()
-  sim.reset()
 })
 
 /** Answers every request with a redirect to `location`. */
@@ -64,34 +60,30 @@ function discover(env: Record<string, string> = {}): Promise<ActionRun> {
 }
 
 function expectNoLeaks(result: ActionRun): void {
-  expectNoSecretLeaks(result, [token, clientSecret, ...sim.issuedTokens])
+  expectNoSecretLeaks(result, [token, clientSecret, ...sim().issuedTokens])
 }
 
 describe('GET (discovery) follows a redirect, without the token once it leaves the origin', () => {
   it.each(logModes)(
     '302 to another host name (127.0.0.1 → localhost): arrives without Authorization ($mode)',
     async ({ env }) => {
-      sim.script('UserSessionService', {
+      sim().script('UserSessionService', {
         status: 302,
-        headers: { Location: `https://localhost:${sim.port}/api/services/UserSessionService` }
+        headers: { Location: `https://localhost:${sim().port}/api/services/UserSessionService` }
       })
-      const result = await runAction({
+      const result = await runAgainst(sim(), {
         inputs: {
           'service-name': 'UserSessionService',
-          url: sim.url,
-          tenant: sim.tenant,
-          'authority-host': sim.authorityHost,
-          'client-id': clientId,
-          'client-secret': clientSecret
+          ...clientSecretInputs(sim(), { clientId, clientSecret })
         },
-        env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...env }
+        env
       })
 
-      const [first, redirected, ...others] = sim.requests.filter(r => r.kind === 'service')
+      const [first, redirected, ...others] = sim().requests.filter(r => r.kind === 'service')
       expect(others).toEqual([])
-      expect(first.headers['host']).toBe(`127.0.0.1:${sim.port}`)
-      expect(first.headers['authorization']).toBe(`Bearer ${sim.issuedTokens[0]}`)
-      expect(redirected.headers['host']).toBe(`localhost:${sim.port}`)
+      expect(first.headers['host']).toBe(`127.0.0.1:${sim().port}`)
+      expect(first.headers['authorization']).toBe(`Bearer ${sim().issuedTokens[0]}`)
+      expect(redirected.headers['host']).toBe(`localhost:${sim().port}`)
       expect(redirected.headers['authorization']).toBeUndefined()
       // Without the token, F&O at the other name refuses; the step says so.
       expectFailure(
@@ -99,9 +91,9 @@ describe('GET (discovery) follows a redirect, without the token once it leaves t
         /^GET https:\/\/127\.0\.0\.1:\d+\/api\/services\/UserSessionService failed: HTTP 401 Unauthorized/
       )
       expectOutputs(result, { status: '401', attempts: '1' })
-      expect(sim.requests.filter(r => r.headers['host'] !== `127.0.0.1:${sim.port}`)).toHaveLength(
-        1
-      )
+      expect(
+        sim().requests.filter(r => r.headers['host'] !== `127.0.0.1:${sim().port}`)
+      ).toHaveLength(1)
       expectNoLeaks(result)
     }
   )
@@ -169,13 +161,13 @@ describe('GET (discovery) follows a redirect, without the token once it leaves t
 
 describe('POST and token requests never follow a redirect', () => {
   it.each(logModes)('a POST answered with 302 fails, naming HTTP 302 ($mode)', async ({ env }) => {
-    sim.script(sessionInfo, {
+    sim().script(sessionInfo, {
       status: 302,
-      headers: { Location: `https://localhost:${sim.port}/api/services/${sessionInfo}` }
+      headers: { Location: `https://localhost:${sim().port}/api/services/${sessionInfo}` }
     })
-    const result = await runAction({
-      inputs: { 'service-name': sessionInfo, url: sim.url, token, payload: '{}' },
-      env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...env }
+    const result = await runAgainst(sim(), {
+      inputs: { 'service-name': sessionInfo, url: sim().url, token, payload: '{}' },
+      env
     })
 
     expectFailure(
@@ -184,30 +176,25 @@ describe('POST and token requests never follow a redirect', () => {
     )
     expectOutputs(result, { status: '302', attempts: '1' })
     expect(JSON.parse(result.outputs['headers'])['location']).toBe(
-      `https://localhost:${sim.port}/api/services/${sessionInfo}`
+      `https://localhost:${sim().port}/api/services/${sessionInfo}`
     )
-    expect(sim.requests.map(r => [r.method, r.headers['host']])).toEqual([
-      ['POST', `127.0.0.1:${sim.port}`]
+    expect(sim().requests.map(r => [r.method, r.headers['host']])).toEqual([
+      ['POST', `127.0.0.1:${sim().port}`]
     ])
     expectNoLeaks(result)
   })
 
   it('a token request answered with 302 fails; the client secret is sent once, to authority-host only', async () => {
-    sim.script('token', {
+    sim().script('token', {
       status: 302,
-      headers: { Location: `https://localhost:${sim.port}/${sim.tenant}/oauth2/v2.0/token` }
+      headers: { Location: `https://localhost:${sim().port}/${sim().tenant}/oauth2/v2.0/token` }
     })
-    const result = await runAction({
+    const result = await runAgainst(sim(), {
       inputs: {
         'service-name': sessionInfo,
         payload: '{}',
-        url: sim.url,
-        tenant: sim.tenant,
-        'authority-host': sim.authorityHost,
-        'client-id': clientId,
-        'client-secret': clientSecret
-      },
-      env: { NODE_EXTRA_CA_CERTS: sim.caFile }
+        ...clientSecretInputs(sim(), { clientId, clientSecret })
+      }
     })
 
     expectFailure(
@@ -215,11 +202,11 @@ describe('POST and token requests never follow a redirect', () => {
       /^Token request to https:\/\/127\.0\.0\.1:\d+\/\S+ failed: POST \S+\/oauth2\/v2\.0\/token failed: HTTP 302 /
     )
     expectOutputs(result, { status: '', attempts: '0' })
-    const withSecret = sim.requests.filter(r => r.body.includes(encodeURIComponent(clientSecret)))
+    const withSecret = sim().requests.filter(r => r.body.includes(encodeURIComponent(clientSecret)))
     expect(withSecret.map(r => [r.kind, r.headers['host']])).toEqual([
-      ['token', `127.0.0.1:${sim.port}`]
+      ['token', `127.0.0.1:${sim().port}`]
     ])
-    expect(sim.requests.filter(r => r.kind === 'service')).toEqual([])
+    expect(sim().requests.filter(r => r.kind === 'service')).toEqual([])
     expectNoLeaks(result)
   })
 })

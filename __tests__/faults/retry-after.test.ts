@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
+import { describe, expect, it } from '@jest/globals'
+import type { ActionRun } from '../../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
-import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/fault-run.js'
-import { startSimulator } from '../../sim/index.mjs'
+import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/run-assertions.js'
+import { runAgainst, serviceRequests, useSimulator } from '../../__fixtures__/simulator.js'
 
 // Retry-After as F&O (or a gateway) may send it. The action waits what it asks, at most until
 // retry-timeout; a missing or unreadable header counts as 10 s (the d365fo.integrations rule).
 // Every real wait here is at most 1 s: a case that would wait longer must give up at once.
 
-type Simulator = Awaited<ReturnType<typeof startSimulator>>
-
 const token = 'fault-retry-token-2d6f90'
 const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
 const failed = `^POST https://127\\.0\\.0\\.1:\\d+/api/services/${sessionInfo} failed: HTTP 429 Too Many Requests — `
 
-let sim: Simulator
-
-beforeAll(async () => {
-  sim = await startSimulator({ staticTokens: [token] })
-})
-afterAll(async () => {
-  await sim.close()
-})
-beforeEach(() => sim.reset())
+const sim = useSimulator({ staticTokens: [token] })
 
 /** A POST answered first by a 429 with `headers`, then (if retried) by the simulator. */
 function throttledOnce(
@@ -30,21 +20,20 @@ function throttledOnce(
   retryTimeout: string,
   env: Record<string, string> = {}
 ): Promise<ActionRun> {
-  sim.script(sessionInfo, { status: 429, headers, body: { Message: 'Too many requests.' } })
-  return runAction({
+  sim().script(sessionInfo, { status: 429, headers, body: { Message: 'Too many requests.' } })
+  return runAgainst(sim(), {
     inputs: {
       'service-name': sessionInfo,
-      url: sim.url,
+      url: sim().url,
       token,
       payload: '{}',
       'retry-timeout': retryTimeout
     },
-    env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...env }
+    env
   })
 }
 
-const serviceRequests = (): typeof sim.requests => sim.requests.filter(r => r.kind === 'service')
-const gapMs = (): number => serviceRequests()[1].time - serviceRequests()[0].time
+const gapMs = (): number => serviceRequests(sim())[1].time - serviceRequests(sim())[0].time
 
 describe('Retry-After that is honoured', () => {
   it('delta-seconds 1: waits one second, then succeeds', async () => {
@@ -74,7 +63,7 @@ describe('Retry-After that is honoured', () => {
   })
 
   it('counts retry-timeout from the first request: a second 1 s wait that would pass it is not taken', async () => {
-    sim.script(sessionInfo, { status: 429, headers: { 'Retry-After': '1' } })
+    sim().script(sessionInfo, { status: 429, headers: { 'Retry-After': '1' } })
     const result = await throttledOnce({ 'Retry-After': '1' }, '00:00:02')
 
     expectFailure(
@@ -84,7 +73,7 @@ describe('Retry-After that is honoured', () => {
       )
     )
     expectOutputs(result, { status: '429', attempts: '2' })
-    expect(serviceRequests()).toHaveLength(2)
+    expect(serviceRequests(sim())).toHaveLength(2)
     expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(1800)
     expectNoSecretLeaks(result, [token])
   })
@@ -122,7 +111,7 @@ describe('Retry-After that cannot be met within retry-timeout: fails at once', (
     expectFailure(result, new RegExp(`${failed}${detail} \\(1 attempt\\)$`))
     expectOutputs(result, { status: '429', attempts: '1' })
     expect(JSON.parse(result.outputs['response'])).toEqual({ Message: 'Too many requests.' })
-    expect(serviceRequests()).toHaveLength(1)
+    expect(serviceRequests(sim())).toHaveLength(1)
     // No waiting at all: the call ends as soon as the 429 is read.
     expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(500)
     expect(result.durationMs).toBeLessThan(2500)

@@ -1,60 +1,50 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { runAction, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
+import { describe, expect, it } from '@jest/globals'
+import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
-import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/fault-run.js'
+import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/run-assertions.js'
 import { closedPort } from '../../__fixtures__/fault-server.js'
-import { startSimulator } from '../../sim/index.mjs'
+import {
+  clientSecretInputs,
+  runAgainst,
+  useSimulator,
+  type Simulator
+} from '../../__fixtures__/simulator.js'
 
 // Faults of the Entra ID token endpoint: no service request may follow a failed sign-in.
-
-type Simulator = Awaited<ReturnType<typeof startSimulator>>
 
 const clientId = 'fault-signin-app'
 const clientSecret = 'fault-signin-secret~Hq.3_08'
 const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
 
-let sim: Simulator
-
-beforeAll(async () => {
-  sim = await startSimulator({ clients: [{ clientId, clientSecret }] })
-})
-afterAll(async () => {
-  await sim.close()
-})
-beforeEach(() => sim.reset())
+const sim = useSimulator({ clients: [{ clientId, clientSecret }] })
 
 function signIn(
   inputs: Record<string, string> = {},
   options: Partial<RunOptions> = {}
 ): Promise<ActionRun> {
-  return runAction({
+  return runAgainst(sim(), {
     ...options,
     inputs: {
       'service-name': sessionInfo,
       payload: '{}',
-      url: sim.url,
-      tenant: sim.tenant,
-      'authority-host': sim.authorityHost,
-      'client-id': clientId,
-      'client-secret': clientSecret,
+      ...clientSecretInputs(sim(), { clientId, clientSecret }),
       ...inputs
-    },
-    env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...options.env }
+    }
   })
 }
 
 function expectNoLeaks(result: ActionRun): void {
-  expectNoSecretLeaks(result, [clientSecret, ...sim.issuedTokens])
+  expectNoSecretLeaks(result, [clientSecret, ...sim().issuedTokens])
 }
 
 /** The sign-in failed before any call: outputs set, no service request, Entra asked only at its own URLs. */
 function expectNoCall(result: ActionRun): void {
   expectOutputs(result, { status: '', attempts: '0' })
   expect(result.outputs['response']).toBe('')
-  expect(sim.requests.filter(r => r.kind !== 'metadata' && r.kind !== 'token')).toEqual([])
+  expect(sim().requests.filter(r => r.kind !== 'metadata' && r.kind !== 'token')).toEqual([])
 }
 
-const tokenRequests = (): typeof sim.requests => sim.requests.filter(r => r.kind === 'token')
+const tokenRequests = (): Simulator['requests'] => sim().requests.filter(r => r.kind === 'token')
 const tokenUrl =
   'https://127\\.0\\.0\\.1:\\d+/11111111-2222-3333-4444-555555555555/oauth2/v2\\.0/token'
 const signInFailed =
@@ -73,7 +63,7 @@ describe('token endpoint down', () => {
       )
     )
     expectNoCall(result)
-    expect(sim.requests).toEqual([])
+    expect(sim().requests).toEqual([])
     expect(result.durationMs).toBeLessThan(5000)
     expectNoLeaks(result)
   })
@@ -81,7 +71,7 @@ describe('token endpoint down', () => {
   it.each(logModes)(
     'gives up on a silent token endpoint after timeout-sec ($mode)',
     async ({ env }) => {
-      sim.script('token', { hang: true })
+      sim().script('token', { hang: true })
       const result = await signIn({ 'timeout-sec': '1' }, { env })
 
       expectFailure(
@@ -134,7 +124,7 @@ describe('token endpoint throttles (429)', () => {
   }
 
   it('waits Retry-After within retry-timeout, then signs in and calls with the new token', async () => {
-    sim.script('token', throttled)
+    sim().script('token', throttled)
     const result = await signIn({ 'retry-timeout': '00:00:10' })
 
     expect(result.annotations).toEqual([])
@@ -145,16 +135,16 @@ describe('token endpoint throttles (429)', () => {
     expect(tokenRequests()).toHaveLength(2)
     expect(second.time - first.time).toBeGreaterThanOrEqual(950)
     expect(second.time - first.time).toBeLessThan(2500)
-    expect(sim.issuedTokens).toHaveLength(1)
-    const calls = sim.requests.filter(r => r.kind === 'service')
-    expect(calls.map(r => r.headers['authorization'])).toEqual([`Bearer ${sim.issuedTokens[0]}`])
+    expect(sim().issuedTokens).toHaveLength(1)
+    const calls = sim().requests.filter(r => r.kind === 'service')
+    expect(calls.map(r => r.headers['authorization'])).toEqual([`Bearer ${sim().issuedTokens[0]}`])
     expectNoLeaks(result)
   })
 
   it.each(logModes)(
     'fails at once when Retry-After is beyond retry-timeout ($mode)',
     async ({ env }) => {
-      sim.script('token', { ...throttled, headers: { 'Retry-After': '30' } })
+      sim().script('token', { ...throttled, headers: { 'Retry-After': '30' } })
       const result = await signIn({ 'retry-timeout': '00:00:05' }, { env })
 
       expectFailure(
@@ -171,7 +161,7 @@ describe('token endpoint throttles (429)', () => {
   )
 
   it('names retry-timeout too when a gateway’s 429 has no JSON body', async () => {
-    sim.script('token', {
+    sim().script('token', {
       status: 429,
       headers: { 'Retry-After': '30', 'Content-Type': 'text/html' },
       body: '<html><head><title>Too Many Requests</title></head></html>'

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, beforeEach } from '@jest/globals'
+import { runAction, type ActionRun, type RunOptions } from '../scripts/action-runner.mjs'
+import {
+  startSimulator,
+  type RecordedRequest,
+  type SecretClient,
+  type Simulator,
+  type SimulatorOptions
+} from '../sim/index.mjs'
+
+export type { Simulator }
+
+/**
+ * One simulator for the whole test file: started in beforeAll, closed in afterAll, and reset
+ * before each test so that every test sees only its own requests, scripts and issued tokens.
+ *
+ * Pass a function for `options` when they depend on something an earlier beforeAll prepares
+ * (a client certificate, say): it is called when the simulator starts, not when the file loads.
+ *
+ * @returns A getter for the running simulator, to call inside hooks and tests (it throws if
+ *   called before beforeAll has started the simulator, e.g. in an it.each table).
+ */
+export function useSimulator(
+  options: SimulatorOptions | (() => SimulatorOptions) = {}
+): () => Simulator {
+  let started: Simulator | undefined
+
+  beforeAll(async () => {
+    started = await startSimulator(typeof options === 'function' ? options() : options)
+  })
+  // Optional: when the start failed, jest reports that error, not one from closing nothing.
+  afterAll(async () => {
+    await started?.close()
+  })
+  beforeEach(() => {
+    started?.reset()
+  })
+
+  return () => {
+    if (!started) throw new Error('The simulator is not running: use it in a hook or a test.')
+    return started
+  }
+}
+
+/**
+ * Runs the bundle as a runner does, trusting the simulator's CA as a runner trusts a public one.
+ * `options.env` comes last, so a test may still set NODE_EXTRA_CA_CERTS itself (to '' or another CA).
+ */
+export function runAgainst(sim: Simulator, options: RunOptions): Promise<ActionRun> {
+  return runAction({ ...options, env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...options.env } })
+}
+
+/**
+ * The inputs that sign `app` in at the simulator's Entra ID with its client secret, for a call
+ * to the simulator's F&O: tenant, url, authority-host, client-id and client-secret.
+ */
+export function clientSecretInputs(sim: Simulator, app: SecretClient): Record<string, string> {
+  return {
+    tenant: sim.tenant,
+    url: sim.url,
+    'authority-host': sim.authorityHost,
+    'client-id': app.clientId,
+    'client-secret': app.clientSecret
+  }
+}
+
+/** The requests that reached F&O's custom services (not Entra ID, OIDC or metadata). */
+export function serviceRequests(sim: Simulator): RecordedRequest[] {
+  return sim.requests.filter(r => r.kind === 'service')
+}
