@@ -117,7 +117,7 @@ function readMethod(payload: string, segmentCount: number): 'GET' | 'POST' {
   if (given !== 'AUTO' && given !== 'GET' && given !== 'POST') {
     throw new InputError(
       Inputs.Method,
-      `Invalid ${Inputs.Method} '${input(Inputs.Method)}'. Expected auto, GET or POST.`
+      `Invalid ${Inputs.Method} '${input(Inputs.Method).slice(0, 40)}'. Expected auto, GET or POST.`
     )
   }
   const method = given === 'AUTO' ? (payload ? 'POST' : 'GET') : given

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { acquireToken } from './auth.js'
-import { CallError, InputError, oneLine } from './errors.js'
+import { CallError, oneLine } from './errors.js'
 import { readSettings } from './inputs.js'
 import { writeOutputs } from './outputs.js'
 import { failOrWarn, reportCall } from './report.js'
@@ -10,12 +10,20 @@ import { callService, responseFilePath } from './service-call.js'
 import type { Settings } from './settings.js'
 import { throttleDelayMs } from './throttle.js'
 
-/** The action: settings → token → (throttle) → call → outputs. */
+/** The action: settings → (throttle) → token → call → outputs. */
 export async function run(): Promise<void> {
-  let settings: Settings | undefined
+  // Until the inputs say otherwise, every failure fails the step.
+  let enableException = true
   try {
-    settings = await readSettings()
+    const settings = await readSettings()
+    enableException = settings.enableException
     logSettings(settings)
+
+    const delayMs = throttleDelayMs(settings.throttleSeed, Math.random)
+    if (delayMs > 0) {
+      core.info(`throttle-seed: waiting ${delayMs / 1000} s before the first request`)
+      await sleep(delayMs)
+    }
 
     core.info(`Signing in (${settings.credential.kind})`)
     const token = await acquireToken(settings.credential, {
@@ -26,16 +34,9 @@ export async function run(): Promise<void> {
       info: line => core.info(line)
     })
 
-    const delayMs = throttleDelayMs(settings.throttleSeed, Math.random)
-    if (delayMs > 0) {
-      core.info(`throttle-seed: waiting ${delayMs / 1000} s before the first request`)
-      await sleep(delayMs)
-    }
-
     const file = responseFilePath(settings)
-    const call = settings
     const result = await core.group(`${settings.method} ${settings.serviceName}`, () =>
-      callService(call, token, file)
+      callService(settings, token, file)
     )
     await reportCall(settings, result, file)
   } catch (error) {
@@ -50,9 +51,8 @@ export async function run(): Promise<void> {
       elapsedMs: 0,
       error: message
     })
-    // A bad input always fails; a failed sign-in is a failed call and follows enable-exception.
-    const enableException = error instanceof CallError && settings ? settings.enableException : true
-    failOrWarn(enableException || error instanceof InputError, message)
+    // A bad input (or a bug) always fails; a failed sign-in is a failed call: enable-exception decides.
+    failOrWarn(enableException || !(error instanceof CallError), message)
   }
 }
 

@@ -1,46 +1,32 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
+import { describe, expect, it } from '@jest/globals'
+import type { ActionRun } from '../../scripts/action-runner.mjs'
+import { errors } from '../../__fixtures__/run-assertions.js'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
-import { startSimulator } from '../../sim/index.mjs'
-
-type Simulator = Awaited<ReturnType<typeof startSimulator>>
+import {
+  clientSecretInputs,
+  runAgainst,
+  serviceRequests,
+  useSimulator
+} from '../../__fixtures__/simulator.js'
 
 const clientId = 'e2e-app-0001'
 const clientSecret = 'e2e-secret~Value.With-Symbols_123'
 const staticToken = 'static-token-e2e-7f3c9a'
 const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
 
-let sim: Simulator
-
-beforeAll(async () => {
-  sim = await startSimulator({ clients: [{ clientId, clientSecret }], staticTokens: [staticToken] })
+const sim = useSimulator({
+  clients: [{ clientId, clientSecret }],
+  staticTokens: [staticToken]
 })
-afterAll(async () => {
-  await sim.close()
-})
-beforeEach(() => sim.reset())
 
 /** Runs the bundle against the simulator, trusting its CA as a runner would trust a real one. */
 function run(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction({ inputs, env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...env } })
+  return runAgainst(sim(), { inputs, env })
 }
 
 function secretInputs(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    tenant: sim.tenant,
-    url: sim.url,
-    'authority-host': sim.authorityHost,
-    'client-id': clientId,
-    'client-secret': clientSecret,
-    ...extra
-  }
+  return { ...clientSecretInputs(sim(), { clientId, clientSecret }), ...extra }
 }
-
-function errors(result: ActionRun): string[] {
-  return result.annotations.filter(a => a.level === 'error').map(a => a.message)
-}
-
-const serviceRequests = (): typeof sim.requests => sim.requests.filter(r => r.kind === 'service')
 
 describe('client secret', () => {
   it('gets a token through MSAL and returns the operation answer as outputs', async () => {
@@ -60,21 +46,42 @@ describe('client secret', () => {
     expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(0)
     expect(result.outputs['error']).toBe('')
 
-    const tokenRequests = sim.requests.filter(r => r.kind === 'token')
+    const tokenRequests = sim().requests.filter(r => r.kind === 'token')
     expect(tokenRequests).toHaveLength(1)
     const form = new URLSearchParams(tokenRequests[0].body)
     expect(form.get('client_id')).toBe(clientId)
-    expect(form.get('scope')).toBe(`${sim.url}/.default`)
+    expect(form.get('scope')).toBe(`${sim().url}/.default`)
     expect(form.get('grant_type')).toBe('client_credentials')
 
-    const [call] = serviceRequests()
+    const [call] = serviceRequests(sim())
     expect(call.method).toBe('POST')
     expect(call.path).toBe(`/api/services/${sessionInfo}`)
-    expect(call.headers['authorization']).toBe(`Bearer ${sim.issuedTokens[0]}`)
+    expect(call.headers['authorization']).toBe(`Bearer ${sim().issuedTokens[0]}`)
     expect(call.headers['accept']).toBe('application/json')
     expect(call.headers['content-type']).toBe('application/json;charset=utf-8')
     expect(call.body).toBe('{}')
-    expectNoSecretLeaks(result, [clientSecret, ...sim.issuedTokens])
+    expectNoSecretLeaks(result, [clientSecret, ...sim().issuedTokens])
+  })
+
+  it('with enable-exception false, a failed sign-in warns and lets the step succeed', async () => {
+    const wrong = 'another-wrong-secret-77'
+    const result = await run(
+      secretInputs({
+        'service-name': sessionInfo,
+        'client-secret': wrong,
+        'enable-exception': 'false'
+      })
+    )
+
+    expect(result.exitCode).toBe(0)
+    expect(errors(result)).toEqual([])
+    expect(result.annotations.filter(a => a.level === 'warning').map(a => a.message)).toEqual([
+      expect.stringMatching(/AADSTS7000215/)
+    ])
+    expect(result.outputs['error']).toMatch(/AADSTS7000215/)
+    expect(result.outputs['status']).toBe('')
+    expect(result.outputs['attempts']).toBe('0')
+    expectNoSecretLeaks(result, [wrong])
   })
 
   it('fails with Entra’s AADSTS code when the secret is wrong, without printing it', async () => {
@@ -85,7 +92,7 @@ describe('client secret', () => {
     expect(errors(result)).toHaveLength(1)
     expect(errors(result)[0]).toMatch(/AADSTS7000215/)
     expect(result.outputs['error']).toMatch(/AADSTS7000215/)
-    expect(serviceRequests()).toHaveLength(0)
+    expect(serviceRequests(sim())).toHaveLength(0)
     expectNoSecretLeaks(result, [wrong])
   })
 })
@@ -94,14 +101,14 @@ describe('given token', () => {
   it('uses it as is, with or without "Bearer ", and makes no token request', async () => {
     const result = await run({
       'service-name': sessionInfo,
-      'system-url': sim.url,
+      'system-url': sim().url,
       token: `Bearer ${staticToken}`,
       method: 'POST'
     })
 
     expect(result.exitCode).toBe(0)
-    expect(sim.requests.filter(r => r.kind === 'token' || r.kind === 'metadata')).toHaveLength(0)
-    const [call] = serviceRequests()
+    expect(sim().requests.filter(r => r.kind === 'token' || r.kind === 'metadata')).toHaveLength(0)
+    const [call] = serviceRequests(sim())
     expect(call.headers['authorization']).toBe(`Bearer ${staticToken}`)
     // POST with no payload runs a parameterless operation: an empty body and no Content-Type.
     expect(call.body).toBe('')
@@ -112,35 +119,35 @@ describe('given token', () => {
   it('lists service groups and operations with GET (discovery)', async () => {
     const groups = await run({
       'service-name': 'UserSessionService',
-      url: sim.url,
+      url: sim().url,
       token: staticToken
     })
     expect(groups.exitCode).toBe(0)
     expect(JSON.parse(groups.outputs['response'])).toHaveProperty('Services')
 
-    const metadata = await run({ 'service-name': sessionInfo, url: sim.url, token: staticToken })
+    const metadata = await run({ 'service-name': sessionInfo, url: sim().url, token: staticToken })
     expect(metadata.exitCode).toBe(0)
     expect(JSON.parse(metadata.outputs['response'])).toHaveProperty('Parameters')
-    expect(serviceRequests().map(r => r.method)).toEqual(['GET', 'GET'])
+    expect(serviceRequests(sim()).map(r => r.method)).toEqual(['GET', 'GET'])
   })
 
   it('keeps the path of a Talent/HR system-url', async () => {
     const namespace = '/namespaces/0ab49d18-6325-4597-97b3-c7f2321aa80c'
     const result = await run({
       'service-name': sessionInfo,
-      'system-url': `${sim.url}${namespace}/`,
+      'system-url': `${sim().url}${namespace}/`,
       token: staticToken,
       payload: '{}'
     })
 
     expect(result.exitCode).toBe(0)
-    expect(serviceRequests()[0].path).toBe(`${namespace}/api/services/${sessionInfo}`)
+    expect(serviceRequests(sim())[0].path).toBe(`${namespace}/api/services/${sessionInfo}`)
   })
 
   it('encodes the payload in payload-charset and declares it', async () => {
     const result = await run({
       'service-name': 'SimTestService/EchoService/Echo',
-      url: sim.url,
+      url: sim().url,
       token: staticToken,
       payload: '{"name":"Søren Ærø"}',
       'payload-charset': 'windows-1252'
@@ -150,19 +157,34 @@ describe('given token', () => {
     const echo = JSON.parse(result.outputs['response'])
     expect(echo.contentType).toBe('application/json;charset=windows-1252')
     expect(echo.received).toEqual({ name: 'Søren Ærø' })
-    expect(serviceRequests()[0].bodyBytes.includes(Buffer.from([0xf8]))).toBe(true)
+    expect(serviceRequests(sim())[0].bodyBytes.includes(Buffer.from([0xf8]))).toBe(true)
   })
 })
 
 describe('throttling', () => {
+  it('waits throttle-seed’s random whole seconds before the first request', async () => {
+    const result = await run({
+      'service-name': sessionInfo,
+      url: sim().url,
+      token: staticToken,
+      payload: '{}',
+      'throttle-seed': '1'
+    })
+
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain('throttle-seed: waiting 1 s before the first request')
+    expect(result.durationMs).toBeGreaterThanOrEqual(1000)
+    expect(serviceRequests(sim())).toHaveLength(1)
+  })
+
   it('waits Retry-After on 429 and then succeeds', async () => {
-    sim.script(sessionInfo, [
+    sim().script(sessionInfo, [
       { status: 429, headers: { 'Retry-After': '1' } },
       { status: 429, headers: { 'Retry-After': '1' } }
     ])
     const result = await run({
       'service-name': sessionInfo,
-      url: sim.url,
+      url: sim().url,
       token: staticToken,
       payload: '{}',
       'retry-timeout': '00:01:00'
@@ -171,17 +193,17 @@ describe('throttling', () => {
     expect(result.exitCode).toBe(0)
     expect(result.outputs['attempts']).toBe('3')
     expect(result.stdout).toMatch(/→ 429, waiting 1 s \(attempt 2, 59 s left\)/)
-    const [first, , third] = serviceRequests()
+    const [first, , third] = serviceRequests(sim())
     expect(third.time - first.time).toBeGreaterThanOrEqual(1900)
   })
 
   it('gives up at once when Retry-After would pass retry-timeout', async () => {
-    sim.script(sessionInfo, [
+    sim().script(sessionInfo, [
       { status: 429, headers: { 'Retry-After': '30' }, body: { Message: 'Throttled' } }
     ])
     const result = await run({
       'service-name': sessionInfo,
-      url: sim.url,
+      url: sim().url,
       token: staticToken,
       payload: '{}',
       'retry-timeout': '00:00:05'
@@ -199,7 +221,7 @@ describe('failures', () => {
   it('fails on an X++ exception with F&O’s own message and keeps the outputs', async () => {
     const result = await run({
       'service-name': 'SimTestService/EchoService/Fail',
-      url: sim.url,
+      url: sim().url,
       token: staticToken,
       payload: '{}'
     })
@@ -221,7 +243,7 @@ describe('failures', () => {
   it('with enable-exception false, warns, sets the outputs and succeeds', async () => {
     const result = await run({
       'service-name': 'SimTestService/EchoService/Fail',
-      url: sim.url,
+      url: sim().url,
       token: staticToken,
       payload: '{}',
       'enable-exception': 'false'
@@ -239,7 +261,7 @@ describe('failures', () => {
   it('says the service does not exist on 404', async () => {
     const result = await run({
       'service-name': 'NoSuchGroup/NoSuchService/Op',
-      url: sim.url,
+      url: sim().url,
       token: staticToken,
       payload: '{}'
     })
@@ -251,7 +273,7 @@ describe('failures', () => {
   it('stops waiting after timeout-sec', async () => {
     const result = await run({
       'service-name': 'SimTestService/EchoService/Slow',
-      url: sim.url,
+      url: sim().url,
       token: staticToken,
       payload: '{"delayMs":10000}',
       'timeout-sec': '1'
@@ -271,19 +293,19 @@ describe('failures', () => {
     [{ 'service-name': sessionInfo, 'enable-exception': 'yes' }, 'enable-exception'],
     [{ 'service-name': sessionInfo, 'system-url': 'http://fo.example.com' }, 'system-url']
   ])('rejects bad input %j before any request, naming %s', async (bad, name) => {
-    const result = await run({ url: sim.url, token: staticToken, ...bad })
+    const result = await run({ url: sim().url, token: staticToken, ...bad })
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)).toEqual([expect.stringContaining(name)])
-    expect(sim.requests).toHaveLength(0)
+    expect(sim().requests).toHaveLength(0)
   })
 
   it('says which inputs are needed when no credential is given', async () => {
-    const result = await run({ 'service-name': sessionInfo, url: sim.url })
+    const result = await run({ 'service-name': sessionInfo, url: sim().url })
 
     expect(result.exitCode).toBe(1)
     expect(errors(result)[0]).toMatch(/token.*tenant.*client-id/)
-    expect(sim.requests).toHaveLength(0)
+    expect(sim().requests).toHaveLength(0)
   })
 })
 
@@ -295,6 +317,6 @@ describe('secret hygiene', () => {
 
     expect(result.exitCode).toBe(0)
     expect(result.stdout).toMatch(/::debug::/)
-    expectNoSecretLeaks(result, [clientSecret, ...sim.issuedTokens])
+    expectNoSecretLeaks(result, [clientSecret, ...sim().issuedTokens])
   })
 })
