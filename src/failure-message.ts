@@ -24,10 +24,11 @@ export function describeHttpFailure(
 /** One line for a request that got no answer (refused, reset, DNS, TLS, timeout). */
 export function describeTransportFailure(method: string, url: string, error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code
-  const reason = oneLine(error) || 'unknown error'
+  const untrusted = typeof code === 'string' && UntrustedCertificate.has(code)
+  // Node 24 suggests a command-line flag here, which no step can pass: our hint replaces it.
+  const reason = (oneLine(error) || 'unknown error').replace(UseSystemCaAdvice, '')
   const prefix = typeof code === 'string' && !reason.includes(code) ? `${code}: ` : ''
-  const hint = typeof code === 'string' && UntrustedCertificate.has(code) ? ` — ${TlsHint}` : ''
-  return `${method} ${withoutQuery(url)} failed: ${prefix}${reason}${hint}`
+  return `${method} ${withoutQuery(url)} failed: ${prefix}${reason}${untrusted ? ` — ${TlsHint}` : ''}`
 }
 
 // Node's codes for a certificate chain it cannot trust (a private CA or TLS inspection).
@@ -39,6 +40,8 @@ const UntrustedCertificate = new Set([
   'UNABLE_TO_GET_ISSUER_CERT',
   'CERT_UNTRUSTED'
 ])
+const UseSystemCaAdvice =
+  /; if the root CA is installed locally, try running Node\.js with --use-system-ca$/
 const TlsHint =
   "the server's certificate is not trusted: behind a TLS-inspecting proxy or with a private CA, " +
   'set NODE_EXTRA_CA_CERTS to its CA file for the job'

@@ -104,6 +104,18 @@ describe('describeHttpFailure', () => {
 })
 
 describe('describeTransportFailure', () => {
+  it('replaces Node 24’s advice to pass a command-line flag, which a step cannot do', () => {
+    const error = Object.assign(
+      new Error(
+        'unable to verify the first certificate; if the root CA is installed locally, try running Node.js with --use-system-ca'
+      ),
+      { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }
+    )
+    expect(describeTransportFailure('GET', 'https://h/x', error)).toMatch(
+      /^GET https:\/\/h\/x failed: UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate — the server's certificate is not trusted: .*NODE_EXTRA_CA_CERTS/
+    )
+  })
+
   it('says how to trust a private CA when the certificate chain is not trusted', () => {
     const error = Object.assign(new Error('self-signed certificate in certificate chain'), {
       code: 'SELF_SIGNED_CERT_IN_CHAIN'
