@@ -114,16 +114,14 @@ const MaxServerErrorRetries = 2;
  * are retried within the retry-timeout budget, honouring Retry-After.
  */
 function createMsalNetworkClient(policy) {
-    const transport = (0,http/* createTransport */.oO)({
+    const transport = (0,http/* createTransport */.o)({
         timeoutMs: policy.timeoutMs,
         followRedirects: false
     });
-    const requests = [];
     const state = { lastFailure: undefined };
     async function send(request) {
         const startedAt = policy.now();
         for (let serverErrors = 0;;) {
-            requests.push((0,endpoint_url/* withoutQuery */.j$)(request.url));
             let response;
             try {
                 response = await transport.send(request);
@@ -174,7 +172,6 @@ function createMsalNetworkClient(policy) {
         get lastFailure() {
             return state.lastFailure;
         },
-        requests,
         sendGetRequestAsync(url, options) {
             return send({ method: 'GET', url, headers: { ...options?.headers } });
         },

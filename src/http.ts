@@ -27,7 +27,7 @@ export interface Transport {
 }
 
 /** The longest timer Node accepts: stands for "no limit" where a library insists on a timeout. */
-export const NoTimeoutMs = 2_147_483_647
+const NoTimeoutMs = 2_147_483_647
 
 /** Raised when no byte arrives for `timeout-sec`; the message is the user's to read. */
 export class TimeoutError extends Error {
@@ -123,7 +123,7 @@ function failStallsAsTimeouts(body: IncomingMessage, timeoutMs: number): void {
 }
 
 /** Lower-case names, one string per header. */
-export function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const flat: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue

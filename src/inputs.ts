@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import path from 'node:path'
 import { CertificateProblem, parseClientCertificate } from './certificate.js'
 import { encodeText, resolveCharset } from './charset.js'
-import { EnvDefaults, Inputs } from './constants.js'
+import { EnvDefaults, Inputs, PublicAuthorityHost } from './constants.js'
 import { buildServiceUrl, parseAuthorityHost, parseEnvironmentUrl } from './endpoint-url.js'
 import { InputError } from './errors.js'
 import { describeJsonError } from './json-syntax.js'
@@ -296,9 +296,7 @@ function readCredential(
     )
   }
 
-  const authority = parseAuthorityHost(
-    input(Inputs.AuthorityHost) || 'https://login.microsoftonline.com'
-  )
+  const authority = parseAuthorityHost(input(Inputs.AuthorityHost) || PublicAuthorityHost)
   if ('problem' in authority)
     throw new InputError(
       Inputs.AuthorityHost,

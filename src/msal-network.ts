@@ -20,8 +20,6 @@ export interface TokenRequestPolicy {
 export interface MsalNetworkClient extends INetworkModule {
   /** The last failure this client itself diagnosed (one line, scrubbed). */
   readonly lastFailure: string | undefined
-  /** Requests sent, by URL without query. */
-  readonly requests: readonly string[]
   close(): void
 }
 
@@ -38,13 +36,11 @@ export function createMsalNetworkClient(policy: TokenRequestPolicy): MsalNetwork
     timeoutMs: policy.timeoutMs,
     followRedirects: false
   })
-  const requests: string[] = []
   const state: { lastFailure: string | undefined } = { lastFailure: undefined }
 
   async function send<T>(request: HttpRequest): Promise<NetworkResponse<T>> {
     const startedAt = policy.now()
     for (let serverErrors = 0; ;) {
-      requests.push(withoutQuery(request.url))
       let response
       try {
         response = await transport.send(request)
@@ -104,7 +100,6 @@ export function createMsalNetworkClient(policy: TokenRequestPolicy): MsalNetwork
     get lastFailure() {
       return state.lastFailure
     },
-    requests,
     sendGetRequestAsync<T>(
       url: string,
       options?: NetworkRequestOptions
