@@ -1,6 +1,6 @@
 import { describeHttpFailure, describeTransportFailure } from './failure-message.js'
 import type { HttpRequest, HttpResponse, Transport } from './http.js'
-import { discardBody, type ReceivedBody } from './response-body.js'
+import { bytesReceived, discardBody, type ReceivedBody } from './response-body.js'
 import { decideRetry } from './retry-policy.js'
 
 /** The outside world the invoker needs; tests pass fakes, so nothing really waits. */
@@ -112,7 +112,7 @@ export async function invoke(
         status: response.status,
         headers: response.headers,
         body: undefined,
-        failure: `${describeTransportFailure(request.method, request.url, received.error)} (while reading the body of HTTP ${response.status})`
+        failure: `${describeTransportFailure(request.method, request.url, received.error)} (while reading the body of HTTP ${response.status}${progress(received.error, response.headers['content-length'])})`
       })
     }
     const ok = response.status >= 200 && response.status < 300
@@ -141,6 +141,15 @@ async function receiveSafely(
   } catch (error) {
     return { body: undefined, error }
   }
+}
+
+/** ", after 1000 of 5000 bytes" when the body's progress is known. */
+function progress(error: unknown, contentLength: string | undefined): string {
+  const bytes = bytesReceived(error)
+  if (bytes === undefined) return ''
+  return contentLength && /^\d+$/.test(contentLength)
+    ? `, after ${bytes} of ${contentLength} bytes`
+    : `, after ${bytes} bytes`
 }
 
 /** Seconds with a tenth where it matters, so "asks for 1 s but leaves 1 s" cannot happen. */

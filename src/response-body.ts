@@ -5,6 +5,12 @@ import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { TimeoutError } from './http.js'
 
+/** The number of body bytes that arrived before a body failed, when receiveBody knows it. */
+export function bytesReceived(error: unknown): number | undefined {
+  const bytes = (error as { bytesReceived?: unknown } | null)?.bytesReceived
+  return typeof bytes === 'number' ? bytes : undefined
+}
+
 /** What was received of a body: its size, the first bytes kept in memory, and where all of it is. */
 export interface ReceivedBody {
   /** Total bytes received and written to `file`. */
@@ -53,6 +59,11 @@ export async function receiveBody(
   arm()
   try {
     await pipeline(body, tap, createWriteStream(file))
+  } catch (error) {
+    // How far the body got tells a cut connection from one that never sent a byte.
+    throw Object.assign(error instanceof Error ? error : new Error(String(error)), {
+      bytesReceived: bytes
+    })
   } finally {
     clearTimeout(watchdog)
   }

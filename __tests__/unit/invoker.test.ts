@@ -256,6 +256,15 @@ describe('invoke', () => {
     })
   })
 
+  it('says how much of the body arrived before the connection failed', async () => {
+    const fake = fakeDeps([{ status: 200, headers: { 'content-length': '100' }, body: '{"par' }])
+    fake.failReceive(Object.assign(transportError('aborted', 'ECONNRESET'), { bytesReceived: 5 }))
+    const result = await invoke(Post, 0, fake.deps)
+    expect(result.failure).toBe(
+      `POST ${Url} failed: ECONNRESET: aborted (while reading the body of HTTP 200, after 5 of 100 bytes)`
+    )
+  })
+
   it('counts wall time from the first request to the end of the body', async () => {
     const fake = fakeDeps(
       [
