@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from '@jest/globals'
 import { runAction, type ActionRun, type RunOptions } from '../scripts/action-runner.mjs'
+import { expectNoSecretLeaks } from './secret-hygiene.js'
 import {
   startSimulator,
   type RecordedRequest,
@@ -46,8 +47,29 @@ export function useSimulator(
  * Runs the bundle as a runner does, trusting the simulator's CA as a runner trusts a public one.
  * `options.env` comes last, so a test may still set NODE_EXTRA_CA_CERTS itself (to '' or another CA).
  */
-export function runAgainst(sim: Simulator, options: RunOptions): Promise<ActionRun> {
-  return runAction({ ...options, env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...options.env } })
+export async function runAgainst(sim: Simulator, options: RunOptions): Promise<ActionRun> {
+  const run = await runAction({
+    ...options,
+    env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...options.env }
+  })
+  // Every run is checked for leaked secrets, whatever else its test asserts.
+  expectNoSecretLeaks(run, secretsOf(sim, options))
+  return run
+}
+
+/** Every secret a run could have seen: the secret inputs and environment, and every token issued. */
+function secretsOf(sim: Simulator, options: RunOptions): string[] {
+  const { inputs, env = {} } = options
+  return [
+    inputs['client-secret'],
+    inputs['token'],
+    inputs['client-certificate'],
+    inputs['client-certificate-password'],
+    env['AZURE_CLIENT_SECRET'],
+    env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'],
+    ...sim.issuedTokens,
+    ...sim.oidc.issuedTokens
+  ].filter((secret): secret is string => Boolean(secret))
 }
 
 /**
