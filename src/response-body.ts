@@ -36,16 +36,11 @@ export async function receiveBody(
   const kept: Buffer[] = []
   let keptBytes = 0
   let bytes = 0
-  let watchdog: NodeJS.Timeout | undefined
-  const arm = (): void => {
-    if (options.stallMs === 0) return
-    clearTimeout(watchdog)
-    watchdog = setTimeout(() => body.destroy(new TimeoutError(options.stallMs)), options.stallMs)
-  }
+  const stalls = watchStalls(body, options.stallMs)
 
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      arm()
+      stalls.touch()
       bytes += chunk.length
       if (keptBytes < options.keepBytes) {
         const part = chunk.subarray(0, options.keepBytes - keptBytes)
@@ -56,7 +51,6 @@ export async function receiveBody(
     }
   })
 
-  arm()
   try {
     await pipeline(body, tap, createWriteStream(file))
   } catch (error) {
@@ -65,7 +59,7 @@ export async function receiveBody(
       bytesReceived: bytes
     })
   } finally {
-    clearTimeout(watchdog)
+    stalls.stop()
   }
   return { bytes, head: Buffer.concat(kept), file }
 }
@@ -73,22 +67,31 @@ export async function receiveBody(
 /** Reads a small body (a token response) into text, failing when it stalls for `stallMs`. */
 export async function readText(body: Readable, stallMs: number): Promise<string> {
   const chunks: Buffer[] = []
+  const stalls = watchStalls(body, stallMs)
+  try {
+    for await (const chunk of body) {
+      stalls.touch()
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string))
+    }
+  } finally {
+    stalls.stop()
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * Fails `body` with TimeoutError when no byte arrives for `stallMs` (0 = never): a deadline
+ * that restarts with every chunk (`touch`), unlike a socket's idle timer, which only half-closes.
+ */
+function watchStalls(body: Readable, stallMs: number): { touch(): void; stop(): void } {
   let watchdog: NodeJS.Timeout | undefined
-  const arm = (): void => {
+  const touch = (): void => {
     if (stallMs === 0) return
     clearTimeout(watchdog)
     watchdog = setTimeout(() => body.destroy(new TimeoutError(stallMs)), stallMs)
   }
-  arm()
-  try {
-    for await (const chunk of body) {
-      arm()
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string))
-    }
-  } finally {
-    clearTimeout(watchdog)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+  touch()
+  return { touch, stop: () => clearTimeout(watchdog) }
 }
 
 /** Reads and discards a body (a throttled answer), so the connection can be reused. */
