@@ -42,7 +42,8 @@ export interface RunOptions {
 
 export const bundlePath: string
 export const nodeBinary: string
-export function actionDefaults(): Promise<Record<string, string>>
+export function actionDefaults(): Record<string, string>
+export function inputVariable(name: string): string
 export function runAction(options: RunOptions): Promise<ActionRun>
 export function parseOutputFile(text: string): Record<string, string>
 export function parseAnnotations(stdout: string): Annotation[]

@@ -5,7 +5,7 @@
  * @module
  */
 import { spawn } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -40,19 +40,28 @@ function runsFolder() {
 }
 
 /**
- * action.yml's input defaults, as the runner fills them in.
- * @returns {Promise<Record<string, string>>}
+ * action.yml's input defaults, as the runner fills them in (read once).
+ * @returns {Record<string, string>}
  */
-export async function actionDefaults() {
+export function actionDefaults() {
   if (!defaults) {
     const action = /** @type {{ inputs: Record<string, { default?: string }> }} */ (
-      parse(await readFile(path.join(root, 'action.yml'), 'utf8'))
+      parse(readFileSync(path.join(root, 'action.yml'), 'utf8'))
     )
     defaults = Object.fromEntries(
       Object.entries(action.inputs).map(([name, spec]) => [name, spec.default ?? ''])
     )
   }
   return defaults
+}
+
+/**
+ * The environment variable the runner passes an input in: upper-cased, spaces to _, dashes kept.
+ * @param {string} name
+ * @returns {string}
+ */
+export function inputVariable(name) {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
 /**
@@ -71,7 +80,7 @@ export async function runAction(options) {
   const summaryPath = path.join(dir, 'step-summary')
   await Promise.all([writeFile(outputPath, ''), writeFile(summaryPath, '')])
 
-  const inputs = { ...(await actionDefaults()), ...options.inputs }
+  const inputs = { ...actionDefaults(), ...options.inputs }
   /** @type {Record<string, string>} */
   const env = {
     PATH: process.env['PATH'] ?? '',
@@ -90,7 +99,7 @@ export async function runAction(options) {
     env['PEAK_RSS_FILE'] = peakRssFile
   }
   for (const [name, value] of Object.entries(inputs)) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+    env[inputVariable(name)] = value
   }
 
   const started = performance.now()
