@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Runs the bundled action (dist/index.js) in a child process exactly as a GitHub runner does.
+ * Runs the bundled action (dist/index.js, or E2E_BUNDLE) in a child process exactly as a GitHub runner does.
  * Shared by the end-to-end tests, the demo and the benchmark.
  * @module
  */
@@ -14,8 +14,10 @@ import { parse } from 'yaml'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
-/** The committed bundle. */
-export const bundlePath = path.join(root, 'dist', 'index.js')
+/**
+ * The bundle to run: E2E_BUNDLE (the test suites' fresh bundle of src/) or the committed dist/.
+ */
+export const bundlePath = process.env['E2E_BUNDLE'] || path.join(root, 'dist', 'index.js')
 
 /** The Node binary for end-to-end runs: E2E_NODE (e.g. Node 24) or the one running now. */
 export const nodeBinary = process.env['E2E_NODE'] || process.execPath
