@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { assertStandInsComplete } from './stand-ins.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -44,10 +45,11 @@ export function sourceHash() {
 }
 
 /**
- * Empties `outDir` and bundles src/index.ts into it; throws when ncc fails.
+ * Checks the stand-ins, empties `outDir` and bundles src/index.ts into it; throws when either fails.
  * @param {string} outDir
  */
 export function bundle(outDir) {
+  assertStandInsComplete(root)
   rmSync(outDir, { recursive: true, force: true })
   const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
   const args = ['build', 'src/index.ts', '--out', outDir, '--license', 'licenses.txt']

@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { parse } from 'jsonc-parser'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {
+  assertStandInsComplete,
+  exportedNames,
+  importedNames,
+  missingStandInExports
+} from '../../scripts/stand-ins.mjs'
 import { getExecOutput } from '../../src/stand-ins/actions-exec.js'
 import { ProxyAgent } from '../../src/stand-ins/undici.js'
 
@@ -26,5 +34,56 @@ describe('stand-ins for unreached dependencies', () => {
     expect(() => getExecOutput()).toThrow(
       '@actions/exec is not bundled with this action: core.platform.getDetails() is not available'
     )
+  })
+
+  it('cover every name the installed dependencies import from the packages they replace', () => {
+    expect(missingStandInExports(path.resolve(import.meta.dirname, '../..'))).toEqual([])
+  })
+
+  it('are checked before bundling: a stand-in missing an imported name stops the build', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'stand-ins-'))
+    try {
+      mkdirSync(path.join(root, 'node_modules', 'some-client'), { recursive: true })
+      mkdirSync(path.join(root, 'stand-ins'))
+      writeFileSync(
+        path.join(root, 'tsconfig.json'),
+        '{ // comments allowed, as in tsconfig\n "compilerOptions": { "paths": { "undici": ["./stand-ins/undici.ts"] } } }'
+      )
+      writeFileSync(
+        path.join(root, 'package-lock.json'),
+        JSON.stringify({ packages: { '': {}, 'node_modules/some-client': {} } })
+      )
+      writeFileSync(
+        path.join(root, 'node_modules', 'some-client', 'index.js'),
+        "import { ProxyAgent, Agent as Pool } from 'undici'\n"
+      )
+      writeFileSync(path.join(root, 'stand-ins', 'undici.ts'), 'export class ProxyAgent {}\n')
+      expect(() => assertStandInsComplete(root)).toThrow(
+        "node_modules/some-client/index.js imports 'Agent' from 'undici', which ./stand-ins/undici.ts does not export"
+      )
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
+  it('read named, namespace and CommonJS imports, and plain exports', () => {
+    const source = [
+      "import { A, B as C } from '@actions/exec'",
+      "import * as exec from '@actions/exec'",
+      'exec.getExecOutput(); other.notThis()',
+      "const { D } = require('@actions/exec')",
+      "const exec_1 = require('@actions/exec'); exec_1.E()"
+    ].join('\n')
+    expect([...importedNames(source, '@actions/exec')].sort()).toEqual([
+      'A',
+      'B',
+      'D',
+      'E',
+      'getExecOutput'
+    ])
+    expect([...exportedNames('export function f() {}\nexport class K {}\nconst x = 1')]).toEqual([
+      'f',
+      'K'
+    ])
   })
 })

@@ -3,7 +3,11 @@
  *
  * @actions/core imports @actions/exec (and with it @actions/io) only for `core.platform.getDetails()`,
  * which this action never calls; evaluating them cost every run a few milliseconds. Tests run
- * against the real package (jest does not read `paths`).
+ * against the real package (jest does not read `paths`); `npm run bundle` refuses to build when
+ * @actions/core uses a name this file lacks (scripts/stand-ins.mjs).
+ *
+ * Upstream: actions/toolkit#1959 (@actions/core pulls in far more than the functions used).
+ * Remove this stand-in, and its `paths` entry, when @actions/core imports @actions/exec lazily.
  */
 export function getExecOutput(): never {
   throw new Error(

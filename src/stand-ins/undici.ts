@@ -5,7 +5,12 @@
  * for `fetch`, which neither this action nor @actions/core calls. Bundling undici cost every run
  * about 20 ms to evaluate it and its Node built-ins, a fifth of a whole call; leaving it out keeps
  * the `token` path near a bare request. Tests run against the real package (jest does not read
- * `paths`).
+ * `paths`); `npm run bundle` refuses to build when http-client imports a name this file lacks
+ * (scripts/stand-ins.mjs).
+ *
+ * Upstream: actions/toolkit#1621 (undici imported eagerly by @actions/http-client; a lazy import
+ * is proposed in actions/toolkit#1800). Remove this stand-in, and its `paths` entry, when
+ * @actions/http-client loads undici only inside getAgentDispatcher().
  */
 export class ProxyAgent {
   constructor() {
