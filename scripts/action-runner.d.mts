@@ -21,8 +21,10 @@ export interface ActionRun {
   readonly workspace: string
   /** RUNNER_TEMP of the run. */
   readonly runnerTemp: string
-  /** The step process's own peak RSS in bytes, with `measurePeakRss`. */
+  /** The step process's own peak RSS in bytes, with `measurePeakRss` (NaN when none was reported). */
   readonly peakRssBytes: number | undefined
+  /** Size of the file the `response-file` output names, when it exists after the run. */
+  readonly responseFileBytes?: number
 }
 
 export interface RunOptions {
@@ -36,8 +38,23 @@ export interface RunOptions {
   readonly node?: string
   /** Leave GITHUB_STEP_SUMMARY unset. */
   readonly noSummary?: boolean
-  /** Measure the step process's peak RSS (preloads scripts/report-peak-rss.mjs). */
+  /**
+   * Measure the step process's peak RSS: preloads scripts/report-peak-rss.mjs, or, in a `lean`
+   * run, GNU time from outside the process where it works (see scripts/peak-rss.mjs).
+   */
   readonly measurePeakRss?: boolean
+  /** The bundle to run; default bundlePath (E2E_BUNDLE, else dist/index.js). */
+  readonly bundle?: string
+  /** Node options before the bundle, e.g. `--import` of a loader hook. */
+  readonly nodeArgs?: readonly string[]
+  /** Stops the run: the step process is killed and runAction rejects. */
+  readonly signal?: AbortSignal
+  /**
+   * A measurement run (the benchmark): nothing added inside the measured process, and the run's
+   * folder (workspace, RUNNER_TEMP, the response file) removed before runAction returns, so
+   * `workspace` and `runnerTemp` then name folders that are gone.
+   */
+  readonly lean?: boolean
 }
 
 export const bundlePath: string

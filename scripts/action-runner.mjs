@@ -1,16 +1,17 @@
 // @ts-check
 /**
  * Runs the bundled action (dist/index.js, or E2E_BUNDLE) in a child process exactly as a GitHub runner does.
- * Shared by the end-to-end tests, the demo and the benchmark.
+ * Shared by the end-to-end tests, the demo and the benchmark (bench/).
  * @module
  */
 import { spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { outsidePeakRss, peakRssProbe, readPeakRss } from './peak-rss.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -70,11 +71,30 @@ export function inputVariable(name) {
  * Runs dist/index.js as the runner does: INPUT_<NAME> variables (upper-cased, dashes kept),
  * action.yml defaults for inputs not given, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files,
  * RUNNER_TEMP and GITHUB_WORKSPACE, and a clean environment (no proxy or Azure variables leak in).
+ *
+ * `lean` runs are for measurements (the benchmark): peak RSS is taken from outside the step
+ * process where GNU time works, so no probe runs inside what is measured, and the run's folder
+ * is removed before this returns, so hundreds of runs (some writing 200 MiB) leave nothing
+ * behind to slow the next ones.
  * @param {import('./action-runner.d.mts').RunOptions} options
  * @returns {Promise<import('./action-runner.d.mts').ActionRun>}
  */
 export async function runAction(options) {
   const dir = await mkdtemp(path.join(await runsFolder(), 'run-'))
+  try {
+    return await runIn(dir, options)
+  } finally {
+    if (options.lean) await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * runAction in its own folder.
+ * @param {string} dir
+ * @param {import('./action-runner.d.mts').RunOptions} options
+ * @returns {Promise<import('./action-runner.d.mts').ActionRun>}
+ */
+async function runIn(dir, options) {
   const workspace = path.join(dir, 'workspace')
   const runnerTemp = path.join(dir, 'runner-temp')
   await Promise.all([mkdir(workspace), mkdir(runnerTemp)])
@@ -95,20 +115,35 @@ export async function runAction(options) {
     ...options.env
   }
   const peakRssFile = path.join(dir, 'peak-rss')
-  if (options.measurePeakRss) {
-    env['NODE_OPTIONS'] =
-      `--import=${pathToFileURL(path.join(root, 'scripts', 'report-peak-rss.mjs')).href}`
-    env['PEAK_RSS_FILE'] = peakRssFile
+  /** @type {string[]} */
+  let wrapper = []
+  const nodeArgs = [...(options.nodeArgs ?? [])]
+  if (options.measurePeakRss && options.lean) {
+    const outside = outsidePeakRss(peakRssFile)
+    wrapper = outside.wrapper
+    nodeArgs.unshift(...outside.nodeArgs)
+    Object.assign(env, outside.env)
+  } else if (options.measurePeakRss) {
+    const probe = peakRssProbe(peakRssFile)
+    env['NODE_OPTIONS'] = `--import=${probe.importUrl}`
+    Object.assign(env, probe.env)
   }
   for (const [name, value] of Object.entries(inputs)) {
     env[inputVariable(name)] = value
   }
 
+  const command = [
+    ...wrapper,
+    options.node ?? nodeBinary,
+    ...nodeArgs,
+    options.bundle ?? bundlePath
+  ]
   const started = performance.now()
-  const child = spawn(options.node ?? nodeBinary, [bundlePath], {
+  const child = spawn(command[0], command.slice(1), {
     env,
     cwd: workspace,
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    signal: options.signal
   })
   /** @type {Buffer[]} */
   const stdout = []
@@ -118,27 +153,41 @@ export async function runAction(options) {
   child.stderr.on('data', chunk => stderr.push(chunk))
   const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 20_000)
   /** @type {number | null} */
-  const exitCode = await new Promise(resolve => child.on('close', code => resolve(code)))
-  clearTimeout(killer)
+  const exitCode = await new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', code => resolve(code))
+  }).finally(() => clearTimeout(killer))
   const durationMs = performance.now() - started
 
   const outputFile = await readFile(outputPath, 'utf8')
   const out = Buffer.concat(stdout).toString('utf8')
+  const outputs = parseOutputFile(outputFile)
+  const peakRss = options.measurePeakRss
+    ? await readPeakRss(Buffer.concat(stderr).toString('utf8'), peakRssFile)
+    : { bytes: undefined, stderr: Buffer.concat(stderr).toString('utf8') }
   return {
     exitCode,
     stdout: out,
-    stderr: Buffer.concat(stderr).toString('utf8'),
-    outputs: parseOutputFile(outputFile),
+    stderr: peakRss.stderr,
+    outputs,
     outputFile,
     summary: await readFile(summaryPath, 'utf8'),
     annotations: parseAnnotations(out),
     durationMs,
     workspace,
     runnerTemp,
-    peakRssBytes: options.measurePeakRss
-      ? Number(await readFile(peakRssFile, 'utf8').catch(() => 'NaN'))
-      : undefined
+    peakRssBytes: peakRss.bytes,
+    responseFileBytes: await fileSize(outputs['response-file'])
   }
+}
+
+/**
+ * @param {string | undefined} file
+ * @returns {Promise<number | undefined>} its size, when it is a file that exists
+ */
+async function fileSize(file) {
+  if (!file) return undefined
+  return (await stat(file).catch(() => undefined))?.size
 }
 
 /**
