@@ -1,36 +1,18 @@
 // @ts-check
 /**
- * Runs one child process and measures it: wall time from spawn to exit (in this process) and,
- * when asked, the child's own peak RSS.
- *
- * Peak RSS comes from GNU time (`/usr/bin/time -f %M`: the ru_maxrss wait4() reports for the
- * child), or, where GNU time is missing, from `node --import max-rss.mjs`, which prints
- * process.resourceUsage().maxRSS as the child exits. Either way the figure is the child's own
- * peak, not this process's. Runs that measure RSS are not the runs that measure time, so the
- * wrapper never adds to a wall-time figure.
+ * Runs one plain Node script (the floor, bench/floor.mjs) and measures it as the runner harness
+ * measures the action: wall time from spawn to exit (in this process) and, when asked, the
+ * child's own peak RSS, taken from outside it where GNU time works (scripts/peak-rss.mjs).
+ * Runs that measure RSS are not the runs that measure time, so the wrapper never adds to a wall
+ * time. Also the statistics every scenario reports.
  * @module
  */
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-
-const here = path.dirname(fileURLToPath(import.meta.url))
-const RssLine = /^bench-max-rss-kb=(\d+)$/m
-
-/** GNU time when it works here; undefined otherwise. */
-export const gnuTime = (() => {
-  const candidate = '/usr/bin/time'
-  if (!existsSync(candidate)) return undefined
-  const probe = spawnSync(candidate, ['-f', 'bench-max-rss-kb=%M', 'true'], { encoding: 'utf8' })
-  return probe.status === 0 && RssLine.test(probe.stderr) ? candidate : undefined
-})()
-
-/** How peak RSS is measured on this machine, for the report. */
-export const rssMethod = gnuTime
-  ? '`/usr/bin/time -f %M` (GNU time: ru_maxrss of the child from wait4)'
-  : '`node --import bench/max-rss.mjs` (process.resourceUsage().maxRSS printed by the child at exit)'
+import { outsidePeakRss, readPeakRss } from '../scripts/peak-rss.mjs'
 
 /**
  * @typedef {object} ProcessRun
@@ -42,61 +24,61 @@ export const rssMethod = gnuTime
  */
 
 /**
- * Runs `node [nodeArgs] script` and waits for it to exit.
+ * Runs `node script` and waits for it to exit.
  * @param {object} options
  * @param {string} options.node Node binary.
  * @param {string} options.script Script to run.
- * @param {string[]} [options.nodeArgs]
  * @param {Record<string, string>} options.env The whole environment of the child.
  * @param {string} options.cwd
  * @param {boolean} [options.measureRss]
  * @param {number} [options.killAfterMs]
+ * @param {AbortSignal} [options.signal] Kills the child and rejects.
  * @returns {Promise<ProcessRun>}
  */
 export async function runProcess(options) {
-  const nodeArgs = [...(options.nodeArgs ?? [])]
-  let command = options.node
-  /** @type {string[]} */
-  let args = [...nodeArgs, options.script]
-  if (options.measureRss && gnuTime) {
-    command = gnuTime
-    args = ['-f', 'bench-max-rss-kb=%M', options.node, ...args]
-  } else if (options.measureRss) {
-    args = ['--import', pathToFileURL(path.join(here, 'max-rss.mjs')).href, ...args]
-  }
+  const dir = options.measureRss ? await mkdtemp(path.join(os.tmpdir(), 'bench-rss-')) : ''
+  const rssFile = path.join(dir, 'peak-rss')
+  try {
+    const launch = options.measureRss
+      ? outsidePeakRss(rssFile)
+      : { wrapper: [], nodeArgs: [], env: {} }
+    const command = [...launch.wrapper, options.node, ...launch.nodeArgs, options.script]
 
-  const started = performance.now()
-  const child = spawn(command, args, {
-    env: options.env,
-    cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  /** @type {Buffer[]} */
-  const stdout = []
-  /** @type {Buffer[]} */
-  const stderr = []
-  child.stdout.on('data', chunk => stdout.push(chunk))
-  child.stderr.on('data', chunk => stderr.push(chunk))
-  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 60_000)
-  /** @type {number | null} */
-  const exitCode = await new Promise((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', code => resolve(code))
-  })
-  const wallMs = performance.now() - started
-  clearTimeout(killer)
+    const started = performance.now()
+    const child = spawn(command[0], command.slice(1), {
+      env: { ...options.env, ...launch.env },
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: options.signal
+    })
+    /** @type {Buffer[]} */
+    const stdout = []
+    /** @type {Buffer[]} */
+    const stderr = []
+    child.stdout.on('data', chunk => stdout.push(chunk))
+    child.stderr.on('data', chunk => stderr.push(chunk))
+    const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 60_000)
+    /** @type {number | null} */
+    const exitCode = await new Promise((resolve, reject) => {
+      child.on('error', reject)
+      child.on('close', code => resolve(code))
+    }).finally(() => clearTimeout(killer))
+    const wallMs = performance.now() - started
 
-  const errText = Buffer.concat(stderr).toString('utf8')
-  const rss = options.measureRss ? RssLine.exec(errText) : null
-  if (options.measureRss && !rss) {
-    throw new Error(`No peak RSS was reported by ${command} ${args.join(' ')}:\n${errText}`)
-  }
-  return {
-    exitCode,
-    wallMs,
-    maxRssKb: rss ? Number(rss[1]) : undefined,
-    stdout: Buffer.concat(stdout).toString('utf8'),
-    stderr: errText.replace(RssLine, '').trimEnd()
+    const errText = Buffer.concat(stderr).toString('utf8')
+    const rss = options.measureRss ? await readPeakRss(errText, rssFile) : undefined
+    if (rss && !Number.isFinite(rss.bytes)) {
+      throw new Error(`No peak RSS was reported by ${command.join(' ')}:\n${errText}`)
+    }
+    return {
+      exitCode,
+      wallMs,
+      maxRssKb: rss ? rss.bytes / 1024 : undefined,
+      stdout: Buffer.concat(stdout).toString('utf8'),
+      stderr: rss ? rss.stderr : errText
+    }
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true })
   }
 }
 

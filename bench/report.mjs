@@ -1,7 +1,19 @@
 // @ts-check
 /**
- * Renders the benchmark's one table, for the console and for BENCHMARKS.md.
+ * Renders the benchmark's one table, for the console and for BENCHMARKS.md, and the cells its
+ * rows are made of.
  * @module
+ */
+
+/**
+ * One line of the table as a scenario gives it: the Target and Met cells come from the target
+ * it names (bench/targets.mjs), so a target is stated and judged in one place.
+ * @typedef {object} RowSpec
+ * @property {string} measure What is measured.
+ * @property {string} value Median (or the count, for request counts).
+ * @property {string} [range] min–max of the samples, and how many.
+ * @property {string} [ratio] Ratio to the floor (median, min–max), when one applies.
+ * @property {string} [target] The id of the target this row is judged by.
  */
 
 /**
@@ -75,4 +87,30 @@ export const formatBytes = bytes => {
         ? ['KiB', bytes / 1024]
         : ['B', bytes]
   return `${Number.isInteger(size) ? size : size.toFixed(unit === 'MiB' ? 2 : 1)} ${unit}`
+}
+
+/**
+ * `min–max (n)` of a summary.
+ * @param {import('./measure.mjs').Summary} s
+ * @param {(n: number) => string} format
+ */
+export const range = (s, format) => `${format(s.min)}–${format(s.max)} (${s.count})`
+
+/**
+ * `median (min–max)` of a summary of ratios.
+ * @param {import('./measure.mjs').Summary} s
+ */
+export const ratioCell = s =>
+  `${formatRatio(s.median)} (${formatRatio(s.min)}–${formatRatio(s.max)})`
+
+/**
+ * Request counts: the count when every run made the same, else `min–max`.
+ * @param {readonly number[]} counts
+ */
+export const countCell = counts => {
+  if (counts.length === 0) return '–'
+  const distinct = [...new Set(counts)]
+  return distinct.length === 1
+    ? String(distinct[0])
+    : `${Math.min(...counts)}–${Math.max(...counts)}`
 }

@@ -1,0 +1,103 @@
+// @ts-check
+/**
+ * The command line of `npm run bench`: which bundle and Node binary to measure, how many runs
+ * (full or --quick), and whether to write BENCHMARKS.md (--write).
+ * @module
+ */
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { nodeBinary } from '../scripts/action-runner.mjs'
+
+/** The repository root. */
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+/** The shipped build, measured unless --bundle= names another. */
+export const distBundle = path.join(root, 'dist', 'index.js')
+/** Scratch files and the reports that must not land in the repository (git-ignored). */
+export const scratch = path.join(root, '.bench-tmp')
+
+const MiB = 1024 * 1024
+
+/**
+ * How many runs each scenario makes.
+ * @typedef {object} Plan
+ * @property {number} warmup Unmeasured pairs before the paired scenarios' iterations.
+ * @property {number} iterations Measured floor/call pairs (and RSS runs) per paired scenario.
+ * @property {number} throttled Runs of the 429 scenario.
+ * @property {number} large Measured 1 KiB / large-body pairs (after one warm-up pair).
+ * @property {number} largeBytes The large body.
+ * @property {number} plateau Runs with a tenth of the large body (0: none).
+ * @property {number} cloudRuns Runs per known cloud.
+ */
+
+/** @type {Readonly<Record<'quick' | 'full', Plan>>} */
+export const Plans = {
+  // Proves the benchmark works (CI runs it); too few runs for the figures to mean anything.
+  quick: {
+    warmup: 1,
+    iterations: 3,
+    throttled: 1,
+    large: 3,
+    largeBytes: 20 * MiB,
+    plateau: 0,
+    cloudRuns: 1
+  },
+  full: {
+    warmup: 3,
+    iterations: 21,
+    throttled: 3,
+    large: 15,
+    largeBytes: 200 * MiB,
+    plateau: 15,
+    cloudRuns: 2
+  }
+}
+
+/**
+ * @typedef {object} Options
+ * @property {boolean} quick
+ * @property {Plan} plan
+ * @property {string} node The Node binary the action and the floor run under.
+ * @property {string} bundle The bundle measured (dist/index.js unless --bundle=).
+ * @property {string} distDir The bundle's folder: its chunks and files are reported.
+ * @property {string | undefined} reportPath Where --write puts the Markdown report.
+ */
+
+const Usage =
+  'Usage: npm run bench [-- --quick] [-- --write] [-- --node=<path>] [-- --bundle=<path>]'
+
+/**
+ * Reads the command line. The Node binary is --node=<path>, else E2E_NODE (as for the end-to-end
+ * tests), else the one running this. --write writes BENCHMARKS.md for a full run of dist/, and
+ * under .bench-tmp/ for --quick or another --bundle (figures that must not be committed).
+ * @param {readonly string[]} args process.argv without node and the script.
+ * @returns {Options}
+ */
+export function parseOptions(args) {
+  /** @param {string} name */
+  const valueOf = name => {
+    const arg = args.find(a => a.startsWith(`--${name}=`))
+    const value = arg?.slice(name.length + 3)
+    if (arg !== undefined && !value) throw new Error(`--${name}= needs a path. ${Usage}`)
+    return value
+  }
+  const known = /^--(quick|write|node=.*|bundle=.*)$/
+  const unknown = args.filter(arg => !known.test(arg))
+  if (unknown.length) throw new Error(`Unknown argument ${unknown.join(', ')}. ${Usage}`)
+
+  const quick = args.includes('--quick')
+  const bundle = path.resolve(valueOf('bundle') ?? distBundle)
+  const shipped = bundle === distBundle && !quick
+  const reportPath = !args.includes('--write')
+    ? undefined
+    : shipped
+      ? path.join(root, 'BENCHMARKS.md')
+      : path.join(scratch, `BENCHMARKS.${quick ? 'quick' : 'other-bundle'}.md`)
+  return {
+    quick,
+    plan: quick ? Plans.quick : Plans.full,
+    node: valueOf('node') ?? nodeBinary,
+    bundle,
+    distDir: path.dirname(bundle),
+    reportPath
+  }
+}

@@ -1,0 +1,41 @@
+// @ts-check
+/**
+ * Every scenario of the benchmark, in the order they run and appear in the report. A scenario
+ * measures (it never judges: its targets are data in bench/targets.mjs, and whether the action
+ * behaves is for the tests under __tests__/bench/).
+ * @module
+ */
+import { bundleSize } from './bundle-size.mjs'
+import { clientSecret } from './client-secret.mjs'
+import { largeBody } from './large-body.mjs'
+import { lazyLoading } from './lazy-loading.mjs'
+import { sovereignClouds } from './sovereign-clouds.mjs'
+import { throttled } from './throttled.mjs'
+import { tokenCall } from './token-call.mjs'
+
+/**
+ * Each scenario's samples by measure, by scenario id.
+ * @typedef {Record<string, Record<string, any>>} Results
+ */
+
+/**
+ * @template R The scenario's samples by measure.
+ * @typedef {object} Scenario
+ * @property {string} id The name targets and other scenarios' rows refer to it by.
+ * @property {(plan: import('../options.mjs').Plan) => string[]} method Its lines of the
+ *   report's Method section (continuation lines indented by two spaces).
+ * @property {(session: import('../session.mjs').Session) => Promise<R>} run Measures.
+ * @property {(result: R, results: Results) => import('../report.mjs').RowSpec[]} rows Its lines
+ *   of the table; `results` holds the other scenarios' samples, for rows that pool them.
+ */
+
+/** @type {Scenario<any>[]} */
+export const Scenarios = [
+  tokenCall,
+  clientSecret,
+  sovereignClouds,
+  lazyLoading,
+  throttled,
+  largeBody,
+  bundleSize
+]

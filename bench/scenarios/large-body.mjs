@@ -1,0 +1,145 @@
+// @ts-check
+/**
+ * Peak RSS of a body streamed to `response-file`: a 1 KiB and a large body in pairs (alternating
+ * which goes first), the floor piping the large body to a file with bare node:https for scale,
+ * and in full mode a tenth of the large body, to show whether the peak grows with the body.
+ * @module
+ */
+import { rm } from 'node:fs/promises'
+import path from 'node:path'
+import { summarize } from '../measure.mjs'
+import { scratch } from '../options.mjs'
+import { formatBytes, formatMiB, formatMs, formatRatio, range, ratioCell } from '../report.mjs'
+import { LargeOperation, StaticToken } from '../session.mjs'
+
+const SmallBytes = 1024
+/** A tenth of the full run's large body. */
+const PlateauBytes = 20 * 1024 * 1024
+
+/**
+ * @typedef {object} LargeBodyResult
+ * @property {number} largeBytes
+ * @property {number[]} smallRss Peak RSS (KiB) with the 1 KiB body.
+ * @property {number[]} bigRss With the large body.
+ * @property {number[]} bigToSmallRss Within each pair.
+ * @property {number[]} bigWall
+ * @property {number[]} floorBigRss The floor piping the large body to a file.
+ * @property {number[]} bigToFloorRss
+ * @property {number[]} plateauRss With PlateauBytes.
+ */
+
+/**
+ * @param {import('../session.mjs').Session} session
+ * @param {number} bytes
+ */
+function streamToFile(session, bytes) {
+  return session.action(
+    `large body (${bytes} bytes)`,
+    {
+      'service-name': LargeOperation,
+      payload: JSON.stringify({ bytes }),
+      url: session.sim.url,
+      token: StaticToken,
+      'response-file': 'bench/body.json'
+    },
+    { measureRss: true }
+  )
+}
+
+/**
+ * @param {import('../session.mjs').Session} session
+ * @param {number} bytes
+ */
+async function floorToFile(session, bytes) {
+  const file = path.join(scratch, `floor-body-${process.pid}.json`)
+  try {
+    const payload = JSON.stringify({ bytes })
+    return await session.floor({ operation: LargeOperation, payload, file, measureRss: true })
+  } finally {
+    await rm(file, { force: true })
+  }
+}
+
+/** @type {import('./index.mjs').Scenario<LargeBodyResult>} */
+export const largeBody = {
+  id: 'large-body',
+  method: plan => [
+    `Large body: ${plan.large} pairs (1 KiB, ${formatBytes(plan.largeBytes)}) after one warm-up pair, alternating order, each`,
+    `  body streamed by \`${LargeOperation}\` to \`response-file\`.`
+  ],
+  async run(session) {
+    const { large, largeBytes, plateau } = session.options.plan
+    /** @type {LargeBodyResult} */
+    const result = {
+      largeBytes,
+      smallRss: [],
+      bigRss: [],
+      bigToSmallRss: [],
+      bigWall: [],
+      floorBigRss: [],
+      bigToFloorRss: [],
+      plateauRss: []
+    }
+    for (let i = 0; i < 1 + large; i++) {
+      const smallFirst = i % 2 === 0
+      const first = await streamToFile(session, smallFirst ? SmallBytes : largeBytes)
+      const second = await streamToFile(session, smallFirst ? largeBytes : SmallBytes)
+      if (i === 0) continue
+      const [small, big] = smallFirst ? [first, second] : [second, first]
+      const floor = await floorToFile(session, largeBytes)
+      result.smallRss.push(small.maxRssKb ?? NaN)
+      result.bigRss.push(big.maxRssKb ?? NaN)
+      result.bigToSmallRss.push((big.maxRssKb ?? NaN) / (small.maxRssKb ?? NaN))
+      result.bigWall.push(big.wallMs)
+      result.floorBigRss.push(floor.maxRssKb ?? NaN)
+      result.bigToFloorRss.push((big.maxRssKb ?? NaN) / (floor.maxRssKb ?? NaN))
+    }
+    for (let i = 0; i < plateau; i++) {
+      result.plateauRss.push((await streamToFile(session, PlateauBytes)).maxRssKb ?? NaN)
+    }
+    return result
+  },
+  rows: result => {
+    const label = formatBytes(result.largeBytes)
+    const small = summarize(result.smallRss)
+    const big = summarize(result.bigRss)
+    const plateau = summarize(result.plateauRss)
+    const floor = summarize(result.floorBigRss)
+    const wall = summarize(result.bigWall)
+    return [
+      {
+        measure: '1 KiB body to response-file: peak RSS',
+        value: formatMiB(small.median),
+        range: range(small, formatMiB)
+      },
+      {
+        measure: `${label} body to response-file: peak RSS`,
+        value: formatMiB(big.median),
+        range: range(big, formatMiB),
+        ratio: `${ratioCell(summarize(result.bigToSmallRss))} of 1 KiB`,
+        target: 'large-body-rss'
+      },
+      ...(plateau.count
+        ? [
+            {
+              measure: `${formatBytes(PlateauBytes)} body to response-file: peak RSS`,
+              value: formatMiB(plateau.median),
+              range: range(plateau, formatMiB),
+              ratio: `${formatRatio(plateau.median / small.median)} of 1 KiB`
+            }
+          ]
+        : []),
+      {
+        measure: `Floor piping ${label} to a file: peak RSS`,
+        value: formatMiB(floor.median),
+        range: range(floor, formatMiB),
+        ratio: `action ${ratioCell(summarize(result.bigToFloorRss))}`
+      },
+      {
+        measure: `${label} body to response-file: wall`,
+        value: formatMs(wall.median),
+        range: range(wall, formatMs)
+      }
+    ]
+  }
+}

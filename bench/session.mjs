@@ -1,0 +1,204 @@
+// @ts-check
+/**
+ * One benchmark session: the simulator (and whatever a scenario starts next to it, such as a
+ * proxy), closed in one place whatever happens — a scenario that throws, a run that fails,
+ * Ctrl-C — and the two kinds of run every scenario is made of: the action as a runner runs it
+ * (scripts/action-runner.mjs, lean) and the floor (bench/floor.mjs).
+ * @module
+ */
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { runAction } from '../scripts/action-runner.mjs'
+import { startSimulator } from '../sim/index.mjs'
+import { runProcess } from './measure.mjs'
+import { scratch } from './options.mjs'
+
+/** @typedef {import('./options.mjs').Options} Options */
+/** @typedef {import('./measure.mjs').ProcessRun} ProcessRun */
+/** @typedef {import('../sim/index.mjs').Simulator} Simulator */
+/** @typedef {Simulator['requests'][number]} RecordedRequest */
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+/** The operation every timed call makes (GET: its metadata). */
+export const Operation = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
+/** The simulator's operation that answers a body of the size it is asked for. */
+export const LargeOperation = 'SimTestService/EchoService/Large'
+/** The clouds whose metadata src/cloud-metadata.ts supplies; the simulator's certificate covers them. */
+export const KnownCloudHosts = [
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn'
+]
+export const StaticToken = 'bench-static-token-5d1e8a'
+const App = { clientId: 'bench-app-00000001', clientSecret: 'bench-secret~Value_0123456789' }
+const AuthorityKinds = new Set(['token', 'metadata', 'discovery'])
+
+/**
+ * @typedef {object} BundleRun
+ * @property {number} wallMs
+ * @property {number | undefined} maxRssKb
+ * @property {Readonly<Record<string, string>>} outputs
+ * @property {RecordedRequest[]} requests What the simulator received during the run.
+ * @property {number} authorityRequests Requests to Entra (token, OpenID metadata, discovery).
+ * @property {number} serviceRequests Requests to F&O.
+ */
+
+/**
+ * @typedef {object} CallOptions
+ * @property {boolean} [measureRss] Peak RSS instead of a clean wall time.
+ * @property {Record<string, string>} [env] More environment (HTTPS_PROXY, a module log).
+ * @property {string[]} [nodeArgs]
+ */
+
+/**
+ * @typedef {object} FloorOptions
+ * @property {boolean} [measureRss]
+ * @property {string} [operation] Default Operation (a GET).
+ * @property {string} [payload] POST this JSON instead.
+ * @property {string} [file] Pipe the body to this file.
+ */
+
+/**
+ * @typedef {object} Session
+ * @property {Simulator} sim
+ * @property {Options} options
+ * @property {Record<string, string>} tokenInputs A call with a given token.
+ * @property {Record<string, string>} secretInputs A client-secret call, the simulator as authority.
+ * @property {(label: string, inputs: Record<string, string>, options?: CallOptions) => Promise<BundleRun>} action
+ *   Runs the bundle once; throws when the run does not end with status 200.
+ * @property {(options?: FloorOptions) => Promise<ProcessRun>} floor
+ *   Runs the floor once; throws when it fails.
+ * @property {<T extends { close(): Promise<void> }>(resource: T) => T} own
+ *   Closes the resource with the simulator when the session ends.
+ */
+
+/** The user pressed Ctrl-C: the session stopped its run under way and closed everything. */
+export class Interrupted extends Error {
+  constructor() {
+    super('Interrupted (SIGINT)')
+    this.name = 'Interrupted'
+  }
+}
+
+/**
+ * Starts the simulator, runs `work` and closes everything it owns, also when `work` throws or
+ * the user presses Ctrl-C (the run under way is killed and `work` rejects).
+ * @template T
+ * @param {Options} options
+ * @param {(session: Session) => Promise<T>} work
+ * @returns {Promise<T>}
+ */
+export async function withSession(options, work) {
+  const interrupt = new AbortController()
+  const onSigint = () => interrupt.abort(new Interrupted())
+  process.once('SIGINT', onSigint)
+  /** @type {{ close(): Promise<void> }[]} */
+  const owned = []
+  try {
+    await mkdir(scratch, { recursive: true })
+    const sim = await startSimulator({
+      clients: [App],
+      staticTokens: [StaticToken],
+      hostnames: KnownCloudHosts
+    })
+    owned.push(sim)
+    return await work(createSession(sim, options, interrupt.signal, owned))
+  } catch (error) {
+    // A killed run rejects with an AbortError; say why it was killed.
+    throw interrupt.signal.aborted ? interrupt.signal.reason : error
+  } finally {
+    process.off('SIGINT', onSigint)
+    // Last started, first closed: a proxy before the simulator it forwards to.
+    for (const resource of owned.reverse()) await resource.close()
+  }
+}
+
+/**
+ * @param {Simulator} sim
+ * @param {Options} options
+ * @param {AbortSignal} signal
+ * @param {{ close(): Promise<void> }[]} owned
+ * @returns {Session}
+ */
+function createSession(sim, options, signal, owned) {
+  const baseEnv = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? scratch,
+    NODE_EXTRA_CA_CERTS: sim.caFile
+  }
+  return {
+    sim,
+    options,
+    tokenInputs: { 'service-name': Operation, url: sim.url, token: StaticToken },
+    secretInputs: {
+      'service-name': Operation,
+      url: sim.url,
+      tenant: sim.tenant,
+      'client-id': App.clientId,
+      'client-secret': App.clientSecret,
+      'authority-host': sim.authorityHost
+    },
+    async action(label, inputs, call = {}) {
+      signal.throwIfAborted()
+      const mark = sim.requests.length
+      const run = await runAction({
+        inputs,
+        env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...call.env },
+        node: options.node,
+        bundle: options.bundle,
+        nodeArgs: call.nodeArgs,
+        measurePeakRss: call.measureRss,
+        lean: true,
+        signal,
+        killAfterMs: 180_000
+      })
+      if (run.exitCode !== 0 || run.outputs['status'] !== '200') {
+        const reason = run.annotations.find(a => a.level === 'error')?.message
+        throw new Error(
+          `${label}: exit code ${run.exitCode}, status '${run.outputs['status'] ?? ''}' (expected 200): ${reason ?? run.stderr.split('\n').pop()}`
+        )
+      }
+      const requests = sim.requests.slice(mark)
+      return {
+        wallMs: run.durationMs,
+        maxRssKb: run.peakRssBytes === undefined ? undefined : run.peakRssBytes / 1024,
+        outputs: run.outputs,
+        requests,
+        authorityRequests: requests.filter(r => AuthorityKinds.has(r.kind)).length,
+        serviceRequests: requests.filter(r => r.kind === 'service').length
+      }
+    },
+    async floor(floor = {}) {
+      signal.throwIfAborted()
+      /** @type {Record<string, string>} */
+      const env = {
+        ...baseEnv,
+        BENCH_FLOOR_URL: `${sim.url}/api/services/${floor.operation ?? Operation}`,
+        BENCH_FLOOR_TOKEN: StaticToken
+      }
+      if (floor.payload !== undefined) env['BENCH_FLOOR_PAYLOAD'] = floor.payload
+      if (floor.file !== undefined) env['BENCH_FLOOR_FILE'] = floor.file
+      const run = await runProcess({
+        node: options.node,
+        script: path.join(here, 'floor.mjs'),
+        env,
+        cwd: scratch,
+        measureRss: floor.measureRss,
+        killAfterMs: 180_000,
+        signal
+      })
+      if (run.exitCode !== 0 || !run.stdout.startsWith('status=200')) {
+        throw new Error(
+          `floor: exit code ${run.exitCode}, ${run.stdout.trim()} ${run.stderr.trim()}`
+        )
+      }
+      return run
+    },
+    own(resource) {
+      owned.push(resource)
+      return resource
+    }
+  }
+}

@@ -1,0 +1,215 @@
+// @ts-check
+/**
+ * The benchmark's targets, declared once as data: the table's Target and Met cells, the report's
+ * Targets section and the results file all read them through `judge`. A target is a figure the
+ * benchmark reports, not a test: missing one never fails the run.
+ * @module
+ */
+import { summarize } from './measure.mjs'
+import { countCell, formatBytes, formatMiB, formatMs, formatRatio } from './report.mjs'
+import { DemandedMs, ThrottleCount } from './scenarios/throttled.mjs'
+import { KnownCloudHosts } from './session.mjs'
+
+/** @typedef {import('./scenarios/index.mjs').Results} Results */
+
+/**
+ * @typedef {object} Target
+ * @property {string} id
+ * @property {string | string[]} scenario Whose result holds the measure (several: pooled).
+ * @property {string} measure The result's key: a list of samples, or one value.
+ * @property {'median' | 'each' | 'count'} of What is compared: the samples' median, each
+ *   sample, or how many there are.
+ * @property {'<=' | '='} comparator
+ * @property {number | boolean} target
+ * @property {string} label The table's Target cell.
+ */
+
+/** 5 % of the waits demanded, plus 200 ms. */
+const ThrottleBudgetMs = DemandedMs * 0.05 + 200
+
+/** @type {readonly Target[]} */
+export const Targets = [
+  {
+    id: 'token-wall',
+    scenario: 'token-call',
+    measure: 'wallRatio',
+    of: 'median',
+    comparator: '<=',
+    target: 1.3,
+    label: '≤ 1.30× floor (median)'
+  },
+  {
+    id: 'token-service-requests',
+    scenario: 'token-call',
+    measure: 'serviceRequests',
+    of: 'each',
+    comparator: '=',
+    target: 1,
+    label: '= 1'
+  },
+  {
+    id: 'secret-authority-requests',
+    scenario: 'client-secret',
+    measure: 'authorityRequests',
+    of: 'each',
+    comparator: '=',
+    target: 2,
+    label: '= 2 (custom host)'
+  },
+  ...KnownCloudHosts.map(
+    /** @returns {Target} */ host => ({
+      id: `cloud-authority-requests@${host}`,
+      scenario: 'sovereign-clouds',
+      measure: `authorityRequests@${host}`,
+      of: 'each',
+      comparator: '=',
+      target: 1,
+      label: '= 1'
+    })
+  ),
+  {
+    id: 'secret-service-requests',
+    scenario: ['client-secret', 'sovereign-clouds'],
+    measure: 'serviceRequests',
+    of: 'each',
+    comparator: '=',
+    target: 1,
+    label: '= 1'
+  },
+  {
+    id: 'token-path-msal',
+    scenario: 'lazy-loading',
+    measure: 'tokenPathLoadsMsal',
+    of: 'each',
+    comparator: '=',
+    target: false,
+    label: 'no (index.js only)'
+  },
+  {
+    id: 'secret-path-msal',
+    scenario: 'lazy-loading',
+    measure: 'secretPathLoadsMsal',
+    of: 'each',
+    comparator: '=',
+    target: true,
+    label: 'yes'
+  },
+  {
+    id: 'unreached-in-index',
+    scenario: 'lazy-loading',
+    measure: 'unreachedInIndex',
+    of: 'count',
+    comparator: '=',
+    target: 0,
+    label: 'none'
+  },
+  {
+    id: 'on-demand-in-index',
+    scenario: 'lazy-loading',
+    measure: 'onDemandInIndex',
+    of: 'count',
+    comparator: '=',
+    target: 0,
+    label: 'none'
+  },
+  {
+    id: 'throttled-overhead',
+    scenario: 'throttled',
+    measure: 'overheadMs',
+    of: 'median',
+    comparator: '<=',
+    target: ThrottleBudgetMs,
+    label: `≤ ${ThrottleBudgetMs} ms (5 % + 200 ms)`
+  },
+  {
+    id: 'throttled-requests',
+    scenario: 'throttled',
+    measure: 'serviceRequests',
+    of: 'each',
+    comparator: '=',
+    target: ThrottleCount + 1,
+    label: `= ${ThrottleCount + 1}`
+  },
+  {
+    id: 'large-body-rss',
+    scenario: 'large-body',
+    measure: 'bigToSmallRss',
+    of: 'median',
+    comparator: '<=',
+    target: 1.2,
+    label: '≤ 1.20× the 1 KiB call'
+  }
+]
+
+/**
+ * The report's Targets section: each line is met when all its targets are.
+ * @typedef {object} Goal
+ * @property {string[]} targets Target ids.
+ * @property {(results: Results) => string} text
+ */
+
+/** @type {readonly Goal[]} */
+export const Goals = [
+  {
+    targets: ['token-wall'],
+    text: r => {
+      const call = r['token-call']
+      return `token call ≤ 1.3× the floor's wall time: median ratio ${formatRatio(summarize(call.wallRatio).median)} (${formatMs(summarize(call.wall).median)} vs ${formatMs(summarize(call.floorWall).median)}).`
+    }
+  },
+  {
+    targets: KnownCloudHosts.map(host => `cloud-authority-requests@${host}`),
+    text: r =>
+      `client-secret sends exactly one request to the authority for the public, US Gov and China clouds: ${KnownCloudHosts.map(host => `${host} ${countCell(r['sovereign-clouds'][`authorityRequests@${host}`])}`).join(', ')}. With the simulator as \`authority-host\` (a custom host, no metadata supplied) MSAL fetches the OpenID configuration once, so ${countCell(r['client-secret'].authorityRequests)} there.`
+  },
+  {
+    targets: ['token-service-requests', 'secret-service-requests'],
+    text: r =>
+      `exactly one request to F&O when unthrottled: ${countCell(['token-call', 'client-secret', 'sovereign-clouds'].flatMap(id => r[id].serviceRequests))} in every run.`
+  },
+  {
+    targets: ['token-path-msal', 'secret-path-msal'],
+    text: r => {
+      const lazy = r['lazy-loading']
+      return `MSAL is a separate chunk (${lazy.msalChunks.join(', ')}) that the token path never loads (it loads ${lazy.tokenLoads.join(', ')}); the client-secret path loads ${lazy.secretLoads.join(', ')}.`
+    }
+  },
+  {
+    targets: ['throttled-overhead', 'throttled-requests'],
+    text: r =>
+      `429: ${formatMs(summarize(r['throttled'].overheadMs).median)} over the ${DemandedMs / 1000} s demanded (≤ ${ThrottleBudgetMs} ms), ${countCell(r['throttled'].serviceRequests)} requests.`
+  },
+  {
+    targets: ['large-body-rss'],
+    text: r => {
+      const large = r['large-body']
+      return `peak RSS for ${formatBytes(large.largeBytes)} streamed ≤ 1.2× the 1 KiB call's: median ratio ${formatRatio(summarize(large.bigToSmallRss).median)} (${formatMiB(summarize(large.bigRss).median)} vs ${formatMiB(summarize(large.smallRss).median)}).`
+    }
+  }
+]
+
+/**
+ * Whether each target is met by these results (a target whose scenario has not run is not).
+ * @param {Results} results
+ * @returns {Map<string, boolean>} By target id.
+ */
+export function judge(results) {
+  return new Map(Targets.map(target => [target.id, isMet(target, results)]))
+}
+
+/**
+ * @param {Target} target
+ * @param {Results} results
+ */
+function isMet(target, results) {
+  const scenarios = [target.scenario].flat()
+  if (!scenarios.every(id => results[id] && target.measure in results[id])) return false
+  /** @type {(number | boolean)[]} */
+  const samples = scenarios.flatMap(id => [results[id][target.measure]].flat())
+  /** @param {number | boolean} value */
+  const holds = value =>
+    target.comparator === '<=' ? Number(value) <= Number(target.target) : value === target.target
+  if (target.of === 'count') return holds(samples.length)
+  if (target.of === 'median') return holds(summarize(samples.map(Number)).median)
+  return samples.length > 0 && samples.every(holds)
+}
