@@ -5,7 +5,7 @@
  * it) and __tests__/bench/bundle-chunks.test.ts (which asserts it).
  * @module
  */
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, realpath, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -91,7 +91,8 @@ export async function moduleLog() {
     nodeArgs: ['--import', pathToFileURL(path.join(here, 'module-log.mjs')).href],
     env: { BENCH_MODULE_LOG: file },
     async loadedFrom(dir) {
-      const prefix = pathToFileURL(dir).href + '/'
+      // Node loads a module by its real path (the test bundle sits behind node_modules, a link).
+      const prefix = pathToFileURL(await realpath(dir)).href + '/'
       const urls = (await readFile(file, 'utf8').catch(() => ''))
         .split('\n')
         .filter(url => url.startsWith(prefix))
