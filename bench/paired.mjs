@@ -1,17 +1,17 @@
 // @ts-check
 /**
- * A call measured against the floor in pairs: each iteration runs the floor and the call one
- * after the other, alternating which goes first, and takes the ratio within the pair so that
- * drift (another process, a warmer cache) cancels. Peak RSS comes from separate runs of the same
- * iterations, so the RSS wrapper never adds to a wall time. Shared by the call scenarios (and the
- * latency scenarios to come, which add contenders to the same pairs).
+ * Calls measured against a floor in interleaved runs: each iteration runs every contender one
+ * after the other, rotating which goes first, and a ratio is taken within its iteration, so that
+ * drift (another process, a warmer cache) cancels. Peak RSS comes from separate runs, so the RSS
+ * wrapper never adds to a wall time. Shared by the call scenarios; a scenario with more
+ * contenders (floors with and without overlap, token and client-secret calls through a delay
+ * proxy) interleaves them the same way.
  * @module
  */
 import { summarize } from './measure.mjs'
 import { formatMiB, formatMs, range, ratioCell } from './report.mjs'
 
 /** @typedef {import('./session.mjs').Session} Session */
-/** @typedef {import('./session.mjs').BundleRun} BundleRun */
 /** @typedef {import('./report.mjs').RowSpec} RowSpec */
 
 /**
@@ -28,55 +28,57 @@ import { formatMiB, formatMs, range, ratioCell } from './report.mjs'
  */
 
 /**
- * Runs `plan.warmup` unmeasured and `plan.iterations` measured iterations of the call and the floor.
+ * Runs every contender once per iteration, rotating which goes first so that drift falls evenly
+ * on all of them, and returns the runs of the measured iterations, aligned by iteration (index i
+ * of every list comes from the same iteration). Two contenders alternate.
+ * @template {Record<string, () => Promise<unknown>>} C
+ * @param {{ warmup: number, iterations: number }} counts
+ * @param {C} contenders
+ * @returns {Promise<{ [K in keyof C]: Awaited<ReturnType<C[K]>>[] }>}
+ */
+export async function interleave(counts, contenders) {
+  const names = Object.keys(contenders)
+  /** @type {Record<string, unknown[]>} */
+  const runs = Object.fromEntries(names.map(name => [name, []]))
+  for (let i = 0; i < counts.warmup + counts.iterations; i++) {
+    const shift = i % names.length
+    for (const name of [...names.slice(shift), ...names.slice(0, shift)]) {
+      const run = await contenders[name]()
+      if (i >= counts.warmup) runs[name].push(run)
+    }
+  }
+  return /** @type {{ [K in keyof C]: Awaited<ReturnType<C[K]>>[] }} */ (runs)
+}
+
+/**
+ * The call against the floor: wall times in interleaved pairs, then peak RSS in interleaved
+ * pairs of their own.
  * @param {Session} session
  * @param {string} label
  * @param {Record<string, string>} inputs
  * @returns {Promise<PairedResult>}
  */
 export async function againstFloor(session, label, inputs) {
-  const { warmup, iterations } = session.options.plan
-  /** @type {PairedResult} */
-  const result = {
-    floorWall: [],
-    wall: [],
-    wallRatio: [],
-    floorRss: [],
-    rss: [],
-    rssRatio: [],
-    authorityRequests: [],
-    serviceRequests: []
+  const { plan } = session.options
+  const timed = await interleave(plan, {
+    floor: () => session.floor(),
+    call: () => session.action(label, inputs)
+  })
+  const rss = await interleave(plan, {
+    floor: () => session.floor({ measureRss: true }),
+    call: () => session.action(`${label} (RSS)`, inputs, { measureRss: true })
+  })
+  const calls = [...timed.call, ...rss.call]
+  return {
+    floorWall: timed.floor.map(run => run.wallMs),
+    wall: timed.call.map(run => run.wallMs),
+    wallRatio: timed.call.map((run, i) => run.wallMs / timed.floor[i].wallMs),
+    floorRss: rss.floor.map(run => run.maxRssKb ?? NaN),
+    rss: rss.call.map(run => run.maxRssKb ?? NaN),
+    rssRatio: rss.call.map((run, i) => (run.maxRssKb ?? NaN) / (rss.floor[i].maxRssKb ?? NaN)),
+    authorityRequests: calls.map(run => run.authorityRequests),
+    serviceRequests: calls.map(run => run.serviceRequests)
   }
-  /** @param {BundleRun} run */
-  const count = run => {
-    result.authorityRequests.push(run.authorityRequests)
-    result.serviceRequests.push(run.serviceRequests)
-  }
-  for (let i = 0; i < warmup + iterations; i++) {
-    const measured = i >= warmup
-    const call = () => session.action(label, inputs)
-    let floor, run
-    if (i % 2 === 0) {
-      floor = await session.floor()
-      run = await call()
-    } else {
-      run = await call()
-      floor = await session.floor()
-    }
-    const floorRss = await session.floor({ measureRss: true })
-    const runRss = await session.action(`${label} (RSS)`, inputs, { measureRss: true })
-    if (!measured) continue
-    result.floorWall.push(floor.wallMs)
-    result.wall.push(run.wallMs)
-    result.wallRatio.push(run.wallMs / floor.wallMs)
-    const floorKb = floorRss.maxRssKb ?? NaN
-    result.floorRss.push(floorKb)
-    result.rss.push(runRss.maxRssKb ?? NaN)
-    result.rssRatio.push((runRss.maxRssKb ?? NaN) / floorKb)
-    count(run)
-    count(runRss)
-  }
-  return result
 }
 
 /**

@@ -1,13 +1,15 @@
 // @ts-check
 /**
  * Peak RSS of a body streamed to `response-file`: a 1 KiB and a large body in pairs (alternating
- * which goes first), the floor piping the large body to a file with bare node:https for scale,
- * and in full mode a tenth of the large body, to show whether the peak grows with the body.
+ * which goes first, after one warm-up pair), the floor piping the large body to a file with bare
+ * node:https for scale, and in full mode a tenth of the large body, to show whether the peak
+ * grows with the body.
  * @module
  */
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { summarize } from '../measure.mjs'
+import { interleave } from '../paired.mjs'
 import { scratch } from '../options.mjs'
 import { formatBytes, formatMiB, formatMs, formatRatio, range, ratioCell } from '../report.mjs'
 import { LargeOperation, StaticToken } from '../session.mjs'
@@ -69,35 +71,33 @@ export const largeBody = {
   ],
   async run(session) {
     const { large, largeBytes, plateau } = session.options.plan
-    /** @type {LargeBodyResult} */
-    const result = {
+    const pairs = await interleave(
+      { warmup: 1, iterations: large },
+      {
+        small: () => streamToFile(session, SmallBytes),
+        big: () => streamToFile(session, largeBytes)
+      }
+    )
+    const floors = await interleave(
+      { warmup: 0, iterations: large },
+      { floor: () => floorToFile(session, largeBytes) }
+    )
+    const plateaus = await interleave(
+      { warmup: 0, iterations: plateau },
+      { plateau: () => streamToFile(session, PlateauBytes) }
+    )
+    /** @param {{ maxRssKb?: number }} run */
+    const kb = run => run.maxRssKb ?? NaN
+    return {
       largeBytes,
-      smallRss: [],
-      bigRss: [],
-      bigToSmallRss: [],
-      bigWall: [],
-      floorBigRss: [],
-      bigToFloorRss: [],
-      plateauRss: []
+      smallRss: pairs.small.map(kb),
+      bigRss: pairs.big.map(kb),
+      bigToSmallRss: pairs.big.map((run, i) => kb(run) / kb(pairs.small[i])),
+      bigWall: pairs.big.map(run => run.wallMs),
+      floorBigRss: floors.floor.map(kb),
+      bigToFloorRss: pairs.big.map((run, i) => kb(run) / kb(floors.floor[i])),
+      plateauRss: plateaus.plateau.map(kb)
     }
-    for (let i = 0; i < 1 + large; i++) {
-      const smallFirst = i % 2 === 0
-      const first = await streamToFile(session, smallFirst ? SmallBytes : largeBytes)
-      const second = await streamToFile(session, smallFirst ? largeBytes : SmallBytes)
-      if (i === 0) continue
-      const [small, big] = smallFirst ? [first, second] : [second, first]
-      const floor = await floorToFile(session, largeBytes)
-      result.smallRss.push(small.maxRssKb ?? NaN)
-      result.bigRss.push(big.maxRssKb ?? NaN)
-      result.bigToSmallRss.push((big.maxRssKb ?? NaN) / (small.maxRssKb ?? NaN))
-      result.bigWall.push(big.wallMs)
-      result.floorBigRss.push(floor.maxRssKb ?? NaN)
-      result.bigToFloorRss.push((big.maxRssKb ?? NaN) / (floor.maxRssKb ?? NaN))
-    }
-    for (let i = 0; i < plateau; i++) {
-      result.plateauRss.push((await streamToFile(session, PlateauBytes)).maxRssKb ?? NaN)
-    }
-    return result
   },
   rows: result => {
     const label = formatBytes(result.largeBytes)
