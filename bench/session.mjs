@@ -55,6 +55,7 @@ const AuthorityKinds = new Set(['token', 'metadata', 'discovery'])
 /**
  * @typedef {object} FloorOptions
  * @property {boolean} [measureRss]
+ * @property {string} [baseUrl] Where F&O is; default the simulator (another address: a proxy).
  * @property {string} [operation] Default Operation (a GET).
  * @property {string} [payload] POST this JSON instead.
  * @property {string} [file] Pipe the body to this file.
@@ -175,7 +176,7 @@ function createSession(sim, options, signal, owned) {
       /** @type {Record<string, string>} */
       const env = {
         ...baseEnv,
-        BENCH_FLOOR_URL: `${sim.url}/api/services/${floor.operation ?? Operation}`,
+        BENCH_FLOOR_URL: `${floor.baseUrl ?? sim.url}/api/services/${floor.operation ?? Operation}`,
         BENCH_FLOOR_TOKEN: StaticToken
       }
       if (floor.payload !== undefined) env['BENCH_FLOOR_PAYLOAD'] = floor.payload

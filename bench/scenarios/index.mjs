@@ -3,6 +3,12 @@
  * Every scenario of the benchmark, in the order they run and appear in the report. A scenario
  * measures (it never judges: its targets are data in bench/targets.mjs, and whether the action
  * behaves is for the tests under __tests__/bench/).
+ *
+ * A new scenario (say, calls through a loopback delay proxy at several round-trip times, or a
+ * poll of several rounds) is a module here that runs its contenders through the session
+ * (bench/session.mjs: the action and the floor, anything it starts handed to `session.own` to be
+ * closed), interleaves them with bench/paired.mjs, returns its samples by measure and gives its
+ * rows; its targets go in bench/targets.mjs, naming the scenario and the measure.
  * @module
  */
 import { bundleSize } from './bundle-size.mjs'
