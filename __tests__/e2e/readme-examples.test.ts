@@ -1,0 +1,178 @@
+/**
+ * Every README section runs as shown: each step of the README's examples that uses this action
+ * runs, as a runner would run it, against the simulator. The example's URL becomes the simulator's,
+ * `authority-host` is the simulator's Entra ID, and each `${{ … }}` gets the value a workflow
+ * would give it (the table below). A step passes when it got past its inputs and sign-in and F&O
+ * answered: 2xx, or an HTTP error for a service the simulator does not have (the examples' own
+ * services), never 401 or 403.
+ */
+import { beforeAll, describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+import type { ActionRun } from '../../scripts/action-runner.mjs'
+import { fencedBlocks } from '../../__fixtures__/markdown.js'
+import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
+import { jobsOf, type Step } from '../../__fixtures__/workflow-shape.js'
+import {
+  createClientCertificate,
+  DEFAULT_OIDC_AUDIENCE,
+  DEFAULT_OIDC_ISSUER,
+  DEFAULT_OIDC_SUBJECT
+} from '../../sim/index.mjs'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const readme = readFileSync(path.join(root, 'README.md'), 'utf8')
+
+/** `uses:` values that mean this action. */
+const ThisAction = /^(?:d365fo-actions\/invoke-rest-endpoint@\S+|\.\/)$/
+/** The placeholder environment URL of the examples. */
+const ExampleUrl = /https:\/\/[\w-]+(?:\.sandbox)?\.operations\.dynamics\.(?:com|us|cn)/g
+
+const app = { clientId: 'readme-app-0001', clientSecret: 'readme~secret.value_123' }
+const givenToken = 'readme-example-token-from-another-step'
+let certificatePem = ''
+
+beforeAll(async () => {
+  certificatePem = (await createClientCertificate()).pem
+})
+const sim = useSimulator(() => ({
+  clients: [app],
+  certificateClients: [{ clientId: app.clientId, certificatePem }],
+  federatedClients: [
+    {
+      clientId: app.clientId,
+      issuer: DEFAULT_OIDC_ISSUER,
+      subject: DEFAULT_OIDC_SUBJECT,
+      audience: DEFAULT_OIDC_AUDIENCE
+    }
+  ],
+  staticTokens: [givenToken]
+}))
+
+/**
+ * What a workflow gives the expressions the README uses. An example with another expression
+ * fails until it is added here (or the example is written with one of these).
+ */
+const known = (): Record<string, string> => ({
+  'vars.AZURE_TENANT_ID': sim().tenant,
+  'vars.AZURE_CLIENT_ID': app.clientId,
+  'secrets.AZURE_CLIENT_SECRET': app.clientSecret,
+  'secrets.F_AND_O_CERTIFICATE_PEM': certificatePem,
+  'secrets.F_AND_O_CERTIFICATE_PASSWORD': '',
+  'github.sha': '0123456789abcdef0123456789abcdef01234567',
+  // The README's "A token you already have" gets it from an `az` step.
+  'steps.sign-in.outputs.token': givenToken
+})
+
+/** The outputs of the steps of this action that ran before, by step id. */
+type Earlier = Map<string, Readonly<Record<string, string>>>
+
+/** The value of one `${{ … }}` expression: a known one, an earlier step's output, or an env value. */
+function evaluate(expression: string, earlier: Earlier, env: Record<string, string>): string {
+  const table = known()
+  if (expression in table) return table[expression]
+  const envValue = /^env\.(\w+)$/.exec(expression)
+  if (envValue && envValue[1] in env) return env[envValue[1]]
+  const output = /^(fromJSON\()?steps\.([\w-]+)\.outputs\.([\w-]+)(?:\)((?:\.\w+)+))?$/.exec(
+    expression
+  )
+  const outputs = output ? earlier.get(output[2]) : undefined
+  if (output && outputs && output[3] in outputs) {
+    const text = outputs[output[3]]
+    if (!output[1]) return text
+    const value = (output[4] ?? '')
+      .slice(1)
+      .split('.')
+      .reduce<unknown>(
+        (at, key) => (at as Record<string, unknown> | undefined)?.[key],
+        JSON.parse(text)
+      )
+    return typeof value === 'string' ? value : JSON.stringify(value)
+  }
+  throw new Error(`no value for \${{ ${expression} }}: add it to 'known' in this test`)
+}
+
+/** A `with:` or `env:` value as the runner hands it over: expressions replaced, the URL the simulator's. */
+function substitute(value: unknown, earlier: Earlier, env: Record<string, string>): string {
+  return String(value ?? '')
+    .replace(/\$\{\{\s*([\s\S]*?)\s*\}\}/g, (_, expression: string) =>
+      evaluate(expression, earlier, env)
+    )
+    .replace(ExampleUrl, sim().url)
+}
+
+function substituteAll(
+  values: unknown,
+  earlier: Earlier,
+  env: Record<string, string>
+): Record<string, string> {
+  const entries = Object.entries((values ?? {}) as Record<string, unknown>)
+  return Object.fromEntries(entries.map(([name, value]) => [name, substitute(value, earlier, env)]))
+}
+
+interface ActionStep {
+  readonly title: string
+  /** The steps of the same job up to and including this one, in order. */
+  readonly upTo: readonly Step[]
+  readonly jobEnv: Readonly<Record<string, unknown>>
+}
+
+const steps: ActionStep[] = fencedBlocks(readme)
+  .filter(block => block.language === 'yaml')
+  .flatMap(block =>
+    jobsOf(parse(block.text)).flatMap(job =>
+      job.steps.flatMap((step, index) =>
+        typeof step['uses'] === 'string' && ThisAction.test(step['uses'])
+          ? [
+              {
+                title: `README.md:${block.line}, step ${index + 1}: ${String((step['with'] as Record<string, unknown> | undefined)?.['service-name'])}`,
+                upTo: job.steps.slice(0, index + 1),
+                jobEnv: job.env
+              }
+            ]
+          : []
+      )
+    )
+  )
+
+/** Runs the action's steps of `upTo` in order, as a job would; returns the last step's run. */
+async function runJob(example: ActionStep): Promise<ActionRun> {
+  const earlier: Earlier = new Map()
+  let last: ActionRun | undefined
+  for (const step of example.upTo) {
+    if (typeof step['uses'] !== 'string' || !ThisAction.test(step['uses'])) continue
+    const jobEnv = substituteAll(example.jobEnv, earlier, {})
+    const env = { ...jobEnv, ...substituteAll(step['env'], earlier, jobEnv) }
+    const inputs = substituteAll(step['with'], earlier, env)
+    last = await runAgainst(sim(), {
+      inputs: { 'authority-host': sim().authorityHost, ...inputs },
+      env: {
+        ...env,
+        // A job with `permissions: id-token: write` gets these from the runner.
+        ACTIONS_ID_TOKEN_REQUEST_URL: sim().oidc.requestUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim().oidc.requestToken
+      }
+    })
+    if (typeof step['id'] === 'string') earlier.set(step['id'], last.outputs)
+  }
+  if (!last) throw new Error('no step of this action ran')
+  return last
+}
+
+describe('README examples, run against the simulator', () => {
+  it('are found', () => {
+    expect(steps.length).toBeGreaterThan(5)
+  })
+
+  it.each(steps.map(step => [step.title, step] as const))('%s', async (_, example) => {
+    const run = await runJob(example)
+    const { status = '', error = '' } = run.outputs
+
+    // F&O answered, so inputs and sign-in worked; when it did not, the message shows the error.
+    expect(`${status} ${error}`.trim()).toMatch(/^(?!40[13])\d{3}\b/)
+    if (status.startsWith('2'))
+      expect({ exitCode: run.exitCode, error }).toEqual({ exitCode: 0, error: '' })
+  })
+})
