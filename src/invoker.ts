@@ -1,7 +1,7 @@
 import { describeHttpFailure, describeTransportFailure } from './failure-message.js'
 import type { HttpRequest, HttpResponse, Transport } from './http.js'
 import { bytesReceived, discardBody, type ReceivedBody } from './response-body.js'
-import { decideRetry } from './retry-policy.js'
+import { decideRetry, describeCap, describeGiveUp } from './retry-policy.js'
 
 /** The outside world the invoker needs; tests pass fakes, so nothing really waits. */
 export interface InvokerDeps {
@@ -83,7 +83,7 @@ export async function invoke(
             ? 'no retry-timeout'
             : `${seconds(decision.leftMs - decision.waitMs)} left`
         deps.info(
-          `${label} → 429, waiting ${seconds(decision.waitMs)} (attempt ${attempts + 1}, ${left})`
+          `${label} → 429, waiting ${seconds(decision.waitMs)} (attempt ${attempts + 1}, ${left}${describeCap(decision)})`
         )
         await discardBody(response.body)
         await deps.sleep(decision.waitMs)
@@ -96,12 +96,7 @@ export async function invoke(
         status: 429,
         headers: response.headers,
         body: received.body,
-        failure:
-          `${request.method} ${request.url} failed: HTTP 429 Too Many Requests — ` +
-          (decision.defaulted
-            ? `no readable Retry-After, so the wait would be the default ${preciseSeconds(decision.waitMs)},`
-            : `Retry-After asks for ${preciseSeconds(decision.waitMs)}`) +
-          ` but retry-timeout leaves ${preciseSeconds(decision.leftMs, Math.floor)} (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`
+        failure: `${request.method} ${request.url} failed: HTTP 429 Too Many Requests — ${describeGiveUp(decision)} (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`
       })
     }
 
@@ -150,11 +145,6 @@ function progress(error: unknown, contentLength: string | undefined): string {
   return contentLength && /^\d+$/.test(contentLength)
     ? `, after ${bytes} of ${contentLength} bytes`
     : `, after ${bytes} bytes`
-}
-
-/** Seconds with a tenth where it matters, so "asks for 1 s but leaves 1 s" cannot happen. */
-function preciseSeconds(ms: number, round: (x: number) => number = Math.ceil): string {
-  return `${round(ms / 100) / 10} s`
 }
 
 /** Whole seconds, rounded up so "0 s" never hides a real wait. */

@@ -1,19 +1,35 @@
 import { DefaultRetryAfterMs } from './constants.js'
-import { parseRetryAfter } from './retry-after.js'
+import { MaxRetryAfterMs, parseRetryAfter } from './retry-after.js'
+
+/** The shortest wait between two attempts, whatever Retry-After says (0, a past date). */
+export const MinRetryWaitMs = 1_000
+
+/** The longest single wait when retry-timeout is 00:00:00 (no limit): 5 minutes. */
+export const MaxUnlimitedWaitMs = 5 * 60_000
 
 /** What to do after a throttled (429) answer. */
 export type RetryDecision = {
   /** True when Retry-After was missing or unreadable and the 10 s default applies. */
   readonly defaulted: boolean
+  /** What Retry-After asked for (the 10 s default when it was unreadable), in ms. */
+  readonly askedMs: number
+  /** The wait taken, or that would have to be taken: at least 1 s, at most 5 min with no limit. */
+  readonly waitMs: number
 } & (
-  | { readonly retry: true; readonly waitMs: number; readonly leftMs: number | undefined }
-  | { readonly retry: false; readonly waitMs: number; readonly leftMs: number }
+  | {
+      readonly retry: true
+      readonly leftMs: number | undefined
+      /** True when the wait was cut to 5 minutes because retry-timeout sets no limit. */
+      readonly capped: boolean
+    }
+  | { readonly retry: false; readonly leftMs: number }
 )
 
 /**
  * Decides whether a 429 is retried: wait what Retry-After asks (10 s when it is missing or
- * unreadable), unless that wait would end past the retry-timeout deadline counted from the
- * first request; then give up at once instead of sleeping first. A budget of 0 means no limit.
+ * unreadable, never less than 1 s), unless that wait would end past the retry-timeout deadline
+ * counted from the first request; then give up at once instead of sleeping first. A budget of 0
+ * means no limit: every 429 is retried, each wait cut to 5 minutes. Every wait fits a timer.
  */
 export function decideRetry(
   retryAfter: string | undefined,
@@ -22,11 +38,48 @@ export function decideRetry(
   budgetMs: number
 ): RetryDecision {
   const stated = parseRetryAfter(retryAfter, nowMs)
-  const waitMs = stated ?? DefaultRetryAfterMs
+  const askedMs = stated ?? DefaultRetryAfterMs
   const defaulted = stated === undefined
-  if (budgetMs === 0) return { retry: true, waitMs, leftMs: undefined, defaulted }
+  const floored = Math.max(MinRetryWaitMs, askedMs)
+  if (budgetMs === 0) {
+    const capped = floored > MaxUnlimitedWaitMs
+    return {
+      retry: true,
+      askedMs,
+      waitMs: capped ? MaxUnlimitedWaitMs : floored,
+      leftMs: undefined,
+      capped,
+      defaulted
+    }
+  }
   const leftMs = Math.max(0, startedAtMs + budgetMs - nowMs)
-  return waitMs <= leftMs
-    ? { retry: true, waitMs, leftMs, defaulted }
-    : { retry: false, waitMs, leftMs, defaulted }
+  return floored <= leftMs
+    ? { retry: true, askedMs, waitMs: floored, leftMs, capped: false, defaulted }
+    : { retry: false, askedMs, waitMs: floored, leftMs, defaulted }
+}
+
+/** "; Retry-After asks for 86400 s: each wait is capped at 300 s …" when a wait was cut, else ''. */
+export function describeCap(decision: RetryDecision): string {
+  if (!decision.retry || !decision.capped) return ''
+  return `; Retry-After asks for ${askedText(decision.askedMs)}: each wait is capped at ${MaxUnlimitedWaitMs / 1000} s when retry-timeout is 00:00:00`
+}
+
+/** Why a 429 is not waited out: "Retry-After asks for 90 s but retry-timeout leaves 12.5 s". */
+export function describeGiveUp(decision: RetryDecision & { retry: false }): string {
+  const asked = decision.defaulted
+    ? `no readable Retry-After, so the wait would be the default ${preciseSeconds(decision.waitMs)},`
+    : decision.askedMs < decision.waitMs
+      ? `Retry-After asks for ${preciseSeconds(decision.askedMs)}, and the shortest wait is ${preciseSeconds(decision.waitMs)},`
+      : `Retry-After asks for ${askedText(decision.askedMs)}`
+  return `${asked} but retry-timeout leaves ${preciseSeconds(decision.leftMs, Math.floor)}`
+}
+
+/** "at least 999999999 s" for a value read as the longest Retry-After. */
+function askedText(ms: number): string {
+  return `${ms >= MaxRetryAfterMs ? 'at least ' : ''}${preciseSeconds(ms)}`
+}
+
+/** Seconds with a tenth where it matters, so "asks for 1 s but leaves 1 s" cannot happen. */
+function preciseSeconds(ms: number, round: (x: number) => number = Math.ceil): string {
+  return `${round(ms / 100) / 10} s`
 }

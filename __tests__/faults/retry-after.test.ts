@@ -48,7 +48,7 @@ describe('Retry-After that is honoured', () => {
     expectNoSecretLeaks(result, [token])
   })
 
-  it('an HTTP-date in the past: retries at once', async () => {
+  it('an HTTP-date in the past: retries after the shortest wait, 1 s', async () => {
     const result = await throttledOnce(
       { 'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT' },
       '00:00:05'
@@ -57,8 +57,22 @@ describe('Retry-After that is honoured', () => {
     expect(result.annotations).toEqual([])
     expect(result.exitCode).toBe(0)
     expectOutputs(result, { status: '200', attempts: '2' })
-    expect(result.stdout).toMatch(/→ 429, waiting 0 s \(attempt 2, 5 s left\)$/m)
-    expect(gapMs()).toBeLessThan(500)
+    expect(result.stdout).toMatch(/→ 429, waiting 1 s \(attempt 2, 4 s left\)$/m)
+    expect(gapMs()).toBeGreaterThanOrEqual(990)
+    expectNoSecretLeaks(result, [token])
+  })
+
+  it('Retry-After 0 twice: waits 1 s each time, never hammers the server', async () => {
+    sim().script(sessionInfo, { status: 429, headers: { 'Retry-After': '0' } })
+    const result = await throttledOnce({ 'Retry-After': '0' }, '00:00:10')
+
+    expect(result.annotations).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expectOutputs(result, { status: '200', attempts: '3' })
+    const times = serviceRequests(sim()).map(r => r.time)
+    expect(times).toHaveLength(3)
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(990)
+    expect(times[2] - times[1]).toBeGreaterThanOrEqual(990)
     expectNoSecretLeaks(result, [token])
   })
 
@@ -100,6 +114,18 @@ describe('Retry-After that cannot be met within retry-timeout: fails at once', (
       'Retry-After asks for 86400 s but retry-timeout leaves (59\\.\\d|60) s'
     ],
     [
+      'beyond a 32-bit timer (24.9 days)',
+      { 'Retry-After': '2147484' },
+      '00:01:00',
+      'Retry-After asks for 2147484 s but retry-timeout leaves (59\\.\\d|60) s'
+    ],
+    [
+      'a far-future date',
+      { 'Retry-After': 'Sat, 13 Sep 275760 00:00:00 GMT' },
+      '00:01:00',
+      'Retry-After asks for at least 999999999 s but retry-timeout leaves (59\\.\\d|60) s'
+    ],
+    [
       'missing',
       {},
       '00:00:03',
@@ -115,6 +141,21 @@ describe('Retry-After that cannot be met within retry-timeout: fails at once', (
     // No waiting at all: the call ends as soon as the 429 is read.
     expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(500)
     expect(result.durationMs).toBeLessThan(2500)
+    expectNoSecretLeaks(result, [token])
+  })
+
+  it('a 400-digit Retry-After (beyond any number) reads as the longest wait: fails at once', async () => {
+    const result = await throttledOnce({ 'Retry-After': '9'.repeat(400) }, '00:01:00')
+
+    expectFailure(
+      result,
+      new RegExp(
+        `${failed}Retry-After asks for at least 999999999 s but retry-timeout leaves (59\\.\\d|60) s \\(1 attempt\\)$`
+      )
+    )
+    expectOutputs(result, { status: '429', attempts: '1' })
+    expect(serviceRequests(sim())).toHaveLength(1)
+    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(500)
     expectNoSecretLeaks(result, [token])
   })
 
@@ -134,4 +175,28 @@ describe('Retry-After that cannot be met within retry-timeout: fails at once', (
       expectNoSecretLeaks(result, [token])
     }
   )
+})
+
+describe('Retry-After with no retry-timeout (00:00:00)', () => {
+  it('caps a wait beyond a 32-bit timer at 5 minutes and says so, instead of re-sending at once', async () => {
+    sim().script(sessionInfo, { status: 429, headers: { 'Retry-After': '2147484' } })
+    // The step would wait 5 minutes: it is stopped after a few seconds, which is the point.
+    const result = await runAgainst(sim(), {
+      inputs: {
+        'service-name': sessionInfo,
+        url: sim().url,
+        token,
+        payload: '{}',
+        'retry-timeout': '00:00:00'
+      },
+      killAfterMs: 5_000
+    })
+
+    expect(result.exitCode).toBeNull()
+    expect(result.stdout).toMatch(
+      /→ 429, waiting 300 s \(attempt 2, no retry-timeout; Retry-After asks for 2147484 s: each wait is capped at 300 s when retry-timeout is 00:00:00\)$/m
+    )
+    expect(serviceRequests(sim())).toHaveLength(1)
+    expectNoSecretLeaks(result, [token])
+  })
 })

@@ -165,6 +165,46 @@ describe('invoke', () => {
     expect(result.failure).toContain('retry-timeout')
   })
 
+  it('waits at least 1 s for Retry-After 0, however often it comes', async () => {
+    const fake = fakeDeps([
+      { status: 429, headers: { 'retry-after': '0' } },
+      { status: 429, headers: { 'retry-after': 'Wed, 21 Oct 2015 07:28:00 GMT' } },
+      { status: 200, body: '{}' }
+    ])
+    const result = await invoke(Post, 60_000, fake.deps)
+    expect(fake.sleeps).toEqual([1_000, 1_000])
+    expect(result).toMatchObject({ status: 200, attempts: 3, waitedMs: 2_000 })
+    expect(fake.lines.slice(0, 2)).toEqual([
+      `POST ${Url} → 429, waiting 1 s (attempt 2, 59 s left)`,
+      `POST ${Url} → 429, waiting 1 s (attempt 3, 58 s left)`
+    ])
+  })
+
+  it('with no retry-timeout, waits 5 minutes for a day-long Retry-After and says so', async () => {
+    const fake = fakeDeps([
+      { status: 429, headers: { 'retry-after': '86400' } },
+      { status: 429, headers: { 'retry-after': '9'.repeat(400) } },
+      { status: 200, body: '{}' }
+    ])
+    const result = await invoke(Post, 0, fake.deps)
+    expect(fake.sleeps).toEqual([300_000, 300_000])
+    expect(result).toMatchObject({ status: 200, attempts: 3, waitedMs: 600_000 })
+    expect(fake.lines.slice(0, 2)).toEqual([
+      `POST ${Url} → 429, waiting 300 s (attempt 2, no retry-timeout; Retry-After asks for 86400 s: each wait is capped at 300 s when retry-timeout is 00:00:00)`,
+      `POST ${Url} → 429, waiting 300 s (attempt 3, no retry-timeout; Retry-After asks for at least 999999999 s: each wait is capped at 300 s when retry-timeout is 00:00:00)`
+    ])
+  })
+
+  it('gives up at once on a Retry-After beyond any timer when retry-timeout is set', async () => {
+    const fake = fakeDeps([{ status: 429, headers: { 'retry-after': '9'.repeat(400) } }])
+    const result = await invoke(Post, 60_000, fake.deps)
+    expect(fake.sleeps).toEqual([])
+    expect(result).toMatchObject({ status: 429, attempts: 1, waitedMs: 0 })
+    expect(result.failure).toBe(
+      `POST ${Url} failed: HTTP 429 Too Many Requests — Retry-After asks for at least 999999999 s but retry-timeout leaves 60 s (1 attempt)`
+    )
+  })
+
   it('reports a transport error with its code and no status', async () => {
     const fake = fakeDeps([{ error: transportError('socket hang up', 'ECONNRESET') }])
     const result = await invoke(Post, 60_000, fake.deps)
