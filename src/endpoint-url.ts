@@ -1,15 +1,14 @@
-const LoopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
-
-/** True for names and addresses that never leave the machine. */
+/**
+ * True for hosts that never leave the machine: literal 127.0.0.0/8, ::1 and `localhost`, the
+ * names @actions/http-client also never sends through a proxy. A `*.localhost` name is not one:
+ * it would be resolved (or proxied) like any other.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  return (
-    LoopbackHosts.has(hostname) ||
-    /^127(\.\d{1,3}){3}$/.test(hostname) ||
-    hostname.endsWith('.localhost')
-  )
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
 }
 
-type Parsed = { url: string } | { problem: string }
+/** A parsed URL, or what is wrong with it (and, when known, the value to give instead). */
+type Parsed = { url: string } | { problem: string; expected?: string }
 
 // A DNS name of non-empty labels, an IPv4 address, or a bracketed IPv6 address.
 const HostName =
@@ -47,9 +46,46 @@ export function parseEnvironmentUrl(text: string): Parsed {
     parsed.protocol !== 'https:' &&
     !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))
   ) {
-    return { problem: 'must use https:// (http:// is accepted only for localhost)' }
+    return {
+      problem: 'must use https:// (http:// is accepted only for localhost, 127.0.0.1 and [::1])'
+    }
   }
-  return { url: `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}` }
+  const path = parsed.pathname.replace(/\/+$/, '')
+  const endpoint = endpointPath(path)
+  if (endpoint !== undefined) {
+    return {
+      problem:
+        endpoint.segment === '/data'
+          ? "points at /data, F&O's OData endpoint, but the action calls custom services under /api/services/<service-name>"
+          : 'points at /api/services, which the action adds itself (/api/services/<service-name>)',
+      expected: `the environment's base URL, ${parsed.origin}${endpoint.base}`
+    }
+  }
+  return { url: `${parsed.origin}${path}` }
+}
+
+/**
+ * Where a path reaches F&O's custom services (/api/services) or OData (/data), if it does:
+ * such a URL is an endpoint, not an environment, and the action's own path would double.
+ */
+function endpointPath(path: string): { segment: string; base: string } | undefined {
+  const segments = path.split('/')
+  const name = (index: number): string => {
+    const segment = segments[index] ?? ''
+    try {
+      return decodeURIComponent(segment).toLowerCase()
+    } catch {
+      return segment.toLowerCase()
+    }
+  }
+  for (let index = 1; index < segments.length; index++) {
+    const base = segments.slice(0, index).join('/')
+    if (name(index) === 'data') return { segment: '/data', base }
+    if (name(index) === 'api' && name(index + 1) === 'services') {
+      return { segment: '/api/services', base }
+    }
+  }
+  return undefined
 }
 
 /** Parses an Entra authority host: an https origin with no path, query or credentials. */

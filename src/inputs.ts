@@ -205,7 +205,7 @@ function readEnvironmentUrl(name: InputName, text: string): string | undefined {
   if ('problem' in parsed) {
     throw new InputError(
       name,
-      `Invalid ${name}: ${parsed.problem}. Expected e.g. https://contoso.operations.dynamics.com.`
+      `Invalid ${name}: ${parsed.problem}. Expected ${parsed.expected ?? 'e.g. https://contoso.operations.dynamics.com'}.`
     )
   }
   return parsed.url

@@ -24,7 +24,16 @@ describe('parseEnvironmentUrl', () => {
     ['http://localhost:3000', 'http://localhost:3000'],
     ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080'],
     ['http://[::1]:8080/sim/', 'http://[::1]:8080/sim'],
-    ['http://fo.localhost', 'http://fo.localhost']
+    ['http://[0:0:0:0:0:0:0:1]:8080', 'http://[::1]:8080'],
+    ['http://127.1.2.3', 'http://127.1.2.3'],
+    ['https://[2001:db8::1]:8443/', 'https://[2001:db8::1]:8443'],
+    ['https://fo.localhost', 'https://fo.localhost'],
+    [
+      'https://x.hr.talent.dynamics.com/namespaces/abc/api',
+      'https://x.hr.talent.dynamics.com/namespaces/abc/api'
+    ],
+    ['https://contoso.example/database', 'https://contoso.example/database'],
+    ['https://contoso.example/services/api', 'https://contoso.example/services/api']
   ])('accepts %j as %j', (text, url) => {
     expect(parseEnvironmentUrl(text)).toEqual({ url })
   })
@@ -35,11 +44,36 @@ describe('parseEnvironmentUrl', () => {
     ['https://', 'is not an absolute URL'],
     [
       'http://contoso.operations.dynamics.com',
-      'must use https:// (http:// is accepted only for localhost)'
+      'must use https:// (http:// is accepted only for localhost, 127.0.0.1 and [::1])'
     ],
-    ['http://10.0.0.1', 'must use https:// (http:// is accepted only for localhost)'],
-    ['http://localhost.example.com', 'must use https:// (http:// is accepted only for localhost)'],
-    ['ftp://contoso.example', 'must use https:// (http:// is accepted only for localhost)'],
+    [
+      'http://10.0.0.1',
+      'must use https:// (http:// is accepted only for localhost, 127.0.0.1 and [::1])'
+    ],
+    [
+      'http://localhost.example.com',
+      'must use https:// (http:// is accepted only for localhost, 127.0.0.1 and [::1])'
+    ],
+    [
+      'http://fo.localhost',
+      'must use https:// (http:// is accepted only for localhost, 127.0.0.1 and [::1])'
+    ],
+    [
+      'http://localhost.localhost:8080',
+      'must use https:// (http:// is accepted only for localhost, 127.0.0.1 and [::1])'
+    ],
+    [
+      'http://[::2]',
+      'must use https:// (http:// is accepted only for localhost, 127.0.0.1 and [::1])'
+    ],
+    [
+      'http://[::ffff:127.0.0.1]',
+      'must use https:// (http:// is accepted only for localhost, 127.0.0.1 and [::1])'
+    ],
+    [
+      'ftp://contoso.example',
+      'must use https:// (http:// is accepted only for localhost, 127.0.0.1 and [::1])'
+    ],
     ['file:///etc/passwd', "has an invalid host name ''"],
     ['https://../x', "has an invalid host name '..'"],
     ['https://a..b/', "has an invalid host name 'a..b'"],
@@ -60,20 +94,85 @@ describe('parseEnvironmentUrl', () => {
   })
 })
 
+describe('parseEnvironmentUrl: an endpoint instead of an environment', () => {
+  const base = (url: string): string => `the environment's base URL, ${url}`
+  const services =
+    'points at /api/services, which the action adds itself (/api/services/<service-name>)'
+  const odata =
+    "points at /data, F&O's OData endpoint, but the action calls custom services under /api/services/<service-name>"
+
+  it.each([
+    [
+      'https://contoso.operations.dynamics.com/api/services',
+      services,
+      'https://contoso.operations.dynamics.com'
+    ],
+    [
+      'https://contoso.operations.dynamics.com/api/services/',
+      services,
+      'https://contoso.operations.dynamics.com'
+    ],
+    [
+      'https://contoso.operations.dynamics.com/API/Services/G/S/O',
+      services,
+      'https://contoso.operations.dynamics.com'
+    ],
+    [
+      'https://contoso.operations.dynamics.com/api/%73ervices',
+      services,
+      'https://contoso.operations.dynamics.com'
+    ],
+    [
+      'https://contoso.operations.dynamics.com/data',
+      odata,
+      'https://contoso.operations.dynamics.com'
+    ],
+    [
+      'https://contoso.operations.dynamics.com/data/',
+      odata,
+      'https://contoso.operations.dynamics.com'
+    ],
+    [
+      'https://contoso.operations.dynamics.com/Data/CustomersV3',
+      odata,
+      'https://contoso.operations.dynamics.com'
+    ],
+    [
+      'https://x.hr.talent.dynamics.com/namespaces/abc/api/services/G',
+      services,
+      'https://x.hr.talent.dynamics.com/namespaces/abc'
+    ],
+    [
+      'https://x.hr.talent.dynamics.com/namespaces/abc/data',
+      odata,
+      'https://x.hr.talent.dynamics.com/namespaces/abc'
+    ]
+  ])('refuses %j and names the base URL', (text, problem, url) => {
+    expect(parseEnvironmentUrl(text)).toEqual({ problem, expected: base(url) })
+  })
+})
+
 describe('isLoopbackHost', () => {
-  it.each(['localhost', '127.0.0.1', '127.1.2.3', '[::1]', 'api.localhost'])(
+  it.each(['localhost', '127.0.0.1', '127.1.2.3', '127.255.255.255', '[::1]'])(
     '%s is loopback',
     host => {
       expect(isLoopbackHost(host)).toBe(true)
     }
   )
 
-  it.each(['example.com', '10.0.0.1', '128.0.0.1', 'localhost.example.com', '[::2]'])(
-    '%s is not loopback',
-    host => {
-      expect(isLoopbackHost(host)).toBe(false)
-    }
-  )
+  it.each([
+    'example.com',
+    '10.0.0.1',
+    '128.0.0.1',
+    'localhost.example.com',
+    '[::2]',
+    'api.localhost',
+    'localhost.localhost',
+    '127.0.0.1.nip.io',
+    '[::ffff:7f00:1]'
+  ])('%s is not loopback', host => {
+    expect(isLoopbackHost(host)).toBe(false)
+  })
 })
 
 describe('parseAuthorityHost', () => {

@@ -202,6 +202,12 @@ function expectValid(settings: Settings, systemUrlGiven: string | undefined): vo
   })
   expect(`${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '')).toBe(systemUrl)
   expect(parsed.pathname.split('/')).not.toContain('..')
+  // An endpoint is not an environment: /api/services or /data would double the path.
+  expect(parsed.pathname.toLowerCase().split('/')).not.toContain('data')
+  expect(parsed.pathname.toLowerCase()).not.toMatch(/\/api\/services(\/|$)/)
+  if (parsed.protocol === 'http:') {
+    expect(parsed.hostname).toMatch(/^(localhost|127(\.\d{1,3}){3}|\[::1\])$/)
+  }
 
   expect(settings.method === 'GET' || settings.method === 'POST').toBe(true)
   if (settings.method === 'GET') expect(settings.body).toBeUndefined()

@@ -428,7 +428,42 @@ describe('url and system-url', () => {
     await expectRefused(
       { ...Base, url: 'http://contoso.operations.dynamics.com' },
       'url',
-      'Invalid url: must use https:// (http:// is accepted only for localhost). Expected e.g. https://contoso.operations.dynamics.com.'
+      'Invalid url: must use https:// (http:// is accepted only for localhost, 127.0.0.1 and [::1]). Expected e.g. https://contoso.operations.dynamics.com.'
+    )
+  })
+
+  it.each([
+    ['url', 'https://contoso.operations.dynamics.com/api/services/'],
+    ['system-url', 'https://contoso.operations.dynamics.com/api/services/G/S']
+  ] as const)('refuses %s ending in /api/services or below: %j', async (name, text) => {
+    await expectRefused(
+      { ...Base, [name]: text },
+      name,
+      `Invalid ${name}: points at /api/services, which the action adds itself (/api/services/<service-name>). ` +
+        "Expected the environment's base URL, https://contoso.operations.dynamics.com."
+    )
+  })
+
+  it.each([
+    ['url', 'https://contoso.operations.dynamics.com/data'],
+    ['system-url', 'https://x.hr.talent.dynamics.com/namespaces/abc/data/Customers']
+  ] as const)('refuses %s ending in /data or below: %j', async (name, text) => {
+    await expectRefused(
+      { ...Base, [name]: text },
+      name,
+      `Invalid ${name}: points at /data, F&O's OData endpoint, but the action calls custom services under /api/services/<service-name>. ` +
+        `Expected the environment's base URL, ${new URL(text).origin}${name === 'url' ? '' : '/namespaces/abc'}.`
+    )
+  })
+
+  it('keeps a system-url path such as /namespaces/<id>', async () => {
+    const settings = await read({
+      ...Base,
+      'system-url':
+        'https://x.hr.talent.dynamics.com/namespaces/0b2c6f0e-8d3a-4a1e-9f6b-1c2d3e4f5a6b/'
+    })
+    expect(settings.serviceUrl).toBe(
+      'https://x.hr.talent.dynamics.com/namespaces/0b2c6f0e-8d3a-4a1e-9f6b-1c2d3e4f5a6b/api/services/G/S/O'
     )
   })
 
