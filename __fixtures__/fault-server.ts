@@ -33,9 +33,9 @@ export interface TestCa {
   close(): Promise<void>
 }
 
-/** A server on 127.0.0.1 whose answers a test scripts with `handle`. */
+/** A server on 127.0.0.1 (or ::1) whose answers a test scripts with `handle`. */
 export interface FaultServer {
-  /** https://127.0.0.1:<port> (http:// without a certificate) */
+  /** https://127.0.0.1:<port> (http:// without a certificate; [::1] on ::1) */
   readonly url: string
   readonly port: number
   readonly requests: SeenRequest[]
@@ -93,8 +93,15 @@ export async function createTestCa(): Promise<TestCa> {
   }
 }
 
-/** Starts an HTTPS server on 127.0.0.1 with the given certificate; plain HTTP without one. */
-export async function startFaultServer(tls?: { key: string; cert: string }): Promise<FaultServer> {
+/**
+ * Starts an HTTPS server on 127.0.0.1 (or `options.host`, e.g. '::1') with the given
+ * certificate; plain HTTP without one.
+ */
+export async function startFaultServer(
+  tls?: { key: string; cert: string },
+  options: { host?: '127.0.0.1' | '::1' } = {}
+): Promise<FaultServer> {
+  const host = options.host ?? '127.0.0.1'
   const ok: FaultHandler = (_req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/json' })
     res.end('{}')
@@ -121,9 +128,9 @@ export async function startFaultServer(tls?: { key: string; cert: string }): Pro
   })
   // A client that rejects the certificate drops the handshake; that is the test passing.
   server.on('tlsClientError', () => undefined)
-  const port = await listen(server)
+  const port = await listen(server, host)
   return {
-    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://${host === '::1' ? '[::1]' : host}:${port}`,
     port,
     requests,
     handle: next => {
@@ -167,10 +174,13 @@ export function jsonHeaders(body: string): Record<string, string> {
   return { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }
 }
 
-async function listen(server: {
-  listen: (port: number, host: string, done: () => void) => unknown
-  address: () => unknown
-}): Promise<number> {
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+async function listen(
+  server: {
+    listen: (port: number, host: string, done: () => void) => unknown
+    address: () => unknown
+  },
+  host = '127.0.0.1'
+): Promise<number> {
+  await new Promise<void>(resolve => server.listen(0, host, resolve))
   return (server.address() as { port: number }).port
 }

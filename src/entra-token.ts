@@ -14,7 +14,7 @@ export async function acquireEntraToken(
   credential: EntraCredential,
   policy: TokenRequestPolicy
 ): Promise<string> {
-  const network = createMsalNetworkClient(policy)
+  const network = createMsalNetworkClient(policy, credential.app.authorityHost)
   let oidcToken: string | undefined
   const configuration: Configuration = {
     auth: {

@@ -1,5 +1,6 @@
 import { HttpClient } from '@actions/http-client'
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { RequestHandler } from '@actions/http-client/lib/interfaces'
+import { Agent, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
 import { withoutQuery } from './endpoint-url.js'
 
@@ -46,7 +47,7 @@ export function createTransport(options: {
   timeoutMs: number
   followRedirects: boolean
 }): Transport {
-  const client = new HttpClient('d365fo-rest-endpoint-action', [], {
+  const client = new HttpClient('d365fo-rest-endpoint-action', [bareIpv6Host], {
     socketTimeout: options.timeoutMs || NoTimeoutMs,
     // Redirects are followed below: http-client keeps Authorization on a redirect to another port.
     allowRedirects: false,
@@ -103,6 +104,21 @@ export function createTransport(options: {
     },
     close: () => client.dispose()
   }
+}
+
+/**
+ * http-client hands a URL's host name to Node as it is, so an IPv6 literal keeps its brackets
+ * and goes to DNS (`ENOTFOUND [::1]`). Node dials it bare (and brackets the Host header itself);
+ * only a direct agent gets it bare, as a proxy tunnel writes the host into `CONNECT [::1]:443`.
+ */
+const bareIpv6Host: RequestHandler = {
+  prepareRequest(options) {
+    if (options.host?.startsWith('[') && options.agent instanceof Agent) {
+      options.host = options.host.slice(1, -1)
+    }
+  },
+  canHandleAuthentication: () => false,
+  handleAuthentication: () => Promise.reject(new Error('no authentication handler'))
 }
 
 const RedirectStatuses = new Set([301, 302, 303, 307, 308])

@@ -1,4 +1,5 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
+import { Inputs } from './constants.js'
 import { withoutQuery } from './endpoint-url.js'
 import { describeTransportFailure, serviceMessage } from './failure-message.js'
 import { createTransport, type HttpRequest, type Transport } from './http.js'
@@ -29,9 +30,14 @@ const MaxServerErrorRetries = 2
 /**
  * MSAL's network module built on the action's own transport (@actions/http-client), so token
  * requests obey the same proxy settings and timeout as the service call. 429 and 5xx answers
- * are retried within the retry-timeout budget, honouring Retry-After.
+ * are retried within the retry-timeout budget, honouring Retry-After. Nothing is sent to an
+ * origin other than `authorityHost`: a custom authority's OpenID metadata may name any token
+ * endpoint, and the client secret or assertion would go there.
  */
-export function createMsalNetworkClient(policy: TokenRequestPolicy): MsalNetworkClient {
+export function createMsalNetworkClient(
+  policy: TokenRequestPolicy,
+  authorityHost: string
+): MsalNetworkClient {
   const transport: Transport = createTransport({
     timeoutMs: policy.timeoutMs,
     followRedirects: false
@@ -39,6 +45,14 @@ export function createMsalNetworkClient(policy: TokenRequestPolicy): MsalNetwork
   const state: { lastFailure: string | undefined } = { lastFailure: undefined }
 
   async function send<T>(request: HttpRequest): Promise<NetworkResponse<T>> {
+    const origin = originOf(request.url)
+    if (origin !== authorityHost) {
+      state.lastFailure = scrub(
+        `refused to send ${request.method} to ${origin.slice(0, 200)}: only '${Inputs.AuthorityHost}' ${authorityHost} is trusted with the credentials, ` +
+          "and the authority's OpenID metadata points elsewhere"
+      )
+      throw new Error(state.lastFailure)
+    }
     const startedAt = policy.now()
     for (let serverErrors = 0; ;) {
       let response
@@ -121,5 +135,14 @@ export function createMsalNetworkClient(policy: TokenRequestPolicy): MsalNetwork
       })
     },
     close: () => transport.close()
+  }
+}
+
+/** The origin of a URL MSAL built, or a placeholder when it does not parse. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return 'an unreadable URL'
   }
 }
