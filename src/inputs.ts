@@ -1,11 +1,11 @@
 import * as core from '@actions/core'
-import path from 'node:path'
 import { CertificateProblem, parseClientCertificate } from './certificate.js'
 import { encodeText, resolveCharset } from './charset.js'
 import { EnvDefaults, Inputs, PublicAuthorityHost } from './constants.js'
 import { buildServiceUrl, parseAuthorityHost, parseEnvironmentUrl } from './endpoint-url.js'
 import { InputError } from './errors.js'
 import { describeJsonError } from './json-syntax.js'
+import { resolveResponseFile } from './response-file.js'
 import { maskSecret } from './secrets.js'
 import { parseServiceName } from './service-name.js'
 import type { AppRegistration, Credential, Settings, SettingSource } from './settings.js'
@@ -213,13 +213,7 @@ function readEnvironmentUrl(name: InputName, text: string): string | undefined {
 
 function readResponseFile(env: Environment): string | undefined {
   const given = input(Inputs.ResponseFile)
-  if (!given) return undefined
-  if (given.includes('\0'))
-    throw new InputError(
-      Inputs.ResponseFile,
-      `Invalid ${Inputs.ResponseFile}: a path cannot hold a NUL character.`
-    )
-  return path.resolve(env['GITHUB_WORKSPACE'] || process.cwd(), given)
+  return given ? resolveResponseFile(given, env) : undefined
 }
 
 /** Precedence: token > client-certificate > client-secret > GitHub OIDC; two explicit credentials are an error. */

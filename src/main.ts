@@ -6,7 +6,7 @@ import { readSettings } from './inputs.js'
 import { writeOutputs } from './outputs.js'
 import { failOrWarn, reportCall } from './report.js'
 import { scrub } from './secrets.js'
-import { callService, responseFilePath } from './service-call.js'
+import { callService, prepareResponseFile } from './service-call.js'
 import type { Settings } from './settings.js'
 import { throttleDelayMs } from './throttle.js'
 
@@ -18,6 +18,8 @@ export async function run(): Promise<void> {
     const settings = await readSettings()
     enableException = settings.enableException
     logSettings(settings)
+    // Before any request: a response-file that cannot be written must not cost a call.
+    const file = await prepareResponseFile(settings)
 
     const delayMs = throttleDelayMs(settings.throttleSeed, Math.random)
     if (delayMs > 0) {
@@ -34,11 +36,10 @@ export async function run(): Promise<void> {
       info: line => core.info(line)
     })
 
-    const file = responseFilePath(settings)
     const result = await core.group(`${settings.method} ${settings.serviceName}`, () =>
       callService(settings, token, file)
     )
-    await reportCall(settings, result, file)
+    await reportCall(settings, result, file.path)
   } catch (error) {
     const message = scrub(oneLine(error)) || 'unknown error'
     core.debug(scrub(error instanceof Error ? (error.stack ?? message) : message))

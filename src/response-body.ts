@@ -1,9 +1,8 @@
-import { createWriteStream } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
-import path from 'node:path'
+import fs, { createWriteStream, ftruncateSync } from 'node:fs'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { TimeoutError } from './http.js'
+import type { ResponseFile } from './response-file.js'
 
 /** The number of body bytes that arrived before a body failed, when receiveBody knows it. */
 export function bytesReceived(error: unknown): number | undefined {
@@ -22,17 +21,20 @@ export interface ReceivedBody {
 }
 
 /**
- * Streams a response body, byte for byte, into `file` (parent folders created), keeping only the
- * first `keepBytes` in memory, so memory does not grow with the body. Fails with TimeoutError when
- * no byte arrives for `stallMs` (0 = no limit), and with the stream's error when the connection
- * closes before the body is complete.
+ * Streams a response body, byte for byte, into the already open `file` (from its start; it is
+ * emptied first and left open), keeping only the first `keepBytes` in memory, so memory does not
+ * grow with the body. Fails with TimeoutError when no byte arrives for `stallMs` (0 = no limit),
+ * and with the stream's error when the connection closes before the body is complete.
  */
 export async function receiveBody(
   body: Readable,
-  file: string,
+  file: ResponseFile,
   options: { keepBytes: number; stallMs: number }
 ): Promise<ReceivedBody> {
-  await mkdir(path.dirname(file), { recursive: true })
+  // Nothing is awaited before the pipeline starts, so every byte that arrives is counted, even
+  // when the connection drops at once.
+  ftruncateSync(file.handle.fd)
+  const sink = createWriteStream(file.path, { fd: file.handle.fd, start: 0, fs: KeepOpen })
   const kept: Buffer[] = []
   let keptBytes = 0
   let bytes = 0
@@ -52,7 +54,7 @@ export async function receiveBody(
   })
 
   try {
-    await pipeline(body, tap, createWriteStream(file))
+    await pipeline(body, tap, sink)
   } catch (error) {
     // How far the body got tells a cut connection from one that never sent a byte.
     throw Object.assign(error instanceof Error ? error : new Error(String(error)), {
@@ -61,7 +63,18 @@ export async function receiveBody(
   } finally {
     stalls.stop()
   }
-  return { bytes, head: Buffer.concat(kept), file }
+  return { bytes, head: Buffer.concat(kept), file: file.path }
+}
+
+/**
+ * File operations for a write stream on a descriptor its ResponseFile owns: the stream never
+ * closes it (a failed pipeline destroys the stream, which would), so the owner closes it once.
+ */
+const KeepOpen = {
+  open: fs.open,
+  write: fs.write,
+  writev: fs.writev,
+  close: (_fd: number, done: (error?: NodeJS.ErrnoException | null) => void): void => done()
 }
 
 /** Reads a small body (a token response) into text, failing when it stalls for `stallMs`. */

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
+import { mkdir, open } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -7,21 +8,32 @@ import { MaxResponseOutputBytes } from './constants.js'
 import { createTransport } from './http.js'
 import { invoke, type InvokeResult } from './invoker.js'
 import { receiveBody } from './response-body.js'
+import { openResponseFile, type ResponseFile } from './response-file.js'
 import type { Settings } from './settings.js'
 
-/** Where the body goes: the `response-file` input, or a fresh file under RUNNER_TEMP. */
-export function responseFilePath(settings: Settings, env = process.env): string {
-  return (
-    settings.responseFile ??
-    path.join(env['RUNNER_TEMP'] || os.tmpdir(), `d365fo-response-${randomUUID()}.json`)
-  )
+/**
+ * Opens where the body goes, before any request: the `response-file` input (checked, an
+ * InputError when it cannot be used), or a fresh file under RUNNER_TEMP.
+ */
+export async function prepareResponseFile(
+  settings: Settings,
+  env = process.env
+): Promise<ResponseFile> {
+  if (settings.responseFile) return openResponseFile(settings.responseFile, env)
+  const folder = env['RUNNER_TEMP'] || os.tmpdir()
+  await mkdir(folder, { recursive: true })
+  const file = path.join(folder, `d365fo-response-${randomUUID()}.json`)
+  return { path: file, handle: await open(file, 'wx') }
 }
 
-/** Calls the endpoint once (plus 429 retries) with the bearer token; the body lands in `file`. */
+/**
+ * Calls the endpoint once (plus 429 retries) with the bearer token; the body lands in `file`,
+ * which is closed when the call ends.
+ */
 export async function callService(
   settings: Settings,
   token: string,
-  file: string
+  file: ResponseFile
 ): Promise<InvokeResult> {
   const transport = createTransport({
     timeoutMs: settings.timeoutMs,
@@ -51,5 +63,6 @@ export async function callService(
     )
   } finally {
     transport.close()
+    await file.handle.close()
   }
 }

@@ -56,7 +56,10 @@ export interface Settings {
   readonly enableException: boolean
   /** Per-attempt wait for headers and longest body stall, in ms; 0 means no limit. */
   readonly timeoutMs: number
-  /** Absolute path the body is streamed to; undefined means a file under RUNNER_TEMP. */
+  /**
+   * Absolute path the body is streamed to, inside GITHUB_WORKSPACE or RUNNER_TEMP; undefined
+   * means a fresh file under RUNNER_TEMP.
+   */
   readonly responseFile: string | undefined
   /** Whether the body is registered as a secret and kept out of the summary. */
   readonly maskResponse: boolean

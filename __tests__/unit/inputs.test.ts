@@ -936,14 +936,52 @@ describe('response-file', () => {
 
   it('keeps an absolute path', async () => {
     expect(
-      (await read({ ...Base, 'response-file': '/tmp/r.json' }, { GITHUB_WORKSPACE: '/ws' }))
-        .responseFile
-    ).toBe('/tmp/r.json')
+      (
+        await read(
+          { ...Base, 'response-file': '/ws/out/r.json' },
+          { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/tmp' }
+        )
+      ).responseFile
+    ).toBe('/ws/out/r.json')
   })
 
   it('is resolved against the working directory without GITHUB_WORKSPACE', async () => {
     expect((await read({ ...Base, 'response-file': 'r.json' })).responseFile).toBe(
       path.resolve('r.json')
+    )
+  })
+
+  it('keeps an absolute path under RUNNER_TEMP', async () => {
+    expect(
+      (
+        await read(
+          { ...Base, 'response-file': '/runner/_temp/r.json' },
+          { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/runner/_temp' }
+        )
+      ).responseFile
+    ).toBe('/runner/_temp/r.json')
+  })
+
+  it.each([
+    ['a .. escape', '../outside.json', '/home/runner/work/outside.json'],
+    ['a deeper .. escape', 'out/../../../etc/cron.d/x', '/home/runner/etc/cron.d/x'],
+    ['an absolute path elsewhere', '/etc/passwd', '/etc/passwd'],
+    ['the workspace itself', '.', '/home/runner/work/repo']
+  ])('refuses %s', async (_what, given, resolved) => {
+    await expectRefused(
+      { ...Base, 'response-file': given },
+      'response-file',
+      `Invalid response-file '${given}': it resolves to ${resolved}, which is not inside GITHUB_WORKSPACE (/home/runner/work/repo) or RUNNER_TEMP (/home/runner/_temp). ` +
+        'Give a file path inside the workspace, e.g. out/response.json, or under RUNNER_TEMP.',
+      { GITHUB_WORKSPACE: '/home/runner/work/repo', RUNNER_TEMP: '/home/runner/_temp' }
+    )
+  })
+
+  it('refuses a NUL character', async () => {
+    await expectRefused(
+      { ...Base, 'response-file': 'a\u0000b' },
+      'response-file',
+      'Invalid response-file: a path cannot hold a NUL character.'
     )
   })
 

@@ -1,0 +1,165 @@
+import { constants } from 'node:fs'
+import { lstat, mkdir, open, realpath, type FileHandle } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { Inputs } from './constants.js'
+import { InputError } from './errors.js'
+
+type Environment = Readonly<Record<string, string | undefined>>
+
+/** The file a response body is streamed to, opened before the first request. */
+export interface ResponseFile {
+  /** Absolute path, as the `response-file` output reports it. */
+  readonly path: string
+  /** Open for writing; the body is written from its first byte. */
+  readonly handle: FileHandle
+}
+
+/** A folder a response-file may lie in, with the variable it comes from (for messages). */
+interface Root {
+  readonly name: string
+  readonly folder: string
+}
+
+/**
+ * The folders a response-file may lie in: GITHUB_WORKSPACE (the working folder outside a runner)
+ * and RUNNER_TEMP (the system's temporary folder outside a runner).
+ */
+function roots(env: Environment): Root[] {
+  return [
+    { name: 'GITHUB_WORKSPACE', folder: path.resolve(env['GITHUB_WORKSPACE'] || process.cwd()) },
+    { name: 'RUNNER_TEMP', folder: path.resolve(env['RUNNER_TEMP'] || os.tmpdir()) }
+  ]
+}
+
+/** True when `file` lies below `folder` (not the folder itself). */
+function isBelow(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file)
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+}
+
+function rootsText(env: Environment): string {
+  return roots(env)
+    .map(root => `${root.name} (${root.folder})`)
+    .join(' or ')
+}
+
+/**
+ * Resolves the `response-file` input against GITHUB_WORKSPACE. The path must lie inside
+ * GITHUB_WORKSPACE or RUNNER_TEMP once `..` is resolved; anything else is an InputError.
+ */
+export function resolveResponseFile(given: string, env: Environment): string {
+  const shown = given.slice(0, 200)
+  if (given.includes('\0')) {
+    throw new InputError(
+      Inputs.ResponseFile,
+      `Invalid ${Inputs.ResponseFile}: a path cannot hold a NUL character.`
+    )
+  }
+  const file = path.resolve(roots(env)[0].folder, given)
+  if (!roots(env).some(root => isBelow(file, root.folder))) {
+    throw new InputError(
+      Inputs.ResponseFile,
+      `Invalid ${Inputs.ResponseFile} '${shown}': it resolves to ${file}, which is not inside ${rootsText(env)}. ` +
+        'Give a file path inside the workspace, e.g. out/response.json, or under RUNNER_TEMP.'
+    )
+  }
+  return file
+}
+
+/**
+ * Opens (creates or truncates) the `response-file` before any request, so a bad path fails
+ * while nothing has been sent. Missing folders are created; a symbolic link among the folders
+ * must lead inside GITHUB_WORKSPACE or RUNNER_TEMP (a checked-out pull request can hold one),
+ * and the file itself is never a link (O_NOFOLLOW), a folder, or a FIFO or device.
+ */
+export async function openResponseFile(file: string, env: Environment): Promise<ResponseFile> {
+  const refuse = (problem: string): never => {
+    throw new InputError(Inputs.ResponseFile, `Invalid ${Inputs.ResponseFile}: ${problem}.`)
+  }
+  const allowed = roots(env)
+  const root = allowed.find(candidate => isBelow(file, candidate.folder))
+  if (!root) return refuse(`${file} is not inside ${rootsText(env)}`)
+  const realRoots = await Promise.all(allowed.map(candidate => realFolder(candidate.folder)))
+
+  // Walk the folders on their real paths, so a link is judged by where it leads.
+  const parts = path.relative(root.folder, file).split(path.sep)
+  const name = parts.pop() as string
+  let folder = await realFolder(root.folder)
+  let shown = root.folder
+  for (const part of parts) {
+    shown = path.join(shown, part)
+    const next = path.join(folder, part)
+    const stats = await lstat(next).catch((error: unknown) =>
+      isMissing(error) ? undefined : refuse(`cannot read ${shown}: ${codeOf(error)}`)
+    )
+    if (stats === undefined) {
+      await mkdir(next).catch((error: unknown) =>
+        refuse(`cannot create the folder ${shown}: ${codeOf(error)}`)
+      )
+      folder = next
+    } else if (stats.isSymbolicLink()) {
+      const target = await realpath(next).catch(() => refuse(`${shown} is a broken link`))
+      if (!realRoots.some(real => target === real || isBelow(target, real))) {
+        refuse(`${shown} is a symbolic link to ${target}, which is not inside ${rootsText(env)}`)
+      }
+      if (!(await lstat(target)).isDirectory()) refuse(`${shown} is not a folder`)
+      folder = target
+    } else if (stats.isDirectory()) {
+      folder = next
+    } else {
+      refuse(`${shown} is a file, not a folder`)
+    }
+  }
+
+  const target = path.join(folder, name)
+  const existing = await lstat(target).catch((error: unknown) =>
+    isMissing(error) ? undefined : refuse(`cannot read ${file}: ${codeOf(error)}`)
+  )
+  if (existing?.isSymbolicLink()) refuse(`${file} is a symbolic link, which is not followed`)
+  if (existing?.isDirectory())
+    refuse(`${file} is a folder; give a file path, e.g. out/response.json`)
+  if (existing && !existing.isFile()) refuse(`${file} is not a regular file (${kindOf(existing)})`)
+
+  // O_NOFOLLOW closes the gap between the check and the open; O_NONBLOCK keeps a FIFO that
+  // appeared meanwhile from blocking the open. Neither exists on Windows.
+  const flags =
+    constants.O_WRONLY |
+    constants.O_CREAT |
+    constants.O_TRUNC |
+    (constants.O_NOFOLLOW ?? 0) |
+    (constants.O_NONBLOCK ?? 0)
+  const handle = await open(target, flags, 0o666).catch((error: unknown) =>
+    refuse(`cannot open ${file} for writing: ${codeOf(error)}`)
+  )
+  if (!(await handle.stat()).isFile()) {
+    await handle.close()
+    refuse(`${file} is not a regular file`)
+  }
+  return { path: file, handle }
+}
+
+/** The real path of an existing folder (a runner's folders exist; a missing one is refused). */
+async function realFolder(folder: string): Promise<string> {
+  return realpath(folder).catch((error: unknown) => {
+    throw new InputError(
+      Inputs.ResponseFile,
+      `Invalid ${Inputs.ResponseFile}: the folder ${folder} cannot be used: ${codeOf(error)}.`
+    )
+  })
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ENOENT'
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error)
+}
+
+function kindOf(stats: { isFIFO(): boolean; isSocket(): boolean }): string {
+  if (stats.isFIFO()) return 'a FIFO'
+  if (stats.isSocket()) return 'a socket'
+  return 'a device'
+}
