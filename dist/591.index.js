@@ -91,10 +91,10 @@ var errors = __webpack_require__(3916);
 var endpoint_url = __webpack_require__(7638);
 // EXTERNAL MODULE: ./src/failure-message.ts
 var failure_message = __webpack_require__(9743);
-// EXTERNAL MODULE: ./src/http.ts
-var http = __webpack_require__(6803);
-// EXTERNAL MODULE: ./src/response-body.ts + 3 modules
-var response_body = __webpack_require__(7509);
+// EXTERNAL MODULE: ./src/http.ts + 1 modules
+var http = __webpack_require__(3935);
+// EXTERNAL MODULE: ./src/response-body.ts + 1 modules
+var response_body = __webpack_require__(5113);
 // EXTERNAL MODULE: ./src/retry-policy.ts + 1 modules
 var retry_policy = __webpack_require__(5147);
 // EXTERNAL MODULE: ./src/secrets.ts
@@ -106,20 +106,29 @@ var secrets = __webpack_require__(7194);
 
 
 
+
 // A 5xx without Retry-After is retried this many times at most, even with no retry-timeout.
 const MaxServerErrorRetries = 2;
 /**
  * MSAL's network module built on the action's own transport (@actions/http-client), so token
  * requests obey the same proxy settings and timeout as the service call. 429 and 5xx answers
- * are retried within the retry-timeout budget, honouring Retry-After.
+ * are retried within the retry-timeout budget, honouring Retry-After. Nothing is sent to an
+ * origin other than `authorityHost`: a custom authority's OpenID metadata may name any token
+ * endpoint, and the client secret or assertion would go there.
  */
-function createMsalNetworkClient(policy) {
+function createMsalNetworkClient(policy, authorityHost) {
     const transport = (0,http/* createTransport */.o)({
         timeoutMs: policy.timeoutMs,
         followRedirects: false
     });
     const state = { lastFailure: undefined };
     async function send(request) {
+        const origin = originOf(request.url);
+        if (origin !== authorityHost) {
+            state.lastFailure = (0,secrets/* scrub */._)(`refused to send ${request.method} to ${origin.slice(0, 200)}: only '${constants/* Inputs */.G0.AuthorityHost}' ${authorityHost} is trusted with the credentials, ` +
+                "and the authority's OpenID metadata points elsewhere");
+            throw new Error(state.lastFailure);
+        }
         const startedAt = policy.now();
         for (let serverErrors = 0;;) {
             let response;
@@ -142,7 +151,7 @@ function createMsalNetworkClient(policy) {
             if (retryable) {
                 if (response.status !== 429)
                     serverErrors++;
-                const decision = (0,retry_policy/* decideRetry */.t)(response.headers['retry-after'], startedAt, policy.now(), policy.retryTimeoutMs);
+                const decision = (0,retry_policy/* decideRetry */.tE)(response.headers['retry-after'], startedAt, policy.now(), policy.retryTimeoutMs);
                 if (decision.retry) {
                     policy.info(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} → ${response.status}, waiting ${Math.ceil(decision.waitMs / 1000)} s`);
                     await policy.sleep(decision.waitMs);
@@ -189,6 +198,15 @@ function createMsalNetworkClient(policy) {
         close: () => transport.close()
     };
 }
+/** The origin of a URL MSAL built, or a placeholder when it does not parse. */
+function originOf(url) {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return 'an unreadable URL';
+    }
+}
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
 var core = __webpack_require__(5489);
@@ -222,7 +240,7 @@ function subjectOf(jwt) {
 
 /** Client-credentials token from Entra ID through MSAL, over the action's own HTTP layer. */
 async function acquireEntraToken(credential, policy) {
-    const network = createMsalNetworkClient(policy);
+    const network = createMsalNetworkClient(policy, credential.app.authorityHost);
     let oidcToken;
     const configuration = {
         auth: {
