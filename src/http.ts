@@ -1,7 +1,9 @@
-import { HttpClient } from '@actions/http-client'
-import type { RequestHandler } from '@actions/http-client/lib/interfaces'
-import { Agent, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
-import { Readable } from 'node:stream'
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
+import https from 'node:https'
+import { isIP, type Socket } from 'node:net'
+import type { Readable } from 'node:stream'
+import tls from 'node:tls'
 import { withoutQuery } from './endpoint-url.js'
 
 /** One HTTP request as the action sends it. */
@@ -27,10 +29,7 @@ export interface Transport {
   close(): void
 }
 
-/** The longest timer Node accepts: stands for "no limit" where a library insists on a timeout. */
-const NoTimeoutMs = 2_147_483_647
-
-/** Raised when no byte arrives for `timeout-sec`; the message is the user's to read. */
+/** Raised when an answer misses `timeout-sec`; the message is the user's to read. */
 export class TimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`no response within ${timeoutMs / 1000} s (timeout-sec)`)
@@ -38,104 +37,200 @@ export class TimeoutError extends Error {
   }
 }
 
+const UserAgent = 'd365fo-rest-endpoint-action'
+
 /**
- * A transport on @actions/http-client, which honours HTTPS_PROXY / NO_PROXY. Its idle socket
- * timeout bounds the wait for headers; redirects are followed only when asked (GET), never from
- * https to http, and Authorization is dropped when a redirect leaves the origin (host or port).
+ * A transport on Node's own http/https, honouring HTTPS_PROXY / HTTP_PROXY / NO_PROXY as
+ * @actions/http-client reads them (a CONNECT tunnel through the proxy). `timeoutMs` (0 = none)
+ * is a deadline from the first byte of the connection — DNS, proxy tunnel, TLS handshake,
+ * request — to the last response header; the body's stalls are the reader's to bound. Redirects
+ * are followed only when asked (GET), never from https to http, and Authorization is dropped
+ * when a redirect leaves the origin (host or port).
  */
 export function createTransport(options: {
   timeoutMs: number
   followRedirects: boolean
 }): Transport {
-  const client = new HttpClient('d365fo-rest-endpoint-action', [bareIpv6Host], {
-    socketTimeout: options.timeoutMs || NoTimeoutMs,
-    // Redirects are followed below: http-client keeps Authorization on a redirect to another port.
-    allowRedirects: false,
-    allowRetries: false,
-    keepAlive: true
-  })
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true }),
+    'https:': new https.Agent({ keepAlive: true })
+  }
+  // Tunnelled connections live outside the agents: close() ends them too.
+  const tunnels = new Set<Socket>()
+  let closed = false
+
+  /** One request and its answer's headers, within the deadline. */
+  function exchange(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: Buffer | undefined
+  ): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const pieces: { destroy(): void }[] = []
+      let settled = false
+      const fail = (error: unknown): void => {
+        if (settled) return
+        settled = true
+        clearTimeout(deadline)
+        for (const piece of pieces) piece.destroy()
+        reject(error)
+      }
+      const deadline =
+        options.timeoutMs > 0
+          ? setTimeout(() => fail(new TimeoutError(options.timeoutMs)), options.timeoutMs)
+          : undefined
+
+      const start = (connection?: Socket): void => {
+        const module = url.protocol === 'https:' ? https : http
+        const request = module.request(url, {
+          method,
+          headers,
+          ...(connection
+            ? { createConnection: () => connection }
+            : { agent: agents[url.protocol as keyof typeof agents] })
+        })
+        pieces.push(request)
+        // Stays attached: a request destroyed on the deadline still reports an error.
+        request.on('error', fail)
+        request.once('response', response => {
+          if (settled) {
+            response.destroy()
+            return
+          }
+          settled = true
+          clearTimeout(deadline)
+          resolve(response)
+        })
+        request.end(body)
+      }
+
+      const proxy = getProxyUrl(url)
+      if (!proxy) {
+        start()
+        return
+      }
+      openTunnel(proxy, url, piece => pieces.push(piece)).then(raw => {
+        tunnels.add(raw)
+        raw.once('close', () => tunnels.delete(raw))
+        if (settled) {
+          raw.destroy()
+          return
+        }
+        if (url.protocol !== 'https:') {
+          start(raw)
+          return
+        }
+        const host = hostOf(url)
+        const secure = tls.connect({
+          socket: raw,
+          host,
+          ...(isIP(host) ? {} : { servername: host })
+        })
+        // The request reports the socket's errors; this keeps one after it is gone from crashing.
+        secure.on('error', () => undefined)
+        pieces.push(secure)
+        start(secure)
+      }, fail)
+    })
+  }
+
   return {
     async send(request) {
-      const headers = { ...request.headers }
-      let data: string | Readable = ''
-      if (request.body) {
-        headers['Content-Length'] = String(request.body.length)
-        // A stream keeps the bytes exact: http-client would re-encode a string as UTF-8.
-        data = request.body.length > 0 ? Readable.from([request.body]) : ''
-      }
+      if (closed) throw new Error('the transport is closed')
+      const headers: Record<string, string> = { 'User-Agent': UserAgent, ...request.headers }
+      if (request.body) headers['Content-Length'] = String(request.body.length)
       const origin = new URL(request.url).origin
-      let url = request.url
+      let url = new URL(request.url)
       for (let redirects = 0; ; redirects++) {
-        let response
-        try {
-          response = await client.request(request.method, url, data, headers)
-        } catch (error) {
-          if (error instanceof Error && error.message.startsWith('Request timeout')) {
-            throw new TimeoutError(options.timeoutMs)
-          }
-          throw error
-        }
-        failStallsAsTimeouts(response.message, options.timeoutMs)
-        const status = response.message.statusCode ?? 0
-        const location = response.message.headers.location
+        const response = await exchange(request.method, url, headers, request.body)
+        const status = response.statusCode ?? 0
+        const location = response.headers.location
         if (!options.followRedirects || !RedirectStatuses.has(status) || !location) {
-          return {
-            status,
-            headers: flattenHeaders(response.message.headers),
-            body: response.message
-          }
+          return { status, headers: flattenHeaders(response.headers), body: response }
         }
+        // Its body is of no use, and a dripping one must not hold the connection.
+        response.destroy()
         if (redirects === MaxRedirects) throw new Error(`more than ${MaxRedirects} redirects`)
         const next = new URL(location, url)
-        if (next.protocol !== 'https:' && new URL(url).protocol === 'https:') {
+        if (next.protocol !== 'https:' && url.protocol === 'https:') {
           throw new Error(
             `refused the redirect (HTTP ${status}) from https to ${withoutQuery(next.href)}`
           )
         }
-        // Drained in the background: http-client's readBody() never settles if the body fails.
-        response.message.resume()
         if (next.origin !== origin) {
           for (const name of Object.keys(headers)) {
             if (name.toLowerCase() === 'authorization') delete headers[name]
           }
         }
-        url = next.href
+        url = next
       }
     },
-    close: () => client.dispose()
-  }
-}
-
-/**
- * http-client hands a URL's host name to Node as it is, so an IPv6 literal keeps its brackets
- * and goes to DNS (`ENOTFOUND [::1]`). Node dials it bare (and brackets the Host header itself);
- * only a direct agent gets it bare, as a proxy tunnel writes the host into `CONNECT [::1]:443`.
- */
-const bareIpv6Host: RequestHandler = {
-  prepareRequest(options) {
-    if (options.host?.startsWith('[') && options.agent instanceof Agent) {
-      options.host = options.host.slice(1, -1)
+    close() {
+      closed = true
+      agents['http:'].destroy()
+      agents['https:'].destroy()
+      for (const socket of tunnels) socket.destroy()
     }
-  },
-  canHandleAuthentication: () => false,
-  handleAuthentication: () => Promise.reject(new Error('no authentication handler'))
+  }
 }
 
 const RedirectStatuses = new Set([301, 302, 303, 307, 308])
 const MaxRedirects = 5
 
 /**
- * http-client's socket timer ends a connection whose body stalls, which surfaces as a bare
- * "aborted"; failing the body with TimeoutError first lets the message name timeout-sec.
+ * A CONNECT tunnel through `proxy` to `target`'s host and port, as http-client's tunnel agent
+ * opens one (proxy credentials from the proxy URL as Basic). Each piece is handed to `track`
+ * the moment it exists, so the caller's deadline can end a proxy that never answers.
  */
-function failStallsAsTimeouts(body: IncomingMessage, timeoutMs: number): void {
-  const socket = body.socket
-  if (timeoutMs === 0 || !socket) return
-  const onTimeout = (): void => {
-    body.destroy(new TimeoutError(timeoutMs))
+function openTunnel(
+  proxy: URL,
+  target: URL,
+  track: (piece: { destroy(): void }) => void
+): Promise<Socket> {
+  const port = target.port || (target.protocol === 'https:' ? '443' : '80')
+  const authority = `${target.hostname}:${port}`
+  const headers: Record<string, string> = { Host: authority }
+  if (proxy.username || proxy.password) {
+    headers['Proxy-Authorization'] =
+      `Basic ${Buffer.from(`${proxy.username}:${proxy.password}`).toString('base64')}`
   }
-  socket.once('timeout', onTimeout)
-  body.once('close', () => socket.off('timeout', onTimeout))
+  const secureProxy = proxy.protocol === 'https:'
+  const connect = (secureProxy ? https : http).request({
+    host: hostOf(proxy),
+    port: proxy.port || (secureProxy ? 443 : 80),
+    method: 'CONNECT',
+    path: authority,
+    headers,
+    agent: false
+  })
+  track(connect)
+  // Named without credentials: they may be in the proxy URL.
+  const where = `proxy ${proxy.protocol}//${proxy.host}`
+  return new Promise((resolve, reject) => {
+    connect.once('connect', (answer: IncomingMessage, socket: Socket, head: Buffer) => {
+      track(socket)
+      if (answer.statusCode !== 200) {
+        socket.destroy()
+        reject(new Error(`${where} refused the tunnel to ${authority}: HTTP ${answer.statusCode}`))
+      } else if (head.length > 0) {
+        socket.destroy()
+        reject(new Error(`${where} sent data before the tunnel to ${authority} was open`))
+      } else {
+        socket.on('error', () => undefined)
+        resolve(socket)
+      }
+    })
+    connect.on('error', (error: NodeJS.ErrnoException) => {
+      reject(Object.assign(new Error(`${where}: ${error.message}`), { code: error.code }))
+    })
+    connect.end()
+  })
+}
+
+/** The host to dial: an IPv6 literal without its URL brackets. */
+function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1')
 }
 
 /** Lower-case names, one string per header. */

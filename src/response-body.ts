@@ -107,12 +107,27 @@ function watchStalls(body: Readable, stallMs: number): { touch(): void; stop(): 
   return { touch, stop: () => clearTimeout(watchdog) }
 }
 
-/** Reads and discards a body (a throttled answer), so the connection can be reused. */
-export async function discardBody(body: Readable): Promise<void> {
-  body.resume()
-  await new Promise<void>(resolve => {
-    body.once('end', resolve)
-    body.once('close', resolve)
-    body.once('error', () => resolve())
+/** How much of a throttled answer's body is drained, in the background, before it is dropped. */
+const DiscardLimits = { bytes: 64 * 1024, ms: 1000 }
+
+/**
+ * Discards a body (a throttled answer) without waiting for it, so the wait before the retry starts
+ * at once: a short body is drained in the background and its connection reused; one longer or
+ * slower than DiscardLimits is destroyed with its connection, so a dripping body holds nothing.
+ */
+export function discardBody(body: Readable): Promise<void> {
+  let bytes = 0
+  const drop = (): void => {
+    body.destroy()
+  }
+  // Unreferenced: a body being dropped never keeps the process alive.
+  const timer = setTimeout(drop, DiscardLimits.ms).unref()
+  body.on('data', (chunk: Buffer | string) => {
+    bytes += chunk.length
+    if (bytes > DiscardLimits.bytes) drop()
   })
+  body.once('close', () => clearTimeout(timer))
+  body.once('end', () => clearTimeout(timer))
+  body.on('error', () => undefined)
+  return Promise.resolve()
 }
