@@ -18,6 +18,7 @@ export const Inputs = {
   OidcAudience: 'oidc-audience',
   EnableException: 'enable-exception',
   TimeoutSec: 'timeout-sec',
+  MaxResponseSize: 'max-response-size',
   ResponseFile: 'response-file',
   MaskResponse: 'mask-response'
 } as const
@@ -44,6 +45,9 @@ export const EnvDefaults = {
 
 /** The `response` output holds the body only up to this many bytes (step outputs are capped near 1 MiB). */
 export const MaxResponseOutputBytes = 1024 * 1024
+
+/** The `max-response-size` default: 1 GiB. */
+export const DefaultMaxResponseBytes = 1024 ** 3
 
 /** Wait used when a 429 carries no readable Retry-After (the d365fo.integrations module's rule). */
 export const DefaultRetryAfterMs = 10_000

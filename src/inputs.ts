@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { CertificateProblem, parseClientCertificate } from './certificate.js'
 import { encodeText, resolveCharset } from './charset.js'
-import { EnvDefaults, Inputs, PublicAuthorityHost } from './constants.js'
+import { DefaultMaxResponseBytes, EnvDefaults, Inputs, PublicAuthorityHost } from './constants.js'
 import { buildServiceUrl, parseAuthorityHost, parseEnvironmentUrl } from './endpoint-url.js'
 import { InputError } from './errors.js'
 import { describeJsonError } from './json-syntax.js'
@@ -83,6 +83,7 @@ export async function readSettings(
     credential,
     enableException,
     timeoutMs: timeoutSec * 1000,
+    maxResponseBytes: readByteSize(Inputs.MaxResponseSize, DefaultMaxResponseBytes),
     responseFile: readResponseFile(env),
     maskResponse,
     sources: Object.freeze(sources)
@@ -185,6 +186,28 @@ function readWholeNumber(name: InputName, max: number): number {
     )
   }
   return Number(text)
+}
+
+const ByteUnits: Readonly<Record<string, number>> = {
+  '': 1,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3
+}
+
+/** A size: whole bytes, or a whole number of KiB, MiB or GiB (`10MiB`); 0 means no limit. */
+function readByteSize(name: InputName, fallback: number): number {
+  const text = input(name)
+  if (!text) return fallback
+  const match = /^(\d{1,16}) ?(kib|mib|gib)?$/i.exec(text)
+  const bytes = match ? Number(match[1]) * (ByteUnits[(match[2] ?? '').toLowerCase()] ?? 0) : NaN
+  if (!Number.isSafeInteger(bytes)) {
+    throw new InputError(
+      name,
+      `Invalid ${name} '${text.slice(0, 40)}'. Expected a whole number of bytes, or of KiB, MiB or GiB, e.g. 1073741824 or 1GiB (0 = no limit).`
+    )
+  }
+  return bytes
 }
 
 function readBoolean(name: InputName, fallback: boolean): boolean {

@@ -1,6 +1,7 @@
 import fs, { createWriteStream, ftruncateSync } from 'node:fs'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { Inputs } from './constants.js'
 import { TimeoutError } from './http.js'
 import type { ResponseFile } from './response-file.js'
 
@@ -24,12 +25,14 @@ export interface ReceivedBody {
  * Streams a response body, byte for byte, into the already open `file` (from its start; it is
  * emptied first and left open), keeping only the first `keepBytes` in memory, so memory does not
  * grow with the body. Fails with TimeoutError when no byte arrives for `stallMs` (0 = no limit),
- * and with the stream's error when the connection closes before the body is complete.
+ * with TooLargeError (max-response-size) once the body passes `maxBytes` (0 = no limit; the file
+ * keeps at most that much), and with the stream's error when the connection closes before the
+ * body is complete.
  */
 export async function receiveBody(
   body: Readable,
   file: ResponseFile,
-  options: { keepBytes: number; stallMs: number }
+  options: { keepBytes: number; stallMs: number; maxBytes: number }
 ): Promise<ReceivedBody> {
   // Nothing is awaited before the pipeline starts, so every byte that arrives is counted, even
   // when the connection drops at once.
@@ -43,7 +46,14 @@ export async function receiveBody(
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       stalls.touch()
+      const room = options.maxBytes > 0 ? options.maxBytes - bytes : Infinity
       bytes += chunk.length
+      if (chunk.length > room) {
+        // What fits is still offered to the file, which never holds more than the limit.
+        this.push(chunk.subarray(0, room))
+        done(new TooLargeError(options.maxBytes, Inputs.MaxResponseSize))
+        return
+      }
       if (keptBytes < options.keepBytes) {
         const part = chunk.subarray(0, options.keepBytes - keptBytes)
         kept.push(part)
@@ -77,19 +87,55 @@ const KeepOpen = {
   close: (_fd: number, done: (error?: NodeJS.ErrnoException | null) => void): void => done()
 }
 
-/** Reads a small body (a token response) into text, failing when it stalls for `stallMs`. */
+/** The cap on a sign-in answer (token, OpenID metadata, GitHub ID token): none is near this size. */
+export const MaxSignInResponseBytes = 1024 * 1024
+
+/**
+ * Reads a small body (a token response) into text, failing when it stalls for `stallMs` and with
+ * TooLargeError once it passes MaxSignInResponseBytes, so a hostile endless answer cannot grow memory.
+ */
 export async function readText(body: Readable, stallMs: number): Promise<string> {
   const chunks: Buffer[] = []
+  let bytes = 0
   const stalls = watchStalls(body, stallMs)
   try {
     for await (const chunk of body) {
       stalls.touch()
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string))
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string)
+      bytes += buffer.length
+      if (bytes > MaxSignInResponseBytes) {
+        body.destroy()
+        throw new TooLargeError(MaxSignInResponseBytes, 'the limit for sign-in answers')
+      }
+      chunks.push(buffer)
     }
   } finally {
     stalls.stop()
   }
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/** Raised when a body passes its size limit; the message names the limit and where it is set. */
+export class TooLargeError extends Error {
+  constructor(
+    readonly limitBytes: number,
+    limitName: string
+  ) {
+    super(`the response body is larger than ${formatBytes(limitBytes)} (${limitName})`)
+    this.name = 'TooLargeError'
+  }
+}
+
+/** `1 GiB`, `10 MiB`, `512 KiB` where exact, else `N bytes`. */
+export function formatBytes(bytes: number): string {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024]
+  ] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`
+  }
+  return `${bytes} bytes`
 }
 
 /**

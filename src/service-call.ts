@@ -57,7 +57,8 @@ export async function callService(
         receive: response =>
           receiveBody(response.body, file, {
             keepBytes: MaxResponseOutputBytes + 1,
-            stallMs: settings.timeoutMs
+            stallMs: settings.timeoutMs,
+            maxBytes: settings.maxResponseBytes
           })
       }
     )

@@ -56,6 +56,8 @@ export interface Settings {
   readonly enableException: boolean
   /** Per-attempt wait for headers and longest body stall, in ms; 0 means no limit. */
   readonly timeoutMs: number
+  /** Largest response body accepted, in bytes; 0 means no limit. */
+  readonly maxResponseBytes: number
   /**
    * Absolute path the body is streamed to, inside GITHUB_WORKSPACE or RUNNER_TEMP; undefined
    * means a fresh file under RUNNER_TEMP.

@@ -101,6 +101,7 @@ describe('readSettings defaults', () => {
     credential: { kind: 'token', token: Token },
     enableException: true,
     timeoutMs: 0,
+    maxResponseBytes: 1024 ** 3,
     responseFile: undefined,
     maskResponse: false,
     sources: { url: 'input', 'system-url': 'default' }
@@ -375,6 +376,31 @@ describe('retry-timeout, throttle-seed and timeout-sec', () => {
       `Invalid ${name} '${text}'. Expected a whole number from 0 to 86400.`
     )
   })
+})
+
+describe('max-response-size', () => {
+  it.each([
+    ['0', 0],
+    ['1', 1],
+    ['1073741824', 1024 ** 3],
+    ['512KiB', 512 * 1024],
+    ['10MiB', 10 * 1024 ** 2],
+    ['10 mib', 10 * 1024 ** 2],
+    ['2GiB', 2 * 1024 ** 3]
+  ])('reads %j as %i bytes', async (text, bytes) => {
+    expect((await read({ ...Base, 'max-response-size': text })).maxResponseBytes).toBe(bytes)
+  })
+
+  it.each(['10MB', '1.5GiB', '-1', '1e9', 'GiB', '10  MiB', '9999999999999999GiB', 'none'])(
+    'refuses %j',
+    async text => {
+      await expectRefused(
+        { ...Base, 'max-response-size': text },
+        'max-response-size',
+        `Invalid max-response-size '${text}'. Expected a whole number of bytes, or of KiB, MiB or GiB, e.g. 1073741824 or 1GiB (0 = no limit).`
+      )
+    }
+  )
 })
 
 describe('enable-exception and mask-response', () => {
