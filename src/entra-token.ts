@@ -2,7 +2,11 @@ import { ConfidentialClientApplication, type Configuration } from '@azure/msal-n
 import { authorityOptions } from './cloud-metadata.js'
 import { Inputs } from './constants.js'
 import { CallError, oneLine } from './errors.js'
-import { createMsalNetworkClient, type TokenRequestPolicy } from './msal-network.js'
+import {
+  createMsalNetworkClient,
+  type MsalNetworkClient,
+  type TokenRequestPolicy
+} from './msal-network.js'
 import { gitHubIdToken, subjectOf } from './oidc.js'
 import { maskSecret, scrub } from './secrets.js'
 import type { Credential } from './settings.js'
@@ -20,7 +24,7 @@ export async function acquireEntraToken(
     auth: {
       clientId: credential.app.clientId,
       ...authorityOptions(credential.app.authorityHost, credential.app.tenant),
-      ...clientProof(credential, token => (oidcToken = token))
+      ...clientProof(credential, network, token => (oidcToken = token))
     },
     system: { networkClient: network, disableInternalRetries: true }
   }
@@ -44,6 +48,7 @@ export async function acquireEntraToken(
 
 function clientProof(
   credential: EntraCredential,
+  network: MsalNetworkClient,
   onOidcToken: (token: string) => void
 ): Pick<Configuration['auth'], 'clientSecret' | 'clientCertificate' | 'clientAssertion'> {
   switch (credential.kind) {
@@ -61,7 +66,7 @@ function clientProof(
       // A callback, so every token request gets a fresh GitHub ID token.
       return {
         clientAssertion: async () => {
-          const token = await gitHubIdToken(credential.audience)
+          const token = await gitHubIdToken(credential.audience, network)
           onOidcToken(token)
           return token
         }
@@ -91,8 +96,9 @@ function describeTokenFailure(
       line += ` Check '${Inputs.ClientId}' and '${Inputs.Tenant}'.`
     return line
   }
-  if (networkFailure) return `${where}: ${networkFailure}`
+  // Our own diagnosis (a GitHub ID token refused) before what the network last saw.
   if (error instanceof CallError) return `${where}: ${error.message}`
+  if (networkFailure) return `${where}: ${networkFailure}`
   const code = details.errorCode ? `${details.errorCode}: ` : ''
   return `${where}: ${code}${oneLine(details.errorMessage ?? error)}`
 }

@@ -99,6 +99,7 @@ function maskSecretInputs(env: Environment): void {
   maskSecret(input(Inputs.ClientCertificate))
   maskSecret(input(Inputs.ClientCertificatePassword))
   maskSecret(env[EnvDefaults[Inputs.ClientSecret]])
+  maskSecret(env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'])
 }
 
 /** The token without a leading 'Bearer' (the input trims, so a bare 'Bearer' means no token). */

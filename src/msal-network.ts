@@ -5,7 +5,7 @@ import { describeTransportFailure, serviceMessage } from './failure-message.js'
 import { createTransport, type HttpRequest, type Transport } from './http.js'
 import { readText } from './response-body.js'
 import { decideRetry } from './retry-policy.js'
-import { scrub } from './secrets.js'
+import { maskSecret, scrub } from './secrets.js'
 
 /** Bounds and clock for token requests: the same retry-timeout budget as the service call. */
 export interface TokenRequestPolicy {
@@ -21,6 +21,11 @@ export interface TokenRequestPolicy {
 export interface MsalNetworkClient extends INetworkModule {
   /** The last failure this client itself diagnosed (one line, scrubbed). */
   readonly lastFailure: string | undefined
+  /**
+   * The same client for another service's origin (GitHub's ID-token service): same deadline,
+   * cap and no redirects, sending only to `origin`.
+   */
+  trusting(origin: string): INetworkModule
   close(): void
 }
 
@@ -28,11 +33,12 @@ export interface MsalNetworkClient extends INetworkModule {
 const MaxServerErrorRetries = 2
 
 /**
- * MSAL's network module built on the action's own transport (@actions/http-client), so token
- * requests obey the same proxy settings and timeout as the service call. 429 and 5xx answers
- * are retried within the retry-timeout budget, honouring Retry-After. Nothing is sent to an
- * origin other than `authorityHost`: a custom authority's OpenID metadata may name any token
- * endpoint, and the client secret or assertion would go there.
+ * MSAL's network module built on the action's own transport, so token requests obey the same
+ * proxy settings and timeout-sec deadline as the service call, never follow a redirect, and read
+ * at most 1 MiB of an answer. 429 and 5xx answers are retried within the retry-timeout budget,
+ * honouring Retry-After. MSAL's requests go to `authorityHost`'s origin only: a custom
+ * authority's OpenID metadata may name any token endpoint, and the client secret or assertion
+ * would go there.
  */
 export function createMsalNetworkClient(
   policy: TokenRequestPolicy,
@@ -44,9 +50,9 @@ export function createMsalNetworkClient(
   })
   const state: { lastFailure: string | undefined } = { lastFailure: undefined }
 
-  async function send<T>(request: HttpRequest): Promise<NetworkResponse<T>> {
+  async function send<T>(request: HttpRequest, trustedOrigin: string): Promise<NetworkResponse<T>> {
     const origin = originOf(request.url)
-    if (origin !== authorityHost) {
+    if (origin !== trustedOrigin) {
       state.lastFailure = scrub(
         `refused to send ${request.method} to ${origin.slice(0, 200)}: only '${Inputs.AuthorityHost}' ${authorityHost} is trusted with the credentials, ` +
           "and the authority's OpenID metadata points elsewhere"
@@ -110,30 +116,44 @@ export function createMsalNetworkClient(
     }
   }
 
-  return {
-    get lastFailure() {
-      return state.lastFailure
-    },
+  /** MSAL's two calls, sending only to `trustedOrigin`. */
+  const sendingTo = (trustedOrigin: string): INetworkModule => ({
     sendGetRequestAsync<T>(
       url: string,
       options?: NetworkRequestOptions
     ): Promise<NetworkResponse<T>> {
-      return send<T>({ method: 'GET', url, headers: { ...options?.headers } })
+      return send<T>({ method: 'GET', url, headers: { ...options?.headers } }, trustedOrigin)
     },
     sendPostRequestAsync<T>(
       url: string,
       options?: NetworkRequestOptions
     ): Promise<NetworkResponse<T>> {
-      return send<T>({
-        method: 'POST',
-        url,
-        headers: {
-          'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8',
-          ...options?.headers
+      // The signed client assertion is replayable for minutes: masked before it leaves, so an
+      // endpoint that echoes the request cannot print it (nor can MSAL's own errors).
+      maskSecret(new URLSearchParams(options?.body ?? '').get('client_assertion') ?? undefined)
+      return send<T>(
+        {
+          method: 'POST',
+          url,
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8',
+            ...options?.headers
+          },
+          body: Buffer.from(options?.body ?? '', 'utf8')
         },
-        body: Buffer.from(options?.body ?? '', 'utf8')
-      })
+        trustedOrigin
+      )
+    }
+  })
+  const msal = sendingTo(authorityHost)
+
+  return {
+    get lastFailure() {
+      return state.lastFailure
     },
+    sendGetRequestAsync: (url, options) => msal.sendGetRequestAsync(url, options),
+    sendPostRequestAsync: (url, options) => msal.sendPostRequestAsync(url, options),
+    trusting: sendingTo,
     close: () => transport.close()
   }
 }

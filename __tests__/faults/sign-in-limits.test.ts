@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { runAction, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
-import { expectFailure, expectOutputs } from '../../__fixtures__/run-assertions.js'
+import { errors, expectFailure, expectOutputs } from '../../__fixtures__/run-assertions.js'
 import {
   createTestCa,
   startFaultServer,
@@ -10,9 +10,10 @@ import {
   type TestCa
 } from '../../__fixtures__/fault-server.js'
 import { dripBytes, startRawServer, type RawServer } from '../../__fixtures__/raw-server.js'
+import { createClientCertificate } from '../../sim/index.mjs'
 
 // A hostile or broken authority-host: the sign-in requests keep timeout-sec as a deadline, read
-// at most 1 MiB of any answer.
+// at most 1 MiB of any answer, and never print the signed client assertion they send.
 
 const tenant = 'contoso.onmicrosoft.com'
 const clientId = 'fault-limits-app'
@@ -24,6 +25,7 @@ const MaxPeakRss = 150 * MiB
 let ca: TestCa
 let authority: FaultServer
 let dripping: RawServer
+let certificate: Awaited<ReturnType<typeof createClientCertificate>>
 
 beforeAll(async () => {
   ca = await createTestCa()
@@ -36,6 +38,7 @@ beforeAll(async () => {
       () => void dripBytes(socket, `HTTP/1.1 200 OK\r\nX-Pad: ${'a'.repeat(300)}`, 50)
     )
   }, tls)
+  certificate = await createClientCertificate()
 })
 afterAll(async () => {
   await Promise.all([authority.close(), dripping.close()])
@@ -163,5 +166,36 @@ describe('1 MiB cap on sign-in answers', () => {
     expect(authority.requests.map(r => r.method)).toEqual(['GET', 'POST'])
     expect(result.peakRssBytes).toBeLessThan(MaxPeakRss)
     expectNoSecretLeaks(result, [clientSecret])
+  })
+})
+
+describe('the certificate’s client assertion', () => {
+  it('is masked when made: a token endpoint that echoes the request cannot print it', async () => {
+    let assertion = ''
+    authorityAnswering((_req, res, body) => {
+      assertion = new URLSearchParams(body()).get('client_assertion') ?? ''
+      res.writeHead(401, { 'Content-Type': 'application/json' })
+      res.end(
+        JSON.stringify({
+          error: 'invalid_client',
+          error_description: `AADSTS700027: Client assertion failed signature validation. Request: ${body()}`
+        })
+      )
+    })
+    const result = await signIn({ 'client-secret': '', 'client-certificate': certificate.pem })
+
+    expect(assertion.split('.')).toHaveLength(3)
+    const error = expectFailure(
+      result,
+      new RegExp(
+        `${signInFailed(authority.url)}AADSTS700027: Client assertion failed signature validation\\.`
+      )
+    )
+    expect(error).toContain('client_assertion=***')
+    expectOutputs(result, { status: '', attempts: '0' })
+    // Registered with the runner before anything could print it; never in stderr, outputs or summary.
+    expect(result.stdout).toContain(`::add-mask::${assertion}\n`)
+    expect(errors(result).join('\n')).not.toContain(assertion.split('.')[2])
+    expectNoSecretLeaks(result, [assertion, certificate.privateKeyPem])
   })
 })

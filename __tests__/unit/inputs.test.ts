@@ -904,6 +904,16 @@ describe('masking secrets', () => {
     expect(masked()).toContain('env-secret-from-azure')
   })
 
+  it('masks the GitHub OIDC request token before refusing a later input', async () => {
+    await expectRefused(
+      { ...Base, 'retry-timeout': 'soon' },
+      'retry-timeout',
+      /Invalid retry-timeout/,
+      { ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token-xyz' }
+    )
+    expect(masked()).toContain('oidc-request-token-xyz')
+  })
+
   it('masks every line of the certificate, the password and the decrypted key', async () => {
     const password = 'pfx-password-123'
     const pem = `${asEncryptedPkcs8(certs.leaf.key, password)}${certs.leaf.cert}`

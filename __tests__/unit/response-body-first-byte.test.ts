@@ -32,9 +32,11 @@ describe('receiveBody', () => {
     // Dropped before any I/O could complete: an await before counting would miss the bytes.
     setImmediate(() => body.destroy(new Error('aborted')))
     try {
-      const error = await receiveBody(body, file, { keepBytes: 1024, stallMs: 0 }).catch(
-        (caught: unknown) => caught
-      )
+      const error = await receiveBody(body, file, {
+        keepBytes: 1024,
+        stallMs: 0,
+        maxBytes: 0
+      }).catch((caught: unknown) => caught)
       expect(error).toBeInstanceOf(Error)
       expect(bytesReceived(error)).toBe(Buffer.byteLength(arrived))
     } finally {
@@ -47,7 +49,7 @@ describe('receiveBody', () => {
     const body = new PassThrough()
     body.end('{"ok":true}')
     try {
-      const received = await receiveBody(body, file, { keepBytes: 4, stallMs: 0 })
+      const received = await receiveBody(body, file, { keepBytes: 4, stallMs: 0, maxBytes: 0 })
       expect(received).toEqual({ bytes: 11, head: Buffer.from('{"ok'), file: file.path })
     } finally {
       await file.handle.close()
@@ -60,10 +62,10 @@ describe('receiveBody', () => {
     try {
       const first = new PassThrough()
       first.end('{"first":"a longer answer"}')
-      await receiveBody(first, file, { keepBytes: 0, stallMs: 0 })
+      await receiveBody(first, file, { keepBytes: 0, stallMs: 0, maxBytes: 0 })
       const second = new PassThrough()
       second.end('{}')
-      await receiveBody(second, file, { keepBytes: 0, stallMs: 0 })
+      await receiveBody(second, file, { keepBytes: 0, stallMs: 0, maxBytes: 0 })
     } finally {
       await file.handle.close()
     }
