@@ -93,6 +93,7 @@ describe('max-response-size', () => {
     expect(result.exitCode).toBe(0)
     expectOutputs(result, { status: '200', attempts: '1' })
     expect(await fileSize(result)).toBe(MiB)
+    expectNoSecretLeaks(result, [token])
   })
 
   it('with 0 (no limit) takes a body larger than any limit given above', async () => {
@@ -104,6 +105,7 @@ describe('max-response-size', () => {
 
     expect(result.exitCode).toBe(0)
     expect(await fileSize(result)).toBe(2 * MiB + 2)
+    expectNoSecretLeaks(result, [token])
   })
 
   it('refuses a size it cannot read before any request, naming the input', async () => {
@@ -114,5 +116,6 @@ describe('max-response-size', () => {
       /^Invalid max-response-size '10MB'\. Expected a whole number of bytes, or of KiB, MiB or GiB, e\.g\. 1073741824 or 1GiB \(0 = no limit\)\.$/
     )
     expect(server.requests).toEqual([])
+    expectNoSecretLeaks(result, [token])
   })
 })
