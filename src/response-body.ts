@@ -135,7 +135,7 @@ export function formatBytes(bytes: number): string {
   ] as const) {
     if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`
   }
-  return `${bytes} bytes`
+  return bytes === 1 ? '1 byte' : `${bytes} bytes`
 }
 
 /**
