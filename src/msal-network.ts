@@ -3,7 +3,7 @@ import { Inputs } from './constants.js'
 import { withoutQuery } from './endpoint-url.js'
 import { describeTransportFailure, serviceMessage } from './failure-message.js'
 import { createTransport, type HttpRequest, type Transport } from './http.js'
-import { readText } from './response-body.js'
+import { discardBody, readText } from './response-body.js'
 import { decideRetry } from './retry-policy.js'
 import { maskSecret, scrub } from './secrets.js'
 
@@ -68,13 +68,6 @@ export function createMsalNetworkClient(
         state.lastFailure = scrub(describeTransportFailure(request.method, request.url, error))
         throw error
       }
-      let text: string
-      try {
-        text = await readText(response.body, policy.timeoutMs)
-      } catch (error) {
-        state.lastFailure = scrub(describeTransportFailure(request.method, request.url, error))
-        throw error
-      }
       const retryable =
         response.status === 429 || (response.status >= 500 && serverErrors < MaxServerErrorRetries)
       if (retryable) {
@@ -89,9 +82,18 @@ export function createMsalNetworkClient(
           policy.info(
             `${request.method} ${withoutQuery(request.url)} → ${response.status}, waiting ${Math.ceil(decision.waitMs / 1000)} s`
           )
+          // Not waited for: a body that drips must not hold the retry.
+          void discardBody(response.body)
           await policy.sleep(decision.waitMs)
           continue
         }
+      }
+      let text: string
+      try {
+        text = await readText(response.body, policy.timeoutMs)
+      } catch (error) {
+        state.lastFailure = scrub(describeTransportFailure(request.method, request.url, error))
+        throw error
       }
       // Throttling and server errors first: their bodies are often empty or HTML, not JSON.
       if (response.status === 429 || response.status >= 500) {

@@ -18,6 +18,7 @@ import { createClientCertificate } from '../../sim/index.mjs'
 const tenant = 'contoso.onmicrosoft.com'
 const clientId = 'fault-limits-app'
 const clientSecret = 'fault-limits-secret~Zr.5_41'
+const accessToken = 'fault-limits-access-token-7e21c9'
 const MiB = 1024 * 1024
 // The step process's peak RSS stays far below what buffering the answers would take.
 const MaxPeakRss = 150 * MiB
@@ -134,6 +135,43 @@ describe('timeout-sec on sign-in', () => {
     )
     expect(result.durationMs).toBeLessThan(10_000)
     expectNoSecretLeaks(result, [clientSecret])
+  })
+})
+
+describe('a throttled token answer whose body never ends', () => {
+  it('retries after Retry-After without waiting for the body, then signs in', async () => {
+    authorityAnswering((req, res) => {
+      if (!req.url?.includes('/oauth2/v2.0/token')) {
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        res.end('{"Called":true}')
+        return
+      }
+      if (authority.requests.filter(r => r.method === 'POST').length > 1) {
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        res.end(
+          JSON.stringify({ token_type: 'Bearer', access_token: accessToken, expires_in: 3600 })
+        )
+        return
+      }
+      res.writeHead(429, { 'Retry-After': '1', 'Content-Type': 'application/json' })
+      // A byte every 50 ms: never a stall, never an end.
+      const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(' ')), 50)
+      res.on('close', () => clearInterval(timer))
+    })
+    const result = await signIn({
+      url: authority.url,
+      'retry-timeout': '00:00:10',
+      'timeout-sec': '5'
+    })
+
+    expect(result.annotations).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expectOutputs(result, { status: '200', attempts: '1' })
+    const [first, second, call] = authority.requests.filter(r => r.method === 'POST')
+    expect(second.time - first.time).toBeGreaterThanOrEqual(950)
+    expect(second.time - first.time).toBeLessThan(3000)
+    expect(call.authorization).toBe(`Bearer ${accessToken}`)
+    expectNoSecretLeaks(result, [clientSecret, accessToken])
   })
 })
 
