@@ -54,7 +54,7 @@ export interface Settings {
   readonly credential: Credential
   /** Whether a failed call fails the step. */
   readonly enableException: boolean
-  /** Per-attempt wait for headers and longest body stall, in ms; 0 means no limit. */
+  /** Per attempt: deadline from connecting to the last header, then longest body stall, in ms; 0 means no limit. */
   readonly timeoutMs: number
   /** Largest response body accepted, in bytes; 0 means no limit. */
   readonly maxResponseBytes: number
