@@ -86,6 +86,8 @@ export function createTransport(options: {
         const request = module.request(url, {
           method,
           headers,
+          // Without an agent Node takes 80 as the default: Host must not say fo.test:80 for https.
+          defaultPort: url.protocol === 'https:' ? 443 : 80,
           ...(connection
             ? { createConnection: () => connection }
             : { agent: agents[url.protocol as keyof typeof agents] })
