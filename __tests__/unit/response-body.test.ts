@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import {
+  bytesReceived,
   discardBody,
   formatBytes,
   MaxSignInResponseBytes,
@@ -11,6 +12,7 @@ import {
   receiveBody,
   TooLargeError
 } from '../../src/response-body.js'
+import type { ResponseFile } from '../../src/response-file.js'
 
 let dir: string
 beforeAll(async () => {
@@ -23,6 +25,19 @@ afterEach(() => {
   jest.useRealTimers()
 })
 
+/** A response file opened as prepareResponseFile opens one; the test closes it. */
+async function openFile(name: string): Promise<ResponseFile> {
+  const file = path.join(dir, name)
+  const opened = { path: file, handle: await open(file, 'w') }
+  openFiles.push(opened)
+  return opened
+}
+const openFiles: ResponseFile[] = []
+afterEach(async () => {
+  // Closing twice is harmless here: tests that close their file themselves stay as they are.
+  await Promise.all(openFiles.splice(0).map(file => file.handle.close().catch(() => undefined)))
+})
+
 /** A body of `count` chunks of `size` bytes each. */
 function chunks(count: number, size: number): Readable {
   return Readable.from(Array.from({ length: count }, (_, i) => Buffer.alloc(size, 97 + (i % 26))))
@@ -30,7 +45,7 @@ function chunks(count: number, size: number): Readable {
 
 describe('receiveBody with maxBytes', () => {
   it('fails past the limit, naming it and max-response-size, and writes no more than the limit', async () => {
-    const file = path.join(dir, 'over.json')
+    const file = await openFile('over.json')
     const received = receiveBody(chunks(10, 1000), file, {
       keepBytes: 100,
       stallMs: 0,
@@ -42,11 +57,11 @@ describe('receiveBody with maxBytes', () => {
       'the response body is larger than 2500 bytes (max-response-size)'
     )
     await expect(received).rejects.toMatchObject({ bytesReceived: 3000 })
-    expect((await readFile(file)).length).toBeLessThanOrEqual(2500)
+    expect((await readFile(file.path)).length).toBeLessThanOrEqual(2500)
   })
 
   it('takes a body of exactly the limit', async () => {
-    const file = path.join(dir, 'exact.json')
+    const file = await openFile('exact.json')
     const received = await receiveBody(chunks(5, 1000), file, {
       keepBytes: 10,
       stallMs: 0,
@@ -54,11 +69,11 @@ describe('receiveBody with maxBytes', () => {
     })
 
     expect(received.bytes).toBe(5000)
-    expect((await readFile(file)).length).toBe(5000)
+    expect((await readFile(file.path)).length).toBe(5000)
   })
 
   it('with 0 has no limit', async () => {
-    const file = path.join(dir, 'unlimited.json')
+    const file = await openFile('unlimited.json')
     const received = await receiveBody(chunks(64, 1024), file, {
       keepBytes: 10,
       stallMs: 0,
@@ -131,5 +146,57 @@ describe('formatBytes', () => {
     [1, '1 byte']
   ])('%i as %j', (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text)
+  })
+})
+
+// The body is counted from its first byte: nothing is awaited between the answer's headers and
+// the start of the count, so a connection that drops at once still reports what did arrive.
+describe('receiveBody into the prepared file', () => {
+  it('counts the bytes that arrived just before the connection dropped', async () => {
+    const file = await openFile('cut.json')
+    const body = new PassThrough()
+    const arrived = '{"Message":"part of a longer answer",'
+    body.write(arrived)
+    // Dropped before any I/O could complete: an await before counting would miss the bytes.
+    setImmediate(() => body.destroy(new Error('aborted')))
+    try {
+      const error = await receiveBody(body, file, {
+        keepBytes: 1024,
+        stallMs: 0,
+        maxBytes: 0
+      }).catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(Error)
+      expect(bytesReceived(error)).toBe(Buffer.byteLength(arrived))
+    } finally {
+      await file.handle.close()
+    }
+  })
+
+  it('writes the whole body from the start of the open file, and keeps the head', async () => {
+    const file = await openFile('whole.json')
+    const body = new PassThrough()
+    body.end('{"ok":true}')
+    try {
+      const received = await receiveBody(body, file, { keepBytes: 4, stallMs: 0, maxBytes: 0 })
+      expect(received).toEqual({ bytes: 11, head: Buffer.from('{"ok'), file: file.path })
+    } finally {
+      await file.handle.close()
+    }
+    expect(await readFile(file.path, 'utf8')).toBe('{"ok":true}')
+  })
+
+  it('a second body into the same file replaces the first, even when shorter', async () => {
+    const file = await openFile('twice.json')
+    try {
+      const first = new PassThrough()
+      first.end('{"first":"a longer answer"}')
+      await receiveBody(first, file, { keepBytes: 0, stallMs: 0, maxBytes: 0 })
+      const second = new PassThrough()
+      second.end('{}')
+      await receiveBody(second, file, { keepBytes: 0, stallMs: 0, maxBytes: 0 })
+    } finally {
+      await file.handle.close()
+    }
+    expect(await readFile(file.path, 'utf8')).toBe('{}')
   })
 })
