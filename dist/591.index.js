@@ -91,10 +91,10 @@ var errors = __webpack_require__(3916);
 var endpoint_url = __webpack_require__(7638);
 // EXTERNAL MODULE: ./src/failure-message.ts
 var failure_message = __webpack_require__(9743);
-// EXTERNAL MODULE: ./src/http.ts + 1 modules
-var http = __webpack_require__(3935);
-// EXTERNAL MODULE: ./src/response-body.ts + 1 modules
-var response_body = __webpack_require__(5113);
+// EXTERNAL MODULE: ./src/http.ts + 4 modules
+var http = __webpack_require__(8743);
+// EXTERNAL MODULE: ./src/response-body.ts + 2 modules
+var response_body = __webpack_require__(1396);
 // EXTERNAL MODULE: ./src/retry-policy.ts + 1 modules
 var retry_policy = __webpack_require__(5147);
 // EXTERNAL MODULE: ./src/secrets.ts
@@ -110,11 +110,12 @@ var secrets = __webpack_require__(7194);
 // A 5xx without Retry-After is retried this many times at most, even with no retry-timeout.
 const MaxServerErrorRetries = 2;
 /**
- * MSAL's network module built on the action's own transport (@actions/http-client), so token
- * requests obey the same proxy settings and timeout as the service call. 429 and 5xx answers
- * are retried within the retry-timeout budget, honouring Retry-After. Nothing is sent to an
- * origin other than `authorityHost`: a custom authority's OpenID metadata may name any token
- * endpoint, and the client secret or assertion would go there.
+ * MSAL's network module built on the action's own transport, so token requests obey the same
+ * proxy settings and timeout-sec deadline as the service call, never follow a redirect, and read
+ * at most 1 MiB of an answer. 429 and 5xx answers are retried within the retry-timeout budget,
+ * honouring Retry-After. MSAL's requests go to `authorityHost`'s origin only: a custom
+ * authority's OpenID metadata may name any token endpoint, and the client secret or assertion
+ * would go there.
  */
 function createMsalNetworkClient(policy, authorityHost) {
     const transport = (0,http/* createTransport */.o)({
@@ -122,9 +123,9 @@ function createMsalNetworkClient(policy, authorityHost) {
         followRedirects: false
     });
     const state = { lastFailure: undefined };
-    async function send(request) {
+    async function send(request, trustedOrigin) {
         const origin = originOf(request.url);
-        if (origin !== authorityHost) {
+        if (origin !== trustedOrigin) {
             state.lastFailure = (0,secrets/* scrub */._)(`refused to send ${request.method} to ${origin.slice(0, 200)}: only '${constants/* Inputs */.G0.AuthorityHost}' ${authorityHost} is trusted with the credentials, ` +
                 "and the authority's OpenID metadata points elsewhere");
             throw new Error(state.lastFailure);
@@ -139,14 +140,6 @@ function createMsalNetworkClient(policy, authorityHost) {
                 state.lastFailure = (0,secrets/* scrub */._)((0,failure_message/* describeTransportFailure */.TL)(request.method, request.url, error));
                 throw error;
             }
-            let text;
-            try {
-                text = await (0,response_body/* readText */.yR)(response.body, policy.timeoutMs);
-            }
-            catch (error) {
-                state.lastFailure = (0,secrets/* scrub */._)((0,failure_message/* describeTransportFailure */.TL)(request.method, request.url, error));
-                throw error;
-            }
             const retryable = response.status === 429 || (response.status >= 500 && serverErrors < MaxServerErrorRetries);
             if (retryable) {
                 if (response.status !== 429)
@@ -154,9 +147,19 @@ function createMsalNetworkClient(policy, authorityHost) {
                 const decision = (0,retry_policy/* decideRetry */.tE)(response.headers['retry-after'], startedAt, policy.now(), policy.retryTimeoutMs);
                 if (decision.retry) {
                     policy.info(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} → ${response.status}, waiting ${Math.ceil(decision.waitMs / 1000)} s`);
+                    // Not waited for: a body that drips must not hold the retry.
+                    void (0,response_body/* discardBody */.LL)(response.body);
                     await policy.sleep(decision.waitMs);
                     continue;
                 }
+            }
+            let text;
+            try {
+                text = await (0,response_body/* readText */.yR)(response.body, policy.timeoutMs);
+            }
+            catch (error) {
+                state.lastFailure = (0,secrets/* scrub */._)((0,failure_message/* describeTransportFailure */.TL)(request.method, request.url, error));
+                throw error;
             }
             // Throttling and server errors first: their bodies are often empty or HTML, not JSON.
             if (response.status === 429 || response.status >= 500) {
@@ -177,14 +180,15 @@ function createMsalNetworkClient(policy, authorityHost) {
             return { status: response.status, headers: { ...response.headers }, body };
         }
     }
-    return {
-        get lastFailure() {
-            return state.lastFailure;
-        },
+    /** MSAL's two calls, sending only to `trustedOrigin`. */
+    const sendingTo = (trustedOrigin) => ({
         sendGetRequestAsync(url, options) {
-            return send({ method: 'GET', url, headers: { ...options?.headers } });
+            return send({ method: 'GET', url, headers: { ...options?.headers } }, trustedOrigin);
         },
         sendPostRequestAsync(url, options) {
+            // The signed client assertion is replayable for minutes: masked before it leaves, so an
+            // endpoint that echoes the request cannot print it (nor can MSAL's own errors).
+            (0,secrets/* maskSecret */.$)(new URLSearchParams(options?.body ?? '').get('client_assertion') ?? undefined);
             return send({
                 method: 'POST',
                 url,
@@ -193,8 +197,17 @@ function createMsalNetworkClient(policy, authorityHost) {
                     ...options?.headers
                 },
                 body: Buffer.from(options?.body ?? '', 'utf8')
-            });
+            }, trustedOrigin);
+        }
+    });
+    const msal = sendingTo(authorityHost);
+    return {
+        get lastFailure() {
+            return state.lastFailure;
         },
+        sendGetRequestAsync: (url, options) => msal.sendGetRequestAsync(url, options),
+        sendPostRequestAsync: (url, options) => msal.sendPostRequestAsync(url, options),
+        trusting: sendingTo,
         close: () => transport.close()
     };
 }
@@ -208,14 +221,39 @@ function originOf(url) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 9 modules
-var core = __webpack_require__(5489);
 ;// CONCATENATED MODULE: ./src/oidc.ts
 
 
-/** A GitHub OIDC ID token for `audience`, masked the moment it exists. */
-async function gitHubIdToken(audience) {
-    const token = await core/* getIDToken */.V9(audience);
+
+
+/**
+ * A GitHub OIDC ID token for `audience`, masked the moment it exists. Asked of
+ * ACTIONS_ID_TOKEN_REQUEST_URL with the job's request token, as @actions/core's getIDToken asks,
+ * but over the action's own network client: no redirect is followed (the request token must go
+ * nowhere else), timeout-sec and the sign-in size cap hold, and 429/5xx are retried within
+ * retry-timeout.
+ */
+async function gitHubIdToken(audience, network, env = process.env) {
+    const requestUrl = env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+    const requestToken = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+    if (!requestUrl || !requestToken) {
+        throw new errors/* CallError */.RA(`GitHub OIDC: ${requestUrl ? 'ACTIONS_ID_TOKEN_REQUEST_TOKEN' : 'ACTIONS_ID_TOKEN_REQUEST_URL'} is not set; ` +
+            "add 'permissions: id-token: write' to the job");
+    }
+    // The runner masks it too; registering it here also lets scrub() remove an echo of it.
+    (0,secrets/* maskSecret */.$)(requestToken);
+    const url = new URL(requestUrl);
+    url.searchParams.set('audience', audience);
+    const response = await network
+        .trusting(url.origin)
+        .sendGetRequestAsync(url.href, {
+        headers: { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' }
+    });
+    const token = response.body?.value;
+    if (response.status !== 200 || typeof token !== 'string' || !token) {
+        const detail = (0,failure_message/* serviceMessage */.XK)(JSON.stringify(response.body ?? ''));
+        throw new errors/* CallError */.RA(`GET ${(0,endpoint_url/* withoutQuery */.j$)(url.href)} failed: ${response.status === 200 ? 'HTTP 200 without an ID token' : `HTTP ${response.status}`}${detail ? ` — ${detail}` : ''}`);
+    }
     (0,secrets/* maskSecret */.$)(token);
     return token;
 }
@@ -246,7 +284,7 @@ async function acquireEntraToken(credential, policy) {
         auth: {
             clientId: credential.app.clientId,
             ...authorityOptions(credential.app.authorityHost, credential.app.tenant),
-            ...clientProof(credential, token => (oidcToken = token))
+            ...clientProof(credential, network, token => (oidcToken = token))
         },
         system: { networkClient: network, disableInternalRetries: true }
     };
@@ -268,7 +306,7 @@ async function acquireEntraToken(credential, policy) {
         network.close();
     }
 }
-function clientProof(credential, onOidcToken) {
+function clientProof(credential, network, onOidcToken) {
     switch (credential.kind) {
         case 'client-secret':
             return { clientSecret: credential.clientSecret };
@@ -284,7 +322,7 @@ function clientProof(credential, onOidcToken) {
             // A callback, so every token request gets a fresh GitHub ID token.
             return {
                 clientAssertion: async () => {
-                    const token = await gitHubIdToken(credential.audience);
+                    const token = await gitHubIdToken(credential.audience, network);
                     onOidcToken(token);
                     return token;
                 }
@@ -307,10 +345,11 @@ function describeTokenFailure(credential, error, networkFailure, oidcToken) {
             line += ` Check '${constants/* Inputs */.G0.ClientId}' and '${constants/* Inputs */.G0.Tenant}'.`;
         return line;
     }
-    if (networkFailure)
-        return `${where}: ${networkFailure}`;
+    // Our own diagnosis (a GitHub ID token refused) before what the network last saw.
     if (error instanceof errors/* CallError */.RA)
         return `${where}: ${error.message}`;
+    if (networkFailure)
+        return `${where}: ${networkFailure}`;
     const code = details.errorCode ? `${details.errorCode}: ` : '';
     return `${where}: ${code}${(0,errors/* oneLine */.TN)(details.errorMessage ?? error)}`;
 }
