@@ -8,8 +8,9 @@ import {
   type TokenRequestPolicy
 } from './msal-network.js'
 import { gitHubIdToken, subjectOf } from './oidc.js'
-import { maskSecret, scrub } from './secrets.js'
+import { maskSecret, scrub, scrubAndCut } from './secrets.js'
 import type { Credential } from './settings.js'
+import { MaxScanChars } from './untrusted-text.js'
 
 type EntraCredential = Exclude<Credential, { kind: 'token' }>
 
@@ -83,11 +84,9 @@ function describeTokenFailure(
 ): string {
   const where = `Token request to ${credential.app.authorityHost}/${credential.app.tenant} failed`
   const details = error as { errorCode?: string; errorMessage?: string; subError?: string }
-  const aadsts = /AADSTS\d+:[^\r\n]*?(?=\s*Trace ID:|\r|\n|$)/.exec(
-    details.errorMessage ?? oneLine(error)
-  )?.[0]
+  const aadsts = aadstsMessage(scrubAndCut(details.errorMessage ?? oneLine(error), MaxScanChars))
   if (aadsts) {
-    let line = `${where}: ${aadsts.trim()}`
+    let line = `${where}: ${aadsts}`
     if (aadsts.startsWith('AADSTS700213') && oidcToken) {
       line += ` GitHub sent the subject '${subjectOf(oidcToken) ?? 'unknown'}': register it as the federated credential's subject.`
     }
@@ -101,4 +100,13 @@ function describeTokenFailure(
   if (networkFailure) return `${where}: ${networkFailure}`
   const code = details.errorCode ? `${details.errorCode}: ` : ''
   return `${where}: ${code}${oneLine(details.errorMessage ?? error)}`
+}
+
+/** `AADSTS<code>: <text>` up to the end of its line or Entra's "Trace ID:", in linear time. */
+function aadstsMessage(text: string): string | undefined {
+  const start = /AADSTS\d+:/.exec(text)
+  if (!start) return undefined
+  const line = text.slice(start.index).split(/[\r\n]/, 1)[0] ?? ''
+  const trace = line.indexOf('Trace ID:')
+  return (trace === -1 ? line : line.slice(0, trace)).trim()
 }

@@ -20,8 +20,14 @@ export class CallError extends Error {
   }
 }
 
-/** The message of anything thrown, on one line. */
+/** The message of anything thrown, on one line (in time linear in its length, whatever it holds). */
 export function oneLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error)
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim()
+  // Duck-typed: an Error from another realm (a VM context, a worker) is an Error all the same.
+  const message = (error as { message?: unknown } | null)?.message
+  const text = typeof message === 'string' ? message : String(error)
+  return text
+    .split(/[\r\n]+/)
+    .map(line => line.trim())
+    .filter(line => line !== '')
+    .join(' ')
 }

@@ -1,5 +1,8 @@
 import { withoutQuery } from './endpoint-url.js'
 import { oneLine } from './errors.js'
+import type { Failure } from './failure.js'
+import { scrubAndCut } from './secrets.js'
+import { MaxScanChars } from './untrusted-text.js'
 
 const MaxDetail = 300
 
@@ -19,6 +22,15 @@ export function describeHttpFailure(
   const hint = hintFor(status)
   if (hint) parts.push(hint)
   return parts.join(' — ')
+}
+
+/** The failure for a non-2xx answer; `withoutBody` leaves the service's words out (mask-response). */
+export function httpFailure(method: string, url: string, status: number, body: string): Failure {
+  const message = describeHttpFailure(method, url, status, body)
+  const withoutBody = describeHttpFailure(method, url, status, '')
+  return message === withoutBody
+    ? { kind: 'http', status, message }
+    : { kind: 'http', status, message, withoutBody }
 }
 
 /** One line for a request that got no answer (refused, reset, DNS, TLS, timeout). */
@@ -46,7 +58,11 @@ const TlsHint =
   "the server's certificate is not trusted: behind a TLS-inspecting proxy or with a private CA, " +
   'set NODE_EXTRA_CA_CERTS to its CA file for the job'
 
-/** The service's own explanation in a response body, on one line and shortened. */
+/**
+ * The service's own explanation in a response body, on one line and shortened. Whatever the body
+ * holds, the work is linear: JSON is parsed (linear by nature), other text is cut to a few KiB
+ * before any pattern runs on it, and secrets are scrubbed before each cut.
+ */
 export function serviceMessage(body: string): string {
   const text = body.trim()
   if (!text) return ''
@@ -55,10 +71,12 @@ export function serviceMessage(body: string): string {
     const json: unknown = JSON.parse(text)
     found = messageFromJson(json)
   } catch {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]
-    found = title ?? text.replace(/<[^>]+>/g, ' ')
+    // Both patterns stop at the next '<', so no run of text is scanned twice.
+    const page = scrubAndCut(text, MaxScanChars)
+    const title = /<title\b[^<>]*>([^<]*)<\/title>/i.exec(page)?.[1]
+    found = title ?? page.replace(/<[^<>]+>/g, ' ')
   }
-  return shorten(oneLine(found ?? ''))
+  return scrubAndCut(oneLine(scrubAndCut(found ?? '', MaxScanChars)), MaxDetail)
 }
 
 function messageFromJson(json: unknown): string | undefined {
@@ -76,10 +94,6 @@ function messageFromJson(json: unknown): string | undefined {
     return typeof description === 'string' ? description : error
   }
   return undefined
-}
-
-function shorten(text: string): string {
-  return text.length > MaxDetail ? `${text.slice(0, MaxDetail - 1)}…` : text
 }
 
 function statusText(status: number): string {

@@ -1,4 +1,5 @@
-import { describeHttpFailure, describeTransportFailure } from './failure-message.js'
+import type { Failure } from './failure.js'
+import { describeTransportFailure, httpFailure } from './failure-message.js'
 import type { HttpRequest, HttpResponse, Transport } from './http.js'
 import { bytesReceived, discardBody, type ReceivedBody } from './response-body.js'
 import { decideRetry, describeCap, describeGiveUp } from './retry-policy.js'
@@ -29,8 +30,8 @@ export interface InvokeResult {
   readonly waitedMs: number
   /** Wall time from the first request to the end of the body. */
   readonly elapsedMs: number
-  /** One line saying why the call failed; undefined on success. */
-  readonly failure: string | undefined
+  /** Why the call failed; undefined on success. */
+  readonly failure: Failure | undefined
 }
 
 /**
@@ -66,7 +67,10 @@ export async function invoke(
         status: undefined,
         headers: {},
         body: undefined,
-        failure: describeTransportFailure(request.method, request.url, error)
+        failure: {
+          kind: 'transport',
+          message: describeTransportFailure(request.method, request.url, error)
+        }
       })
     }
 
@@ -96,7 +100,11 @@ export async function invoke(
         status: 429,
         headers: response.headers,
         body: received.body,
-        failure: `${request.method} ${request.url} failed: HTTP 429 Too Many Requests — ${describeGiveUp(decision)} (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`
+        failure: {
+          kind: 'throttled',
+          status: 429,
+          message: `${request.method} ${request.url} failed: HTTP 429 Too Many Requests — ${describeGiveUp(decision)} (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`
+        }
       })
     }
 
@@ -107,7 +115,11 @@ export async function invoke(
         status: response.status,
         headers: response.headers,
         body: undefined,
-        failure: `${describeTransportFailure(request.method, request.url, received.error)} (while reading the body of HTTP ${response.status}${progress(received.error, response.headers['content-length'])})`
+        failure: {
+          kind: 'transport',
+          status: response.status,
+          message: `${describeTransportFailure(request.method, request.url, received.error)} (while reading the body of HTTP ${response.status}${progress(received.error, response.headers['content-length'])})`
+        }
       })
     }
     const ok = response.status >= 200 && response.status < 300
@@ -117,7 +129,7 @@ export async function invoke(
       body: received.body,
       failure: ok
         ? undefined
-        : describeHttpFailure(
+        : httpFailure(
             request.method,
             request.url,
             response.status,

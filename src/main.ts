@@ -1,59 +1,70 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { acquireToken } from './auth.js'
-import { CallError, oneLine } from './errors.js'
+import { failureOf } from './failure.js'
 import { readSettings } from './inputs.js'
-import { writeOutputs } from './outputs.js'
-import { failOrWarn, reportCall } from './report.js'
-import { scrub } from './secrets.js'
+import { report, reportCrash, type Outcome } from './report.js'
+import type { ResponseFile } from './response-file.js'
+import { safeLine } from './safe-line.js'
 import { callService, prepareResponseFile } from './service-call.js'
 import type { Settings } from './settings.js'
 import { throttleDelayMs } from './throttle.js'
 
-/** The action: settings → (throttle) → token → call → outputs. */
+/** The action: settings → (throttle) → token → call, then one report of how it went. */
 export async function run(): Promise<void> {
-  // Until the inputs say otherwise, every failure fails the step.
-  let enableException = true
   try {
-    const settings = await readSettings()
-    enableException = settings.enableException
-    logSettings(settings)
+    await report(await callOnce())
+  } catch (error) {
+    reportCrash(error)
+  }
+}
+
+/** Runs the call, stopping at the first failure; what happened is data for the report. */
+async function callOnce(): Promise<Outcome> {
+  let settings: Settings
+  try {
+    settings = await readSettings()
+  } catch (error) {
+    return { failure: failureOf(error, 'input') }
+  }
+  logSettings(settings)
+  let file: ResponseFile
+  try {
     // Before any request: a response-file that cannot be written must not cost a call.
-    const file = await prepareResponseFile(settings)
+    file = await prepareResponseFile(settings)
+  } catch (error) {
+    return { settings, failure: failureOf(error, 'input') }
+  }
 
-    const delayMs = throttleDelayMs(settings.throttleSeed, Math.random)
-    if (delayMs > 0) {
-      core.info(`throttle-seed: waiting ${delayMs / 1000} s before the first request`)
-      await sleep(delayMs)
-    }
+  const delayMs = throttleDelayMs(settings.throttleSeed, Math.random)
+  if (delayMs > 0) {
+    core.info(`throttle-seed: waiting ${delayMs / 1000} s before the first request`)
+    await sleep(delayMs)
+  }
 
-    core.info(`Signing in (${settings.credential.kind})`)
-    const token = await acquireToken(settings.credential, {
+  core.info(`Signing in (${settings.credential.kind})`)
+  let token: string
+  try {
+    token = await acquireToken(settings.credential, {
       timeoutMs: settings.timeoutMs,
       retryTimeoutMs: settings.retryTimeoutMs,
       now: () => Date.now(),
       sleep: ms => sleep(ms),
-      info: line => core.info(line)
+      // The token endpoint's URL comes from the authority's metadata: untrusted text.
+      info: line => core.info(safeLine(line))
     })
+  } catch (error) {
+    await file.handle.close().catch(() => undefined)
+    return { settings, failure: failureOf(error, 'sign-in') }
+  }
 
-    const result = await core.group(`${settings.method} ${settings.serviceName}`, () =>
+  try {
+    const call = await core.group(`${settings.method} ${settings.serviceName}`, () =>
       callService(settings, token, file)
     )
-    await reportCall(settings, result, file.path)
+    return { settings, responseFile: file.path, call, failure: call.failure }
   } catch (error) {
-    const message = scrub(oneLine(error)) || 'unknown error'
-    core.debug(scrub(error instanceof Error ? (error.stack ?? message) : message))
-    writeOutputs({
-      status: undefined,
-      response: '',
-      responseFile: '',
-      headers: {},
-      attempts: 0,
-      elapsedMs: 0,
-      error: message
-    })
-    // A bad input (or a bug) always fails; a failed sign-in is a failed call: enable-exception decides.
-    failOrWarn(enableException || !(error instanceof CallError), message)
+    return { settings, failure: failureOf(error, 'internal') }
   }
 }
 

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { MaxResponseOutputBytes, Outputs } from './constants.js'
+import { oneLine } from './errors.js'
 
 /** What the step reports, success or not. */
 export interface StepReport {
@@ -18,13 +19,22 @@ export function responseText(head: Buffer, totalBytes: number): string {
   return totalBytes <= MaxResponseOutputBytes ? head.toString('utf8') : ''
 }
 
-/** Sets every output through GITHUB_OUTPUT, so later steps always see each one defined. */
-export function writeOutputs(report: StepReport): void {
-  core.setOutput(Outputs.Status, report.status === undefined ? '' : String(report.status))
-  core.setOutput(Outputs.Response, report.response)
-  core.setOutput(Outputs.ResponseFile, report.responseFile)
-  core.setOutput(Outputs.Headers, JSON.stringify(report.headers))
-  core.setOutput(Outputs.Attempts, String(report.attempts))
-  core.setOutput(Outputs.ElapsedMs, String(Math.round(report.elapsedMs)))
-  core.setOutput(Outputs.Error, report.error ?? '')
+/**
+ * Sets every output through GITHUB_OUTPUT, so later steps always see each one defined. Returns
+ * a line saying why they could not be written (a full disk, a path that is a folder), or
+ * undefined: a failed write is the reporter's to announce, never a stack trace.
+ */
+export function writeOutputs(report: StepReport): string | undefined {
+  try {
+    core.setOutput(Outputs.Status, report.status === undefined ? '' : String(report.status))
+    core.setOutput(Outputs.Response, report.response)
+    core.setOutput(Outputs.ResponseFile, report.responseFile)
+    core.setOutput(Outputs.Headers, JSON.stringify(report.headers))
+    core.setOutput(Outputs.Attempts, String(report.attempts))
+    core.setOutput(Outputs.ElapsedMs, String(Math.round(report.elapsedMs)))
+    core.setOutput(Outputs.Error, report.error ?? '')
+    return undefined
+  } catch (error) {
+    return `Could not set the step outputs (GITHUB_OUTPUT): ${oneLine(error)}`
+  }
 }

@@ -1,62 +1,123 @@
 import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
 import { MaxResponseOutputBytes } from './constants.js'
+import { oneLine } from './errors.js'
+import type { Failure } from './failure.js'
 import type { InvokeResult } from './invoker.js'
 import { responseText, writeOutputs } from './outputs.js'
-import { maskSecret, scrub } from './secrets.js'
+import { safeLine } from './safe-line.js'
+import { maskResponse, type ResponseMasks } from './secrets.js'
 import type { Settings } from './settings.js'
 import { bodyPreview, writeSummary } from './summary.js'
 
-/**
- * Tells the runner how the call went: masks the body if asked, logs a preview, sets every
- * output, writes the job summary, and fails the step or warns (enable-exception).
- */
-export async function reportCall(
-  settings: Settings,
-  result: InvokeResult,
-  responseFile: string
-): Promise<void> {
-  const head = result.body?.head ?? Buffer.alloc(0)
-  const bytes = result.body?.bytes ?? 0
-  if (settings.maskResponse) maskSecret(head.toString('utf8'))
-  const error = result.failure === undefined ? undefined : scrub(result.failure)
+/** How one run ended, success or not: everything `report` tells the runner. */
+export interface Outcome {
+  /** The inputs; undefined when they were not valid. */
+  readonly settings?: Settings
+  /** Where the call's body went (the `response-file` output); undefined when no call was made. */
+  readonly responseFile?: string
+  /** The call; undefined when none was made (bad inputs, failed sign-in). */
+  readonly call?: InvokeResult
+  /** Why the run failed; undefined on success. */
+  readonly failure?: Failure
+}
 
-  if (bytes > 0 && !settings.maskResponse) {
-    core.startGroup(`Response body (${bytes} bytes)`)
-    core.info(bodyPreview(head, bytes))
-    core.endGroup()
-  }
+/**
+ * Tells the runner how the run went, once: masks the body if asked, logs a preview the runner
+ * cannot mistake for commands, sets every output, writes the job summary, and fails the step or
+ * warns. A bad input or a fault of the action always fails; a failed sign-in or call fails
+ * unless enable-exception is false; outputs that cannot be written always fail the step.
+ */
+export async function report(outcome: Outcome): Promise<void> {
+  const { settings, responseFile = '', call, failure } = outcome
+  const head = call?.body?.head ?? Buffer.alloc(0)
+  const bytes = call?.body?.bytes ?? 0
+  const masked = settings?.maskResponse ?? false
+  const response = responseText(head, bytes)
+  if (masked) announce(maskResponse(response))
+  const error = failure === undefined ? undefined : errorLine(failure, masked)
+
+  if (bytes > 0 && !masked) logBody(head, bytes)
   if (bytes > MaxResponseOutputBytes) {
     core.warning(
       `The response is ${bytes} bytes, too large for the 'response' output (1 MiB at most): it is empty; read ${responseFile} instead.`
     )
   }
 
-  writeOutputs({
-    status: result.status,
-    response: responseText(head, bytes),
+  const outputsProblem = writeOutputs({
+    status: call?.status,
+    response,
     responseFile,
-    headers: result.headers,
-    attempts: result.attempts,
-    elapsedMs: result.elapsedMs,
+    headers: call?.headers ?? {},
+    attempts: call?.attempts ?? 0,
+    elapsedMs: call?.elapsedMs ?? 0,
     error
   })
-  await writeSummary({
-    serviceName: settings.serviceName,
-    method: settings.method,
-    status: result.status,
-    attempts: result.attempts,
-    elapsedMs: result.elapsedMs,
-    waitedMs: result.waitedMs,
-    responseBytes: bytes,
-    bodyHead: settings.maskResponse ? undefined : head,
+  const summaryProblem = await writeSummary({
+    serviceName: settings?.serviceName,
+    call: settings && {
+      method: settings.method,
+      status: call?.status,
+      attempts: call?.attempts ?? 0,
+      elapsedMs: call?.elapsedMs ?? 0,
+      waitedMs: call?.waitedMs ?? 0,
+      responseBytes: bytes
+    },
+    bodyHead: masked ? undefined : head,
     error
   })
+  // The outputs are written by now: a summary that cannot be written costs only the summary.
+  if (summaryProblem !== undefined) core.warning(safeLine(summaryProblem))
 
-  if (error !== undefined) failOrWarn(settings.enableException, error)
+  if (outputsProblem !== undefined) {
+    core.setFailed(
+      safeLine(
+        error === undefined ? outputsProblem : `${outputsProblem}. The call failed too: ${error}`
+      )
+    )
+  } else if (error !== undefined && failure !== undefined) {
+    const fails =
+      failure.kind === 'input' || failure.kind === 'internal' || (settings?.enableException ?? true)
+    if (fails) core.setFailed(error)
+    else core.warning(error)
+  }
 }
 
-/** enable-exception: true fails the step; false leaves a warning and lets later steps branch on `status`. */
-export function failOrWarn(enableException: boolean, message: string): void {
-  if (enableException) core.setFailed(message)
-  else core.warning(message)
+/**
+ * The last resort for a fault while reporting: one error line, no stack trace. Outputs already
+ * written stay as they are.
+ */
+export function reportCrash(error: unknown): void {
+  core.setFailed(safeLine(`The action failed unexpectedly: ${oneLine(error) || 'unknown error'}`))
+}
+
+/** The failure as the one line for `::error::`, the `error` output and the summary. */
+function errorLine(failure: Failure, masked: boolean): string {
+  return safeLine(
+    masked && failure.withoutBody !== undefined
+      ? `${failure.withoutBody} (the service's message is not shown: mask-response)`
+      : failure.message
+  )
+}
+
+/**
+ * The body may hold anything, `::error::` or `##[add-mask]` lines included. Between
+ * `::stop-commands::<token>` and `::<token>::` the runner acts on no command, and the token is
+ * random, so the body cannot end the pause early.
+ */
+function logBody(head: Buffer, bytes: number): void {
+  const token = randomBytes(16).toString('hex')
+  core.startGroup(`Response body (${bytes} bytes)`)
+  core.info(`::stop-commands::${token}`)
+  core.info(bodyPreview(head, bytes))
+  core.info(`::${token}::`)
+  core.endGroup()
+}
+
+function announce(masks: ResponseMasks): void {
+  if (masks.skipped === 0) return
+  core.warning(
+    `mask-response: the response has ${masks.registered + masks.skipped} distinct lines; the first ${masks.registered} are masked. ` +
+      'A later step that prints the response line by line may show the others.'
+  )
 }

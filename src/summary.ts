@@ -1,22 +1,34 @@
 import * as core from '@actions/core'
+import { oneLine } from './errors.js'
+import { stripControls } from './untrusted-text.js'
 
 const PreviewBytes = 64 * 1024
 
-/** The facts the job summary shows about one call. */
+/** The facts the job summary shows about one run. */
 export interface SummaryFacts {
-  readonly serviceName: string
-  readonly method: string
-  readonly status: number | undefined
-  readonly attempts: number
-  readonly elapsedMs: number
-  readonly waitedMs: number
-  readonly responseBytes: number
-  /** The first bytes of the body; undefined leaves the body out (mask-response). */
+  /** service-name; undefined when the inputs were not valid. */
+  readonly serviceName: string | undefined
+  /** The call's facts; undefined when the inputs were not valid (no table then). */
+  readonly call:
+    | {
+        readonly method: string
+        readonly status: number | undefined
+        readonly attempts: number
+        readonly elapsedMs: number
+        readonly waitedMs: number
+        readonly responseBytes: number
+      }
+    | undefined
+  /** The first bytes of the call's body; undefined leaves the body out (mask-response). */
   readonly bodyHead: Buffer | undefined
+  /** The error line, already scrubbed; undefined on success. */
   readonly error: string | undefined
 }
 
-/** Pretty-printed JSON (or the text as is), cut at 64 KiB with a note. */
+/**
+ * Pretty-printed JSON (or the text as is), cut at 64 KiB with a note, without control
+ * characters: ANSI escapes and bidi controls must not recolour or reorder what a reader sees.
+ */
 export function bodyPreview(head: Buffer, totalBytes: number): string {
   const text = head.subarray(0, PreviewBytes).toString('utf8')
   let preview = text
@@ -27,42 +39,74 @@ export function bodyPreview(head: Buffer, totalBytes: number): string {
       // Not JSON: shown as received.
     }
   }
+  preview = stripControls(preview)
   return totalBytes > PreviewBytes
     ? `${preview}\n… (first ${PreviewBytes} of ${totalBytes} bytes)`
     : preview
 }
 
-/** Writes the call's table and body preview to the job summary; skipped without GITHUB_STEP_SUMMARY. */
-export async function writeSummary(facts: SummaryFacts): Promise<void> {
-  if (!process.env['GITHUB_STEP_SUMMARY']) return
-  const summary = core.summary.addHeading(`D365 F&amp;O: ${facts.serviceName}`, 3).addTable([
-    [
-      { data: 'Method', header: true },
-      { data: 'Status', header: true },
-      { data: 'Attempts', header: true },
-      { data: 'Elapsed', header: true },
-      { data: 'Retries waited', header: true },
-      { data: 'Response size', header: true }
-    ],
-    [
-      facts.method,
-      facts.status === undefined ? 'no response' : String(facts.status),
-      String(facts.attempts),
-      `${facts.elapsedMs} ms`,
-      `${Math.round(facts.waitedMs / 1000)} s`,
-      `${facts.responseBytes} bytes`
-    ]
-  ])
-  if (facts.error) summary.addRaw(`\n\n**Error:** ${escapeHtml(facts.error)}\n\n`)
-  if (facts.bodyHead === undefined) {
-    summary.addRaw('\n\nResponse body not shown (mask-response).\n')
-  } else if (facts.responseBytes > 0) {
-    summary.addDetails(
-      'Response body',
-      `\n\n<pre>${escapeHtml(bodyPreview(facts.bodyHead, facts.responseBytes))}</pre>\n\n`
+/**
+ * Writes the run's table, error and body preview to the job summary; skipped without
+ * GITHUB_STEP_SUMMARY. Text from a server appears only inside `<pre>`, HTML-escaped, so
+ * nothing it holds renders as a link, an image or markup. Returns a line saying why the
+ * summary could not be written, or undefined.
+ */
+export async function writeSummary(facts: SummaryFacts): Promise<string | undefined> {
+  if (!process.env['GITHUB_STEP_SUMMARY']) return undefined
+  const summary = core.summary
+    .emptyBuffer()
+    .addHeading(
+      facts.serviceName === undefined ? 'D365 F&amp;O' : `D365 F&amp;O: ${facts.serviceName}`,
+      3
     )
+  const call = facts.call
+  if (call) {
+    summary.addTable([
+      [
+        { data: 'Method', header: true },
+        { data: 'Status', header: true },
+        { data: 'Attempts', header: true },
+        { data: 'Elapsed', header: true },
+        { data: 'Retries waited', header: true },
+        { data: 'Response size', header: true }
+      ],
+      [
+        call.method,
+        call.status === undefined ? 'no response' : String(call.status),
+        String(call.attempts),
+        `${call.elapsedMs} ms`,
+        `${Math.round(call.waitedMs / 1000)} s`,
+        `${call.responseBytes} bytes`
+      ]
+    ])
   }
-  await summary.write()
+  if (facts.error) summary.addRaw(`\n\n**Error:**\n\n${preformatted(facts.error)}\n\n`)
+  if (call && call.responseBytes > 0) {
+    if (facts.bodyHead === undefined) {
+      summary.addRaw('\n\nResponse body not shown (mask-response).\n')
+    } else {
+      summary.addDetails(
+        'Response body',
+        `\n\n${preformatted(bodyPreview(facts.bodyHead, call.responseBytes))}\n\n`
+      )
+    }
+  }
+  try {
+    await summary.write()
+    return undefined
+  } catch (error) {
+    summary.emptyBuffer()
+    return `Could not write the job summary (GITHUB_STEP_SUMMARY): ${oneLine(error)}`
+  }
+}
+
+/**
+ * A `<pre>` block, which Markdown leaves alone to its closing tag: with `<`, `>` and `&`
+ * escaped the text cannot close it early, open a tag or spell an entity, and without control
+ * characters it cannot recolour or reorder what is shown.
+ */
+function preformatted(text: string): string {
+  return `<pre>${escapeHtml(stripControls(text))}</pre>`
 }
 
 function escapeHtml(text: string): string {

@@ -2,8 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import {
   describeHttpFailure,
   describeTransportFailure,
+  httpFailure,
   serviceMessage
 } from '../../src/failure-message.js'
+import { maskSecret } from '../../src/secrets.js'
+
+const MiB = 1024 * 1024
 
 describe('serviceMessage', () => {
   it("takes F&O's Message and ExceptionType", () => {
@@ -146,5 +150,59 @@ describe('describeTransportFailure', () => {
     expect(describeTransportFailure('GET', 'https://h/x', null)).toBe(
       'GET https://h/x failed: null'
     )
+  })
+})
+
+describe('serviceMessage on hostile bodies', () => {
+  // Each took minutes or hours when a pattern ran on the whole body (quadratic backtracking).
+  it.each([
+    ['10 MiB of <', '<'.repeat(10 * MiB)],
+    ['<title without an end', '<title'.repeat((2 * MiB) / 6)],
+    ['white space without a line break', `a${' '.repeat(10 * MiB)}b`],
+    ['white space between line breaks', `a${' \n'.repeat(5 * MiB)}b`],
+    [
+      'a JSON message of 10 MiB of white space',
+      JSON.stringify({ Message: ' '.repeat(10 * MiB) + 'x' })
+    ],
+    ['a tag that never closes', `<a ${'b'.repeat(10 * MiB)}`]
+  ])('%s: a line in well under a second', (_name, body) => {
+    const started = performance.now()
+    const message = serviceMessage(body)
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(message.length).toBeLessThanOrEqual(300)
+  })
+
+  it('scrubs an echoed secret before it shortens the message', () => {
+    const secret = 'echoed-client-secret~0123456789abcdefghij.KLMNOP'
+    maskSecret(secret)
+    const message = serviceMessage(
+      JSON.stringify({ Message: `${'m'.repeat(280)} ${secret} ${encodeURIComponent(secret)}` })
+    )
+    expect(message).toBe(`${'m'.repeat(280)} *** ***`)
+    const cutInside = serviceMessage(`${'t'.repeat(270)} ${secret}`)
+    expect(cutInside).toBe(`${'t'.repeat(270)} ***`)
+    // A body that was itself cut inside the secret: the cut to 300 leaves its first 8 characters.
+    expect(serviceMessage(`${'t'.repeat(290)} ${secret.slice(0, 30)}`)).toBe(
+      `${'t'.repeat(290)} ***…`
+    )
+  })
+})
+
+describe('httpFailure', () => {
+  it('keeps a line without the body for mask-response when the body gave a message', () => {
+    expect(httpFailure('POST', 'https://h/x', 500, '{"Message":"secret order 42"}')).toEqual({
+      kind: 'http',
+      status: 500,
+      message: 'POST https://h/x failed: HTTP 500 Internal Server Error — secret order 42',
+      withoutBody: 'POST https://h/x failed: HTTP 500 Internal Server Error'
+    })
+  })
+
+  it('has no separate line when the body gave nothing', () => {
+    expect(httpFailure('GET', 'https://h/x', 502, '')).toEqual({
+      kind: 'http',
+      status: 502,
+      message: 'GET https://h/x failed: HTTP 502 Bad Gateway'
+    })
   })
 })

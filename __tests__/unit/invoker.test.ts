@@ -138,7 +138,8 @@ describe('invoke', () => {
     expect(result.attempts).toBe(2)
     expect(result.waitedMs).toBe(3_000)
     expect(result.body?.head.toString()).toBe('{"Message":"throttled"}')
-    expect(result.failure).toBe(
+    expect(result.failure).toMatchObject({ kind: 'throttled', status: 429 })
+    expect(result.failure?.message).toBe(
       `POST ${Url} failed: HTTP 429 Too Many Requests — Retry-After asks for 3 s but retry-timeout leaves 2 s (2 attempts)`
     )
     expect(fake.lines).toEqual([
@@ -151,7 +152,7 @@ describe('invoke', () => {
     const fake = fakeDeps([{ status: 429, headers: { 'retry-after': 'soon' } }], { latencyMs: 250 })
     const result = await invoke(Post, 5_000, fake.deps)
     expect(fake.sleeps).toEqual([])
-    expect(result.failure).toBe(
+    expect(result.failure?.message).toBe(
       `POST ${Url} failed: HTTP 429 Too Many Requests — no readable Retry-After, so the wait would be the default 10 s, but retry-timeout leaves 4.7 s (1 attempt)`
     )
   })
@@ -161,8 +162,8 @@ describe('invoke', () => {
     const result = await invoke(Post, 60_000, fake.deps)
     expect(fake.sleeps).toEqual([])
     expect(result).toMatchObject({ status: 429, attempts: 1, waitedMs: 0 })
-    expect(result.failure).toContain('429')
-    expect(result.failure).toContain('retry-timeout')
+    expect(result.failure?.message).toContain('429')
+    expect(result.failure?.message).toContain('retry-timeout')
   })
 
   it('waits at least 1 s for Retry-After 0, however often it comes', async () => {
@@ -213,7 +214,7 @@ describe('invoke', () => {
       headers: {},
       body: undefined,
       attempts: 1,
-      failure: `POST ${Url} failed: ECONNRESET: socket hang up`
+      failure: { kind: 'transport', message: `POST ${Url} failed: ECONNRESET: socket hang up` }
     })
     expect(fake.lines).toEqual([`POST ${Url} → no response (attempt 1)`])
   })
@@ -223,7 +224,7 @@ describe('invoke', () => {
       { error: transportError('connect ECONNREFUSED 127.0.0.1:443', 'ECONNREFUSED') }
     ])
     const result = await invoke(Get, 0, fake.deps)
-    expect(result.failure).toBe(
+    expect(result.failure?.message).toBe(
       'GET https://h/api/services/G failed: connect ECONNREFUSED 127.0.0.1:443'
     )
   })
@@ -251,7 +252,9 @@ describe('invoke', () => {
     expect(fake.sleeps).toEqual([])
     expect(result.status).toBe(500)
     expect(result.attempts).toBe(1)
-    expect(result.failure).toBe(
+    expect(result.failure).toMatchObject({ kind: 'http', status: 500 })
+    expect(result.failure?.withoutBody).toBe(`POST ${Url} failed: HTTP 500 Internal Server Error`)
+    expect(result.failure?.message).toBe(
       `POST ${Url} failed: HTTP 500 Internal Server Error — An exception occured when invoking the operation - ` +
         'Customer 4711 does not exist. (XppServicesException)'
     )
@@ -262,25 +265,25 @@ describe('invoke', () => {
     const fake = fakeDeps([{ status: 404, body: '' }])
     const result = await invoke(Get, 0, fake.deps)
     expect(result.status).toBe(404)
-    expect(result.failure).toMatch(
+    expect(result.failure?.message).toMatch(
       /^GET https:\/\/h\/api\/services\/G failed: HTTP 404 Not Found — /
     )
-    expect(result.failure).toContain("check 'service-name'")
+    expect(result.failure?.message).toContain("check 'service-name'")
   })
 
   it('hints at url and token expiry on a 401', async () => {
     const fake = fakeDeps([{ status: 401 }])
     const result = await invoke(Post, 0, fake.deps)
-    expect(result.failure).toContain('HTTP 401 Unauthorized')
-    expect(result.failure).toContain("check that 'url' is the environment's URL")
+    expect(result.failure?.message).toContain('HTTP 401 Unauthorized')
+    expect(result.failure?.message).toContain("check that 'url' is the environment's URL")
   })
 
   it('hints at the Entra ID application registration in F&O on a 403', async () => {
     const fake = fakeDeps([{ status: 403 }])
     const result = await invoke(Post, 0, fake.deps)
-    expect(result.failure).toContain('HTTP 403 Forbidden')
-    expect(result.failure).toContain('Microsoft Entra ID applications')
-    expect(result.failure).toContain('client-id')
+    expect(result.failure?.message).toContain('HTTP 403 Forbidden')
+    expect(result.failure?.message).toContain('Microsoft Entra ID applications')
+    expect(result.failure?.message).toContain('client-id')
   })
 
   it('says the connection failed while reading the body', async () => {
@@ -292,7 +295,11 @@ describe('invoke', () => {
       headers: { 'content-length': '100' },
       body: undefined,
       attempts: 1,
-      failure: `POST ${Url} failed: ECONNRESET: aborted (while reading the body of HTTP 200)`
+      failure: {
+        kind: 'transport',
+        status: 200,
+        message: `POST ${Url} failed: ECONNRESET: aborted (while reading the body of HTTP 200)`
+      }
     })
   })
 
@@ -300,7 +307,7 @@ describe('invoke', () => {
     const fake = fakeDeps([{ status: 200, headers: { 'content-length': '100' }, body: '{"par' }])
     fake.failReceive(Object.assign(transportError('aborted', 'ECONNRESET'), { bytesReceived: 5 }))
     const result = await invoke(Post, 0, fake.deps)
-    expect(result.failure).toBe(
+    expect(result.failure?.message).toBe(
       `POST ${Url} failed: ECONNRESET: aborted (while reading the body of HTTP 200, after 5 of 100 bytes)`
     )
   })

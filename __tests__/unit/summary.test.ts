@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { bodyPreview, writeSummary, type SummaryFacts } from '../../src/summary.js'
@@ -38,14 +38,17 @@ describe('writeSummary', () => {
   let directory: string
   let file: string
   const saved = process.env['GITHUB_STEP_SUMMARY']
-  const facts: SummaryFacts = {
-    serviceName: 'G/S/O',
+  const call = {
     method: 'POST',
     status: 200,
     attempts: 3,
     elapsedMs: 4_321,
     waitedMs: 2_000,
-    responseBytes: 15,
+    responseBytes: 15
+  }
+  const facts: SummaryFacts = {
+    serviceName: 'G/S/O',
+    call,
     bodyHead: Buffer.from('{"answer":"<b>"}'),
     error: undefined
   }
@@ -68,7 +71,7 @@ describe('writeSummary', () => {
 
   it('is skipped without GITHUB_STEP_SUMMARY', async () => {
     delete process.env['GITHUB_STEP_SUMMARY']
-    await expect(writeSummary(facts)).resolves.toBeUndefined()
+    expect(await writeSummary(facts)).toBeUndefined()
     expect(await readFile(file, 'utf8')).toBe('')
   })
 
@@ -89,15 +92,15 @@ describe('writeSummary', () => {
   it('says when no answer came, and shows the error escaped', async () => {
     await writeSummary({
       ...facts,
-      status: undefined,
-      attempts: 1,
-      responseBytes: 0,
+      call: { ...call, status: undefined, attempts: 1, responseBytes: 0 },
       bodyHead: Buffer.alloc(0),
       error: 'POST https://h/x failed: <ECONNREFUSED> & more'
     })
     const written = await readFile(file, 'utf8')
     expect(written).toContain('<td>POST</td><td>no response</td><td>1</td>')
-    expect(written).toContain('**Error:** POST https://h/x failed: &lt;ECONNREFUSED&gt; &amp; more')
+    expect(written).toContain(
+      '**Error:**\n\n<pre>POST https://h/x failed: &lt;ECONNREFUSED&gt; &amp; more</pre>'
+    )
     expect(written).not.toContain('Response body')
   })
 
@@ -106,5 +109,56 @@ describe('writeSummary', () => {
     const written = await readFile(file, 'utf8')
     expect(written).toContain('Response body not shown (mask-response).')
     expect(written).not.toContain('answer')
+  })
+
+  it('shows only the heading and the error when the inputs were not valid', async () => {
+    await writeSummary({
+      serviceName: undefined,
+      call: undefined,
+      bodyHead: undefined,
+      error: "Invalid timeout-sec 'x'."
+    })
+    const written = await readFile(file, 'utf8')
+    expect(written).toContain('<h3>D365 F&amp;O</h3>')
+    expect(written).toContain("<pre>Invalid timeout-sec 'x'.</pre>")
+    expect(written).not.toContain('<table>')
+    expect(written).not.toContain('mask-response')
+  })
+
+  it('keeps Markdown, HTML and control characters from a server inert', async () => {
+    const hostile =
+      '[click](https://evil.example) ![x](https://evil.example/i.png) <img src=x onerror=alert(1)> ' +
+      '</pre><script>x</script> **bold** &lt; \u001b[31mred\u001b[0m \u202eevil\u202c \u0007\u0085 tab\there'
+    await writeSummary({
+      ...facts,
+      call: { ...call, status: 500, responseBytes: 400 },
+      bodyHead: Buffer.from(`<html>${hostile}\nsecond line</html>`),
+      error: `POST https://h/x failed: HTTP 500 — ${hostile}`
+    })
+    const written = await readFile(file, 'utf8')
+    // Every byte of server text sits inside a <pre> block; outside them, only our own markup.
+    const outside = written.replace(/<pre>[^<]*<\/pre>/g, '<pre></pre>')
+    expect(outside).not.toMatch(/evil|bold|script|img/)
+    expect(written.match(/<pre>[^<]*<\/pre>/g)).toHaveLength(2)
+    expect(written).toContain('&lt;img src=x onerror=alert(1)&gt; &lt;/pre&gt;&lt;script&gt;')
+    expect(written).toContain('&amp;lt;')
+    expect(written).toContain(' red ')
+    expect(written).toContain('tab\there')
+    expect(written).toContain('second line')
+    // eslint-disable-next-line no-control-regex -- no control character may be left
+    expect(written).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/)
+  })
+
+  it('says why the summary could not be written instead of throwing', async () => {
+    // core.summary keeps the first path it was given, so the file itself becomes a folder.
+    await rm(file)
+    await mkdir(file)
+    try {
+      expect(await writeSummary(facts)).toMatch(
+        /^Could not write the job summary \(GITHUB_STEP_SUMMARY\): EISDIR/
+      )
+    } finally {
+      await rm(file, { recursive: true })
+    }
   })
 })
