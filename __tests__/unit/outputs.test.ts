@@ -53,6 +53,25 @@ describe('writeOutputs', () => {
   })
 })
 
+describe('writeOutputs when GITHUB_OUTPUT cannot be written', () => {
+  it('returns one line saying why, instead of throwing', () => {
+    core.setOutput.mockImplementation(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+    })
+    expect(
+      writeOutputs({
+        status: 200,
+        response: '{}',
+        responseFile: '/tmp/r.json',
+        headers: {},
+        attempts: 1,
+        elapsedMs: 1,
+        error: undefined
+      })
+    ).toBe('Could not set the step outputs (GITHUB_OUTPUT): ENOSPC: no space left on device, write')
+  })
+})
+
 describe('responseText', () => {
   it('caps at 1 MiB', () => {
     expect(MaxResponseOutputBytes).toBe(MiB)
