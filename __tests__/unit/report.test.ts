@@ -20,7 +20,7 @@ const settings: Settings = Object.freeze({
   contentType: 'application/json;charset=utf-8',
   retryTimeoutMs: 0,
   throttleSeed: 0,
-  credential: { kind: 'token', token: 'report-test-token' },
+  credential: { kind: 'token' as const, token: 'report-test-token' },
   enableException: true,
   timeoutMs: 0,
   responseFile: '/runner/temp/response.json',
