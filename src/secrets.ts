@@ -85,11 +85,11 @@ export function scrubAndCut(text: string, max: number, truncated = false): strin
   const window = text.slice(0, max + (forms[0]?.length ?? 0))
   const clean = scrub(window)
   if (!truncated && window.length === text.length && clean.length <= max) return clean
-  return `${withoutSecretStart(headOf(clean, max - 1))}…`
+  return `${scrubCutEnd(headOf(clean, max - 1))}…`
 }
 
-/** `text` with a beginning of a secret at its end replaced by `***`. */
-function withoutSecretStart(text: string): string {
+/** `text`, cut short, with the beginning of a secret (3+ characters) at its end replaced by `***`. */
+export function scrubCutEnd(text: string): string {
   let end = text.length
   for (const form of forms) {
     for (let at = Math.max(0, text.length - form.length + 1); at <= end - MinSecretChars; at++) {

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { oneLine } from './errors.js'
+import { scrub, scrubCutEnd } from './secrets.js'
 import { stripControls } from './untrusted-text.js'
 
 const PreviewBytes = 64 * 1024
@@ -27,7 +28,8 @@ export interface SummaryFacts {
 
 /**
  * Pretty-printed JSON (or the text as is), cut at 64 KiB with a note, without control
- * characters: ANSI escapes and bidi controls must not recolour or reorder what a reader sees.
+ * characters (ANSI escapes and bidi controls must not recolour or reorder what a reader sees),
+ * and scrubbed of the action's secrets, should the server echo one.
  */
 export function bodyPreview(head: Buffer, totalBytes: number): string {
   const text = head.subarray(0, PreviewBytes).toString('utf8')
@@ -39,9 +41,9 @@ export function bodyPreview(head: Buffer, totalBytes: number): string {
       // Not JSON: shown as received.
     }
   }
-  preview = stripControls(preview)
+  preview = scrub(stripControls(preview))
   return totalBytes > PreviewBytes
-    ? `${preview}\n… (first ${PreviewBytes} of ${totalBytes} bytes)`
+    ? `${scrubCutEnd(preview)}\n… (first ${PreviewBytes} of ${totalBytes} bytes)`
     : preview
 }
 
