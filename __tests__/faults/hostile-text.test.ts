@@ -70,7 +70,7 @@ function expectOwnError(run: ActionRun, start: RegExp): void {
   expect(run.outputs['error']).toMatch(start)
 }
 
-describe('the response body (item 1: printed between stop-commands and a random token)', () => {
+describe('the response body, printed between stop-commands and a random token', () => {
   it('2xx JSON: nothing in the pretty-printed preview acts as a command', async () => {
     sim().script(sessionInfo, { body: hostileJson() })
     const run = await call()

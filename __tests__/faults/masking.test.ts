@@ -43,7 +43,7 @@ function everywhereButTheBody(run: ActionRun): Record<string, string> {
   }
 }
 
-describe('mask-response (item 3)', () => {
+describe('mask-response', () => {
   const words = ['Confidential4711', 'SecretCustomerX', 'SecretExceptionTypeZ', 'RefusedBecause']
 
   it.each([
@@ -76,7 +76,7 @@ describe('mask-response (item 3)', () => {
     }
   )
 
-  it('registers a one-line body of 50,000 words as one mask', async () => {
+  it('registers a one-line body of 10,000 records as one mask', async () => {
     const body = { Value: Array.from({ length: 10_000 }, (_, i) => ({ Id: i, Ok: true })) }
     sim().script(sessionInfo, { body })
     const run = await call({ 'mask-response': 'true' })
@@ -140,7 +140,7 @@ function expectNoPieces(run: ActionRun, forms: Record<string, string>): void {
   }
 }
 
-describe('secrets echoed by a server (item 4)', () => {
+describe('secrets a server echoes', () => {
   it('F&O echoes the bearer token in a long error: scrubbed before the cut, no piece left', async () => {
     // The token straddles the 300-character cut of the message, as in the report.
     const message = `${'m'.repeat(240)} Authorization: Bearer ${token} (base64 ${Buffer.from(`Bearer ${token}`).toString('base64')})`

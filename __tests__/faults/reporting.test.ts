@@ -49,7 +49,7 @@ function expectNoStackTrace(run: ActionRun): void {
   expect(run.stdout).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m)
 }
 
-describe('GITHUB_OUTPUT cannot be written (item 8)', () => {
+describe('GITHUB_OUTPUT cannot be written', () => {
   it.each(unwritable)(
     '$name: one ::error:: line, no stack trace, even after a successful call',
     async target => {
@@ -82,7 +82,7 @@ describe('GITHUB_OUTPUT cannot be written (item 8)', () => {
   })
 })
 
-describe('GITHUB_STEP_SUMMARY cannot be written (item 8)', () => {
+describe('GITHUB_STEP_SUMMARY cannot be written', () => {
   it.each(unwritable)(
     '$name: a warning; the call succeeds and keeps every output',
     async target => {
@@ -113,7 +113,7 @@ describe('GITHUB_STEP_SUMMARY cannot be written (item 8)', () => {
   })
 })
 
-describe('every outcome gets one report (issue 12)', () => {
+describe('every outcome gets one report', () => {
   it('a failed sign-in gets a job summary with the error', async () => {
     sim().script('token', {
       status: 401,
