@@ -87,7 +87,7 @@ describe('mask-response', () => {
     expect(masks).toEqual([`::add-mask::${token}`, `::add-mask::${JSON.stringify(body)}`])
   })
 
-  it('registers at most 100 lines of a pretty-printed body, never `{` or `true,`, and says so', async () => {
+  it('registers at most 100 lines of a pretty-printed body, none under 8 characters, and says so', async () => {
     const body = JSON.stringify(
       { Value: Array.from({ length: 10_000 }, (_, i) => ({ Name: `customer ${i}`, Ok: true })) },
       null,

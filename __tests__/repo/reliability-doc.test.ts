@@ -20,6 +20,8 @@ const FaultSuite = '__tests__/faults/'
 const rowsOf = (heading: string): string[][] => tableRows(sectionLines(doc, `## ${heading}`))
 const faultRows = rowsOf('Faults')
 const hostileValueRows = rowsOf('Hostile values from a server')
+const untrustedTextRows = rowsOf('Untrusted text from a server')
+const unwritableFileRows = rowsOf('Files the runner gives that cannot be written')
 const hostileInputRows = rowsOf('Hostile inputs from a user')
 const totals = new Map(rowsOf('Totals').map(([label, value]) => [label, value ?? '']))
 
@@ -38,7 +40,13 @@ function namedTests(rows: readonly string[][]): Named[] {
     }))
   )
 }
-const named = namedTests([...faultRows, ...hostileValueRows, ...hostileInputRows])
+const named = namedTests([
+  ...faultRows,
+  ...hostileValueRows,
+  ...untrustedTextRows,
+  ...unwritableFileRows,
+  ...hostileInputRows
+])
 
 /** A test name as jest prints it with placeholders (`%s`, `$mode`) → a pattern for its expansions. */
 function pattern(id: string): RegExp {
@@ -145,6 +153,13 @@ describe('RELIABILITY.md', () => {
   it('counts the rows of its Hostile values table (values plus controls)', () => {
     const [values, controls = 0] = numbers('Hostile values from a server, end to end')
     expect(values + controls).toBe(hostileValueRows.length)
+  })
+
+  it('counts the rows of its Untrusted text and unwritable files tables', () => {
+    expect(numbers('Untrusted server text, end to end')[0]).toBe(untrustedTextRows.length)
+    expect(numbers('Runner files that cannot be written, end to end')[0]).toBe(
+      unwritableFileRows.length
+    )
   })
 
   it('counts the fault-suite tests, their files and those run in both log modes', () => {
