@@ -201,7 +201,7 @@ describe('invoke', () => {
     const result = await invoke(Post, 60_000, fake.deps)
     expect(fake.sleeps).toEqual([])
     expect(result).toMatchObject({ status: 429, attempts: 1, waitedMs: 0 })
-    expect(result.failure).toBe(
+    expect(result.failure?.message).toBe(
       `POST ${Url} failed: HTTP 429 Too Many Requests — Retry-After asks for at least 999999999 s but retry-timeout leaves 60 s (1 attempt)`
     )
   })

@@ -12,6 +12,7 @@ const { report, reportCrash } = await import('../../src/report.js')
 // The one place that tells the runner how a run went: outputs, summary and warn-or-fail, once.
 // (The job summary itself is covered by summary.test.ts and end to end.)
 
+const responseFile = '/runner/temp/d365fo-response.json'
 const settings: Settings = Object.freeze({
   serviceName: 'G/S/O',
   serviceUrl: 'https://h/api/services/G/S/O',
@@ -23,7 +24,7 @@ const settings: Settings = Object.freeze({
   credential: { kind: 'token' as const, token: 'report-test-token' },
   enableException: true,
   timeoutMs: 0,
-  responseFile: '/runner/temp/response.json',
+  responseFile: undefined,
   maskResponse: false,
   sources: {}
 })
@@ -33,7 +34,7 @@ function call(body: string, fields: Partial<InvokeResult> = {}): InvokeResult {
   return {
     status: 200,
     headers: { 'content-type': 'application/json' },
-    body: { bytes: head.length, head, file: settings.responseFile },
+    body: { bytes: head.length, head, file: responseFile },
     attempts: 1,
     waitedMs: 0,
     elapsedMs: 12,
@@ -60,12 +61,12 @@ beforeEach(() => {
 
 describe('report', () => {
   it('sets every output once and neither fails nor warns on success', async () => {
-    await report({ settings, call: call('{"ok":true}') })
+    await report({ settings, responseFile, call: call('{"ok":true}') })
     expect(core.setOutput).toHaveBeenCalledTimes(Object.keys(Outputs).length)
     expect(outputs()).toEqual({
       status: '200',
       response: '{"ok":true}',
-      'response-file': settings.responseFile,
+      'response-file': responseFile,
       headers: '{"content-type":"application/json"}',
       attempts: '1',
       'elapsed-ms': '12',
