@@ -25,6 +25,7 @@ const settings: Settings = Object.freeze({
   enableException: true,
   timeoutMs: 0,
   responseFile: undefined,
+  maxResponseBytes: 1024 ** 3,
   maskResponse: false,
   sources: {}
 })
