@@ -224,8 +224,9 @@ describe('sign-in: text from the token endpoint, the OpenID metadata and GitHub 
   })
 
   it("GitHub's OIDC service answered with an error", async () => {
+    // A 4xx: a 5xx would be retried, and the simulator's next answer is a good ID token.
     sim().script('oidc', {
-      status: 500,
+      status: 403,
       body: hostileText(9),
       headers: { 'content-type': 'text/plain' }
     })
