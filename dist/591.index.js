@@ -126,7 +126,7 @@ function createMsalNetworkClient(policy, authorityHost) {
     async function send(request, trustedOrigin) {
         const origin = originOf(request.url);
         if (origin !== trustedOrigin) {
-            state.lastFailure = (0,secrets/* scrub */._)(`refused to send ${request.method} to ${origin.slice(0, 200)}: only '${constants/* Inputs */.G0.AuthorityHost}' ${authorityHost} is trusted with the credentials, ` +
+            state.lastFailure = (0,secrets/* scrub */._I)(`refused to send ${request.method} to ${origin.slice(0, 200)}: only '${constants/* Inputs */.G0.AuthorityHost}' ${authorityHost} is trusted with the credentials, ` +
                 "and the authority's OpenID metadata points elsewhere");
             throw new Error(state.lastFailure);
         }
@@ -137,7 +137,7 @@ function createMsalNetworkClient(policy, authorityHost) {
                 response = await transport.send(request);
             }
             catch (error) {
-                state.lastFailure = (0,secrets/* scrub */._)((0,failure_message/* describeTransportFailure */.TL)(request.method, request.url, error));
+                state.lastFailure = (0,secrets/* scrub */._I)((0,failure_message/* describeTransportFailure */.TL)(request.method, request.url, error));
                 throw error;
             }
             const retryable = response.status === 429 || (response.status >= 500 && serverErrors < MaxServerErrorRetries);
@@ -158,12 +158,12 @@ function createMsalNetworkClient(policy, authorityHost) {
                 text = await (0,response_body/* readText */.yR)(response.body, policy.timeoutMs);
             }
             catch (error) {
-                state.lastFailure = (0,secrets/* scrub */._)((0,failure_message/* describeTransportFailure */.TL)(request.method, request.url, error));
+                state.lastFailure = (0,secrets/* scrub */._I)((0,failure_message/* describeTransportFailure */.TL)(request.method, request.url, error));
                 throw error;
             }
             // Throttling and server errors first: their bodies are often empty or HTML, not JSON.
             if (response.status === 429 || response.status >= 500) {
-                state.lastFailure = (0,secrets/* scrub */._)(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} failed: HTTP ${response.status}` +
+                state.lastFailure = (0,secrets/* scrub */._I)(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} failed: HTTP ${response.status}` +
                     (response.status === 429 ? ' Too Many Requests — retry-timeout exhausted' : '') +
                     ((0,failure_message/* serviceMessage */.XK)(text) ? ` — ${(0,failure_message/* serviceMessage */.XK)(text)}` : ''));
                 throw new Error(state.lastFailure);
@@ -173,7 +173,7 @@ function createMsalNetworkClient(policy, authorityHost) {
                 body = JSON.parse(text);
             }
             catch {
-                state.lastFailure = (0,secrets/* scrub */._)(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} failed: HTTP ${response.status} with a body that is not JSON` +
+                state.lastFailure = (0,secrets/* scrub */._I)(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} failed: HTTP ${response.status} with a body that is not JSON` +
                     ((0,failure_message/* serviceMessage */.XK)(text) ? ` — ${(0,failure_message/* serviceMessage */.XK)(text)}` : ''));
                 throw new Error(state.lastFailure);
             }
@@ -188,7 +188,7 @@ function createMsalNetworkClient(policy, authorityHost) {
         sendPostRequestAsync(url, options) {
             // The signed client assertion is replayable for minutes: masked before it leaves, so an
             // endpoint that echoes the request cannot print it (nor can MSAL's own errors).
-            (0,secrets/* maskSecret */.$)(new URLSearchParams(options?.body ?? '').get('client_assertion') ?? undefined);
+            (0,secrets/* maskSecret */.$l)(new URLSearchParams(options?.body ?? '').get('client_assertion') ?? undefined);
             return send({
                 method: 'POST',
                 url,
@@ -241,7 +241,7 @@ async function gitHubIdToken(audience, network, env = process.env) {
             "add 'permissions: id-token: write' to the job");
     }
     // The runner masks it too; registering it here also lets scrub() remove an echo of it.
-    (0,secrets/* maskSecret */.$)(requestToken);
+    (0,secrets/* maskSecret */.$l)(requestToken);
     const url = new URL(requestUrl);
     url.searchParams.set('audience', audience);
     const response = await network
@@ -254,7 +254,7 @@ async function gitHubIdToken(audience, network, env = process.env) {
         const detail = (0,failure_message/* serviceMessage */.XK)(JSON.stringify(response.body ?? ''));
         throw new errors/* CallError */.RA(`GET ${(0,endpoint_url/* withoutQuery */.j$)(url.href)} failed: ${response.status === 200 ? 'HTTP 200 without an ID token' : `HTTP ${response.status}`}${detail ? ` — ${detail}` : ''}`);
     }
-    (0,secrets/* maskSecret */.$)(token);
+    (0,secrets/* maskSecret */.$l)(token);
     return token;
 }
 /** The `sub` claim of a JWT, unverified (only to say which subject GitHub sent); undefined if unreadable. */
@@ -268,7 +268,10 @@ function subjectOf(jwt) {
     }
 }
 
+// EXTERNAL MODULE: ./src/untrusted-text.ts
+var untrusted_text = __webpack_require__(8521);
 ;// CONCATENATED MODULE: ./src/entra-token.ts
+
 
 
 
@@ -296,11 +299,11 @@ async function acquireEntraToken(credential, policy) {
         });
         if (!result?.accessToken)
             throw new errors/* CallError */.RA('Entra ID returned no access token');
-        (0,secrets/* maskSecret */.$)(result.accessToken);
+        (0,secrets/* maskSecret */.$l)(result.accessToken);
         return result.accessToken;
     }
     catch (error) {
-        throw new errors/* CallError */.RA((0,secrets/* scrub */._)(describeTokenFailure(credential, error, network.lastFailure, oidcToken)));
+        throw new errors/* CallError */.RA((0,secrets/* scrub */._I)(describeTokenFailure(credential, error, network.lastFailure, oidcToken)));
     }
     finally {
         network.close();
@@ -333,9 +336,9 @@ function clientProof(credential, network, onOidcToken) {
 function describeTokenFailure(credential, error, networkFailure, oidcToken) {
     const where = `Token request to ${credential.app.authorityHost}/${credential.app.tenant} failed`;
     const details = error;
-    const aadsts = /AADSTS\d+:[^\r\n]*?(?=\s*Trace ID:|\r|\n|$)/.exec(details.errorMessage ?? (0,errors/* oneLine */.TN)(error))?.[0];
+    const aadsts = aadstsMessage((0,secrets/* scrubAndCut */.zM)(details.errorMessage ?? (0,errors/* oneLine */.TN)(error), untrusted_text/* MaxScanChars */.Lb));
     if (aadsts) {
-        let line = `${where}: ${aadsts.trim()}`;
+        let line = `${where}: ${aadsts}`;
         if (aadsts.startsWith('AADSTS700213') && oidcToken) {
             line += ` GitHub sent the subject '${subjectOf(oidcToken) ?? 'unknown'}': register it as the federated credential's subject.`;
         }
@@ -352,6 +355,15 @@ function describeTokenFailure(credential, error, networkFailure, oidcToken) {
         return `${where}: ${networkFailure}`;
     const code = details.errorCode ? `${details.errorCode}: ` : '';
     return `${where}: ${code}${(0,errors/* oneLine */.TN)(details.errorMessage ?? error)}`;
+}
+/** `AADSTS<code>: <text>` up to the end of its line or Entra's "Trace ID:", in linear time. */
+function aadstsMessage(text) {
+    const start = /AADSTS\d+:/.exec(text);
+    if (!start)
+        return undefined;
+    const line = text.slice(start.index).split(/[\r\n]/, 1)[0] ?? '';
+    const trace = line.indexOf('Trace ID:');
+    return (trace === -1 ? line : line.slice(0, trace)).trim();
 }
 
 
