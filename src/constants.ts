@@ -20,7 +20,13 @@ export const Inputs = {
   TimeoutSec: 'timeout-sec',
   MaxResponseSize: 'max-response-size',
   ResponseFile: 'response-file',
-  MaskResponse: 'mask-response'
+  MaskResponse: 'mask-response',
+  RetryOn: 'retry-on',
+  SuccessWhen: 'success-when',
+  FailWhen: 'fail-when',
+  Until: 'until',
+  PollInterval: 'poll-interval',
+  PollTimeout: 'poll-timeout'
 } as const
 
 /** Output names as written in action.yml. */
@@ -31,7 +37,9 @@ export const Outputs = {
   Headers: 'headers',
   Attempts: 'attempts',
   ElapsedMs: 'elapsed-ms',
-  Error: 'error'
+  Error: 'error',
+  Polls: 'polls',
+  ActivityId: 'activity-id'
 } as const
 
 /** Environment variables that stand in for empty inputs, as the cmdlet falls back to its saved configuration. */
@@ -51,6 +59,12 @@ export const DefaultMaxResponseBytes = 1024 ** 3
 
 /** Wait used when a 429 carries no readable Retry-After (the d365fo.integrations module's rule). */
 export const DefaultRetryAfterMs = 10_000
+
+/** Defaults of the limits a user may lift with 0 / 00:00:00: every call ends on its own by default. */
+export const DefaultTimeoutSec = 300
+export const DefaultRetryTimeout = '00:15:00'
+export const DefaultPollIntervalSec = 10
+export const DefaultPollTimeout = '00:30:00'
 
 /** Public Entra authority host. */
 export const PublicAuthorityHost = 'https://login.microsoftonline.com'

@@ -10,6 +10,7 @@ import {
 import { gitHubIdToken, subjectOf } from './oidc.js'
 import { maskSecret, scrub, scrubAndCut } from './secrets.js'
 import type { Credential } from './settings.js'
+import type { AccessToken } from './token-source.js'
 import { MaxScanChars } from './untrusted-text.js'
 
 type EntraCredential = Exclude<Credential, { kind: 'token' }>
@@ -18,7 +19,7 @@ type EntraCredential = Exclude<Credential, { kind: 'token' }>
 export async function acquireEntraToken(
   credential: EntraCredential,
   policy: TokenRequestPolicy
-): Promise<string> {
+): Promise<AccessToken> {
   const network = createMsalNetworkClient(policy, credential.app.authorityHost)
   let oidcToken: string | undefined
   const configuration: Configuration = {
@@ -37,7 +38,7 @@ export async function acquireEntraToken(
     })
     if (!result?.accessToken) throw new CallError('Entra ID returned no access token')
     maskSecret(result.accessToken)
-    return result.accessToken
+    return { token: result.accessToken, expiresAtMs: result.expiresOn?.getTime() }
   } catch (error) {
     throw new CallError(
       scrub(describeTokenFailure(credential, error, network.lastFailure, oidcToken))

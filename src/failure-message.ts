@@ -1,6 +1,7 @@
 import { withoutQuery } from './endpoint-url.js'
 import { oneLine } from './errors.js'
 import type { Failure } from './failure.js'
+import { describeFoError, parseFoError } from './fo-error.js'
 import { scrubAndCut } from './secrets.js'
 import { MaxScanChars } from './untrusted-text.js'
 
@@ -8,7 +9,8 @@ const MaxDetail = 300
 
 /**
  * One line for a non-2xx answer: method, URL without query, status, and F&O's own message
- * taken from its JSON (`Message`, `ExceptionType`, OData `error.message`) or HTML title.
+ * taken from its JSON (`Message` without its fixed prefix, `ExceptionType`, `ActivityId`;
+ * OData `error.innererror`) or HTML title.
  */
 export function describeHttpFailure(
   method: string,
@@ -69,7 +71,7 @@ export function serviceMessage(body: string): string {
   let found: string | undefined
   try {
     const json: unknown = JSON.parse(text)
-    found = messageFromJson(json)
+    found = describeFoError(parseFoError(text)) ?? messageFromJson(json)
   } catch {
     // Both patterns stop at the next '<', so no run of text is scanned twice.
     const page = scrubAndCut(text, MaxScanChars)

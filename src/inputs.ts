@@ -1,11 +1,22 @@
 import * as core from '@actions/core'
 import { CertificateProblem, parseClientCertificate } from './certificate.js'
 import { encodeText, resolveCharset } from './charset.js'
-import { DefaultMaxResponseBytes, EnvDefaults, Inputs, PublicAuthorityHost } from './constants.js'
+import {
+  DefaultMaxResponseBytes,
+  DefaultPollIntervalSec,
+  DefaultPollTimeout,
+  DefaultRetryTimeout,
+  DefaultTimeoutSec,
+  EnvDefaults,
+  Inputs,
+  PublicAuthorityHost
+} from './constants.js'
 import { buildServiceUrl, parseAuthorityHost, parseEnvironmentUrl } from './endpoint-url.js'
 import { InputError } from './errors.js'
 import { describeJsonError } from './json-syntax.js'
+import { expressionProblem } from './outcome-check.js'
 import { resolveResponseFile } from './response-file.js'
+import { parseRetryOn, RetryOnChoices, type RetryOn } from './retry-classes.js'
 import { maskSecret } from './secrets.js'
 import { parseServiceName } from './service-name.js'
 import type { AppRegistration, Credential, Settings, SettingSource } from './settings.js'
@@ -45,7 +56,7 @@ export async function readSettings(
     throw new InputError(
       Inputs.ServiceName,
       `Invalid ${Inputs.ServiceName} '${input(Inputs.ServiceName).slice(0, 100)}'. Expected ServiceGroup/Service/Operation ` +
-        '(1 to 3 names of letters, digits and _), e.g. UserSessionService/AifUserSessionService/GetUserSessionInfo.'
+        '(1 to 3 names of letters, digits and _; / lists every service group), e.g. UserSessionService/AifUserSessionService/GetUserSessionInfo.'
     )
   }
 
@@ -54,9 +65,15 @@ export async function readSettings(
   const method = readMethod(payload, segments.length)
   const { body, contentType } = await encodeBody(payload, method)
 
-  const retryTimeoutMs = readTimespan(Inputs.RetryTimeout)
+  const retryTimeoutMs = readTimespan(Inputs.RetryTimeout, DefaultRetryTimeout)
+  const retryOn = readRetryOn()
   const throttleSeed = readWholeNumber(Inputs.ThrottleSeed, 86_400)
-  const timeoutSec = readWholeNumber(Inputs.TimeoutSec, 86_400)
+  const timeoutSec = readWholeNumber(Inputs.TimeoutSec, 86_400, DefaultTimeoutSec)
+  const successWhen = await readExpression(Inputs.SuccessWhen)
+  const failWhen = await readExpression(Inputs.FailWhen)
+  const until = await readExpression(Inputs.Until)
+  const pollIntervalSec = readWholeNumber(Inputs.PollInterval, 3600, DefaultPollIntervalSec, 1)
+  const pollTimeoutMs = readTimespan(Inputs.PollTimeout, DefaultPollTimeout)
   const enableException = readBoolean(Inputs.EnableException, true)
   const maskResponse = readBoolean(Inputs.MaskResponse, false)
 
@@ -73,12 +90,20 @@ export async function readSettings(
   const credential = readCredential(url, withDefault, env, now)
 
   return Object.freeze({
-    serviceName: segments.join('/'),
+    serviceName: segments.length === 0 ? '/' : segments.join('/'),
     serviceUrl: buildServiceUrl(systemUrl, segments),
     method,
+    metadataOnly: method === 'GET' && segments.length === 3,
     body,
     contentType,
     retryTimeoutMs,
+    retryOn,
+    successWhen,
+    failWhen,
+    poll:
+      until === undefined
+        ? undefined
+        : Object.freeze({ until, intervalMs: pollIntervalSec * 1000, timeoutMs: pollTimeoutMs }),
     throttleSeed,
     credential,
     enableException,
@@ -122,11 +147,12 @@ function readMethod(payload: string, segmentCount: number): 'GET' | 'POST' {
       `Invalid ${Inputs.Method} '${input(Inputs.Method).slice(0, 40)}'. Expected auto, GET or POST.`
     )
   }
-  const method = given === 'AUTO' ? (payload ? 'POST' : 'GET') : given
+  // An operation is run (POST, even without payload); groups and services are listed (GET).
+  const method = given === 'AUTO' ? (segmentCount === 3 ? 'POST' : 'GET') : given
   if (segmentCount < 3 && (method === 'POST' || payload)) {
     throw new InputError(
       Inputs.ServiceName,
-      `${Inputs.ServiceName} '${input(Inputs.ServiceName)}' names a service group or service, which can only be listed (GET, no ${Inputs.Payload}). ` +
+      `${Inputs.ServiceName} '${input(Inputs.ServiceName)}' names ${segmentCount === 0 ? 'every service group' : 'a service group or service'}, which can only be listed (GET, no ${Inputs.Payload}). ` +
         'To run an operation, give ServiceGroup/Service/Operation.'
     )
   }
@@ -166,8 +192,8 @@ async function encodeBody(
   }
 }
 
-function readTimespan(name: InputName): number {
-  const text = input(name) || '00:00:00'
+function readTimespan(name: InputName, fallback: string): number {
+  const text = input(name) || fallback
   const ms = parseTimespan(text)
   if (ms === undefined) {
     throw new InputError(
@@ -178,12 +204,12 @@ function readTimespan(name: InputName): number {
   return ms
 }
 
-function readWholeNumber(name: InputName, max: number): number {
-  const text = input(name) || '0'
-  if (!/^\d{1,6}$/.test(text) || Number(text) > max) {
+function readWholeNumber(name: InputName, max: number, fallback = 0, min = 0): number {
+  const text = input(name) || String(fallback)
+  if (!/^\d{1,6}$/.test(text) || Number(text) > max || Number(text) < min) {
     throw new InputError(
       name,
-      `Invalid ${name} '${text.slice(0, 40)}'. Expected a whole number from 0 to ${max}.`
+      `Invalid ${name} '${text.slice(0, 40)}'. Expected a whole number from ${min} to ${max}.`
     )
   }
   return Number(text)
@@ -209,6 +235,40 @@ function readByteSize(name: InputName, fallback: number): number {
     )
   }
   return bytes
+}
+
+function readRetryOn(): RetryOn {
+  const text = input(Inputs.RetryOn)
+  const parsed = parseRetryOn(text)
+  if ('unknown' in parsed) {
+    throw new InputError(
+      Inputs.RetryOn,
+      `Invalid ${Inputs.RetryOn} '${text.slice(0, 60)}': '${parsed.unknown.slice(0, 40)}' is not one of ${RetryOnChoices}. Expected a comma list, e.g. unavailable, network.`
+    )
+  }
+  return Object.freeze(parsed)
+}
+
+const MaxExpressionChars = 2000
+
+/** A JMESPath input, compiled once here so that a bad one fails before any request. */
+async function readExpression(name: InputName): Promise<string | undefined> {
+  const text = input(name)
+  if (!text) return undefined
+  if (text.length > MaxExpressionChars) {
+    throw new InputError(
+      name,
+      `Invalid ${name}: ${text.length} characters, more than ${MaxExpressionChars}.`
+    )
+  }
+  const problem = await expressionProblem(text)
+  if (problem !== undefined) {
+    throw new InputError(
+      name,
+      `Invalid ${name} '${text.slice(0, 100)}': ${problem}. Expected a JMESPath expression, e.g. Result == \`true\`.`
+    )
+  }
+  return text
 }
 
 function readBoolean(name: InputName, fallback: boolean): boolean {

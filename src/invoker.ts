@@ -1,8 +1,18 @@
+import { DefaultRetryAfterMs } from './constants.js'
+import { oneLine } from './errors.js'
 import type { Failure } from './failure.js'
 import { describeTransportFailure, httpFailure } from './failure-message.js'
-import type { HttpRequest, HttpResponse, Transport } from './http.js'
+import { parseFoError } from './fo-error.js'
+import { TimeoutError, type HttpRequest, type HttpResponse, type Transport } from './http.js'
 import { bytesReceived, discardBody, type ReceivedBody } from './response-body.js'
-import { decideRetry, describeCap, describeGiveUp } from './retry-policy.js'
+import {
+  backoffMs,
+  isNetworkFailure,
+  isUnavailable,
+  mayHaveReachedServer,
+  type RetryOn
+} from './retry-classes.js'
+import { decideRetry, describeCap, describeGiveUp, type RetryDecision } from './retry-policy.js'
 
 /** The outside world the invoker needs; tests pass fakes, so nothing really waits. */
 export interface InvokerDeps {
@@ -10,11 +20,31 @@ export interface InvokerDeps {
   /** Milliseconds since the epoch. */
   now(): number
   sleep(ms: number): Promise<void>
+  /** [0, 1) like Math.random: the jitter of back-off waits. */
+  random(): number
   /** Streams the final answer's body to where it is kept. */
   receive(response: HttpResponse): Promise<ReceivedBody>
   /** One line per attempt, for the log. */
   info(line: string): void
+  /**
+   * The bearer token for the next request, asked before every attempt so that a token about
+   * to expire is renewed in time; without it the request's own headers are sent.
+   */
+  bearer?(): Promise<string>
 }
+
+/** How one call is retried. */
+export interface CallPolicy {
+  /** Budget for all retries of the call, counted from its first request; 0 = no limit. */
+  readonly retryTimeoutMs: number
+  /** Failures retried besides 429. */
+  readonly retryOn: RetryOn
+  /** A later limit no wait may pass, and the input that sets it (the poll deadline). */
+  readonly deadline?: { readonly atMs: number; readonly input: string }
+}
+
+/** The retry-on class of a failed answer: what a poll may count as "not yet". */
+export type RetryClass = 'throttled' | 'unavailable' | 'network'
 
 /** Everything known about a call when it ends, successful or not. */
 export interface InvokeResult {
@@ -26,26 +56,34 @@ export interface InvokeResult {
   readonly body: ReceivedBody | undefined
   /** HTTP requests sent to the endpoint. */
   readonly attempts: number
-  /** Time spent waiting out 429s. */
+  /** Time spent waiting between attempts. */
   readonly waitedMs: number
   /** Wall time from the first request to the end of the body. */
   readonly elapsedMs: number
   /** Why the call failed; undefined on success. */
   readonly failure: Failure | undefined
+  /** The retry-on class of the failure, when it has one. */
+  readonly retryClass?: RetryClass
+  /** F&O's ActivityId from an error body. */
+  readonly activityId?: string
 }
 
 /**
- * Sends the request, riding out HTTP 429 within `retryTimeoutMs` (0 = no limit) by waiting
- * Retry-After. Nothing else is retried: a POST that reached the server may not be repeatable.
+ * Sends the request, riding out 429 (and what `retry-on` lists: 502/503/504, connection
+ * failures) within the retry-timeout budget: Retry-After when the answer gives one, else
+ * exponential back-off with full jitter. A failure after a POST may have reached the server is
+ * re-sent only with `network` listed: the user said the operation is safe to repeat.
  */
 export async function invoke(
   request: HttpRequest,
-  retryTimeoutMs: number,
+  policy: CallPolicy,
   deps: InvokerDeps
 ): Promise<InvokeResult> {
   const startedAt = deps.now()
+  const limit = limitOf(policy, startedAt)
   let attempts = 0
   let waitedMs = 0
+  let retries = 0
   const finish = (
     fields: Omit<InvokeResult, 'attempts' | 'waitedMs' | 'elapsedMs'>
   ): InvokeResult => ({
@@ -55,13 +93,61 @@ export async function invoke(
     elapsedMs: deps.now() - startedAt
   })
   const label = `${request.method} ${request.url}`
+  const decide = (retryAfter: string | undefined, fallbackMs: number): RetryDecision =>
+    decideRetry(retryAfter, startedAt, deps.now(), limit.budgetMs, fallbackMs)
+  const wait = async (what: string, decision: RetryDecision & { retry: true }): Promise<void> => {
+    const left =
+      decision.leftMs === undefined
+        ? `no ${limit.input}`
+        : `${seconds(decision.leftMs - decision.waitMs)} left`
+    deps.info(
+      `${label} → ${what}, waiting ${seconds(decision.waitMs)} (attempt ${attempts + 1}, ${left}${describeCap(decision)})`
+    )
+    await deps.sleep(decision.waitMs)
+    waitedMs += decision.waitMs
+    retries++
+  }
 
   for (;;) {
+    let sendable = request
+    if (deps.bearer) {
+      try {
+        sendable = withBearer(request, await deps.bearer())
+      } catch (error) {
+        // A renewal that fails is a failed sign-in, whatever the call had done so far.
+        return finish({
+          status: undefined,
+          headers: {},
+          body: undefined,
+          failure: { kind: 'sign-in', message: oneLine(error) || 'sign-in failed' }
+        })
+      }
+    }
     attempts++
     let response: HttpResponse
     try {
-      response = await deps.transport.send(request)
+      response = await deps.transport.send(sendable)
     } catch (error) {
+      const network = isNetworkFailure(error)
+      const failure = describeTransportFailure(request.method, request.url, error)
+      if (network && policy.retryOn.network) {
+        const decision = decide(undefined, backoffMs(retries + 1, deps.random))
+        if (decision.retry) {
+          await wait(`no response (${reasonOf(error)})${resendNote(request, error)}`, decision)
+          continue
+        }
+        deps.info(`${label} → no response, giving up (attempt ${attempts})`)
+        return finish({
+          status: undefined,
+          headers: {},
+          body: undefined,
+          failure: {
+            kind: 'transport',
+            message: `${failure}${serverNote(request, error)} — ${gaveUp(decision, 'back-off', limit.input, attempts)}`
+          },
+          retryClass: 'network'
+        })
+      }
       deps.info(`${label} → no response (attempt ${attempts})`)
       return finish({
         status: undefined,
@@ -69,74 +155,137 @@ export async function invoke(
         body: undefined,
         failure: {
           kind: 'transport',
-          message: describeTransportFailure(request.method, request.url, error)
-        }
+          message: network
+            ? `${failure}${serverNote(request, error)}${notResent(request, error)}`
+            : failure
+        },
+        retryClass: network ? 'network' : undefined
       })
     }
 
-    if (response.status === 429) {
-      const decision = decideRetry(
+    const status = response.status
+    const throttled = status === 429
+    if (throttled || (isUnavailable(status) && policy.retryOn.unavailable)) {
+      const decision = decide(
         response.headers['retry-after'],
-        startedAt,
-        deps.now(),
-        retryTimeoutMs
+        throttled ? DefaultRetryAfterMs : backoffMs(retries + 1, deps.random)
       )
       if (decision.retry) {
-        const left =
-          decision.leftMs === undefined
-            ? 'no retry-timeout'
-            : `${seconds(decision.leftMs - decision.waitMs)} left`
-        deps.info(
-          `${label} → 429, waiting ${seconds(decision.waitMs)} (attempt ${attempts + 1}, ${left}${describeCap(decision)})`
-        )
         await discardBody(response.body)
-        await deps.sleep(decision.waitMs)
-        waitedMs += decision.waitMs
+        await wait(String(status), decision)
         continue
       }
-      deps.info(`${label} → 429, giving up (attempt ${attempts})`)
+      deps.info(`${label} → ${status}, giving up (attempt ${attempts})`)
       const received = await receiveSafely(response, deps)
+      const head = received.body?.head.toString('utf8') ?? ''
+      const why = gaveUp(decision, throttled ? 'default' : 'back-off', limit.input, attempts)
       return finish({
-        status: 429,
+        status,
         headers: response.headers,
         body: received.body,
-        failure: {
-          kind: 'throttled',
-          status: 429,
-          message: `${request.method} ${request.url} failed: HTTP 429 Too Many Requests — ${describeGiveUp(decision)} (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`
-        }
+        failure: throttled
+          ? {
+              kind: 'throttled',
+              status,
+              message: `${request.method} ${request.url} failed: HTTP 429 Too Many Requests — ${why}`
+            }
+          : withSuffix(httpFailure(request.method, request.url, status, head), ` — ${why}`),
+        retryClass: throttled ? 'throttled' : 'unavailable',
+        activityId: parseFoError(head).activityId
       })
     }
 
-    deps.info(`${label} → ${response.status} (attempt ${attempts})`)
+    deps.info(`${label} → ${status} (attempt ${attempts})`)
     const received = await receiveSafely(response, deps)
     if (received.error !== undefined) {
       return finish({
-        status: response.status,
+        status,
         headers: response.headers,
         body: undefined,
         failure: {
           kind: 'transport',
-          status: response.status,
-          message: `${describeTransportFailure(request.method, request.url, received.error)} (while reading the body of HTTP ${response.status}${progress(received.error, response.headers['content-length'])})`
-        }
+          status,
+          message: `${describeTransportFailure(request.method, request.url, received.error)} (while reading the body of HTTP ${status}${progress(received.error, response.headers['content-length'])})`
+        },
+        retryClass: isNetworkFailure(received.error) ? 'network' : undefined
       })
     }
-    const ok = response.status >= 200 && response.status < 300
+    if (status >= 200 && status < 300) {
+      return finish({ status, headers: response.headers, body: received.body, failure: undefined })
+    }
+    const head = received.body?.head.toString('utf8') ?? ''
     return finish({
-      status: response.status,
+      status,
       headers: response.headers,
       body: received.body,
-      failure: ok
-        ? undefined
-        : httpFailure(
-            request.method,
-            request.url,
-            response.status,
-            received.body?.head.toString('utf8') ?? ''
-          )
+      failure: httpFailure(request.method, request.url, status, head),
+      retryClass: isUnavailable(status) ? 'unavailable' : undefined,
+      activityId: parseFoError(head).activityId
     })
   }
+}
+
+/** The budget for waits in ms from the first request (0 = no limit), and the input that sets it. */
+function limitOf(policy: CallPolicy, startedAt: number): { budgetMs: number; input: string } {
+  const retryEnd = policy.retryTimeoutMs === 0 ? Infinity : startedAt + policy.retryTimeoutMs
+  const deadline = policy.deadline
+  if (deadline === undefined || deadline.atMs >= retryEnd) {
+    return { budgetMs: policy.retryTimeoutMs, input: 'retry-timeout' }
+  }
+  // At least 1 ms: a budget of 0 would mean no limit.
+  return { budgetMs: Math.max(1, deadline.atMs - startedAt), input: deadline.input }
+}
+
+function withBearer(request: HttpRequest, token: string): HttpRequest {
+  return { ...request, headers: { ...request.headers, Authorization: `Bearer ${token}` } }
+}
+
+/** The error's code, or its message, for a log line. */
+function reasonOf(error: unknown): string {
+  if (error instanceof TimeoutError) return 'timeout-sec'
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : oneLine(error).slice(0, 80)
+}
+
+/** Why a POST that may have run is sent again: said in the log, never silently. */
+function resendNote(request: HttpRequest, error: unknown): string {
+  return request.method === 'POST' && mayHaveReachedServer(error)
+    ? '; it may have reached the server, sent again as retry-on lists network'
+    : ''
+}
+
+/** What a failed POST may have done on the server. */
+function serverNote(request: HttpRequest, error: unknown): string {
+  if (request.method !== 'POST' || !mayHaveReachedServer(error)) return ''
+  return error instanceof TimeoutError
+    ? ' — the operation may still be running on the server'
+    : ' — the request may have reached the server'
+}
+
+/** Why a connection failure was not retried. */
+function notResent(request: HttpRequest, error: unknown): string {
+  return request.method === 'POST' && mayHaveReachedServer(error)
+    ? ', so it was not sent again (retry-on: network re-sends it when the operation is safe to repeat)'
+    : ''
+}
+
+/** The failure with `suffix` after its line, with and without the service's words. */
+function withSuffix(failure: Failure, suffix: string): Failure {
+  return {
+    ...failure,
+    message: failure.message + suffix,
+    ...(failure.withoutBody === undefined ? {} : { withoutBody: failure.withoutBody + suffix })
+  }
+}
+
+/** Why the retries stopped: the next wait would pass the limit. */
+function gaveUp(
+  decision: RetryDecision & { retry: false },
+  fallback: 'default' | 'back-off',
+  input: string,
+  attempts: number
+): string {
+  return `${describeGiveUp(decision, fallback, input)} (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`
 }
 
 async function receiveSafely(

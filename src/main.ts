@@ -1,14 +1,16 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { acquireToken } from './auth.js'
+import { signIn } from './auth.js'
 import { failureOf } from './failure.js'
 import { readSettings } from './inputs.js'
+import { notePlan } from './plan-notes.js'
 import { report, reportCrash, type Outcome } from './report.js'
 import type { ResponseFile } from './response-file.js'
 import { safeLine } from './safe-line.js'
 import { callService, prepareResponseFile } from './service-call.js'
 import type { Settings } from './settings.js'
 import { throttleDelayMs } from './throttle.js'
+import type { TokenSource } from './token-source.js'
 
 /** The action: settings → (throttle) → token → call, then one report of how it went. */
 export async function run(): Promise<void> {
@@ -28,6 +30,7 @@ async function callOnce(): Promise<Outcome> {
     return { failure: failureOf(error, 'input') }
   }
   logSettings(settings)
+  notePlan(settings)
   let file: ResponseFile
   try {
     // Before any request: a response-file that cannot be written must not cost a call.
@@ -43,9 +46,9 @@ async function callOnce(): Promise<Outcome> {
   }
 
   core.info(`Signing in (${settings.credential.kind})`)
-  let token: string
+  let tokens: TokenSource
   try {
-    token = await acquireToken(settings.credential, {
+    tokens = await signIn(settings.credential, {
       timeoutMs: settings.timeoutMs,
       retryTimeoutMs: settings.retryTimeoutMs,
       now: () => Date.now(),
@@ -60,7 +63,7 @@ async function callOnce(): Promise<Outcome> {
 
   try {
     const call = await core.group(`${settings.method} ${settings.serviceName}`, () =>
-      callService(settings, token, file)
+      callService(settings, tokens, file)
     )
     return { settings, responseFile: file.path, call, failure: call.failure }
   } catch (error) {
@@ -73,7 +76,8 @@ function logSettings(settings: Settings): void {
     `service-name: ${settings.serviceName}; method: ${settings.method}; url: ${settings.serviceUrl}`
   )
   core.debug(
-    `retry-timeout: ${settings.retryTimeoutMs} ms; throttle-seed: ${settings.throttleSeed}; timeout: ${settings.timeoutMs} ms; ` +
+    `retry-timeout: ${settings.retryTimeoutMs} ms; retry-on: 429${settings.retryOn.unavailable ? ', unavailable' : ''}${settings.retryOn.network ? ', network' : ''}; ` +
+      `poll: ${settings.poll ? `every ${settings.poll.intervalMs} ms for ${settings.poll.timeoutMs} ms` : 'none'}; throttle-seed: ${settings.throttleSeed}; timeout: ${settings.timeoutMs} ms; ` +
       `enable-exception: ${settings.enableException}; mask-response: ${settings.maskResponse}; charset: ${settings.contentType ?? 'none'}`
   )
   const sources = Object.entries(settings.sources)

@@ -12,6 +12,10 @@ export interface StepReport {
   readonly attempts: number
   readonly elapsedMs: number
   readonly error: string | undefined
+  /** Poll rounds (`until`); 0 without polling. */
+  readonly polls: number
+  /** F&O's ActivityId from an error body; undefined when none. */
+  readonly activityId: string | undefined
 }
 
 /** The `response` output: the body as UTF-8 text, or '' when it is too large for a step output. */
@@ -33,6 +37,8 @@ export function writeOutputs(report: StepReport): string | undefined {
     core.setOutput(Outputs.Attempts, String(report.attempts))
     core.setOutput(Outputs.ElapsedMs, String(Math.round(report.elapsedMs)))
     core.setOutput(Outputs.Error, report.error ?? '')
+    core.setOutput(Outputs.Polls, String(report.polls))
+    core.setOutput(Outputs.ActivityId, report.activityId ?? '')
     return undefined
   } catch (error) {
     return `Could not set the step outputs (GITHUB_OUTPUT): ${oneLine(error)}`

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto'
 import { MaxResponseOutputBytes } from './constants.js'
 import { oneLine } from './errors.js'
 import type { Failure } from './failure.js'
-import type { InvokeResult } from './invoker.js'
 import { responseText, writeOutputs } from './outputs.js'
 import { safeLine } from './safe-line.js'
 import { maskResponse, type ResponseMasks } from './secrets.js'
+import type { CallOutcome } from './service-call.js'
 import type { Settings } from './settings.js'
 import { bodyPreview, writeSummary } from './summary.js'
 
@@ -16,8 +16,8 @@ export interface Outcome {
   readonly settings?: Settings
   /** Where the call's body went (the `response-file` output); undefined when no call was made. */
   readonly responseFile?: string
-  /** The call; undefined when none was made (bad inputs, failed sign-in). */
-  readonly call?: InvokeResult
+  /** The call, its polls included; undefined when none was made (bad inputs, failed sign-in). */
+  readonly call?: CallOutcome
   /** Why the run failed; undefined on success. */
   readonly failure?: Failure
 }
@@ -51,7 +51,10 @@ export async function report(outcome: Outcome): Promise<void> {
     headers: call?.headers ?? {},
     attempts: call?.attempts ?? 0,
     elapsedMs: call?.elapsedMs ?? 0,
-    error
+    error,
+    polls: call?.polls ?? 0,
+    // The ActivityId is part of the body: mask-response keeps it in `response` only.
+    activityId: masked ? undefined : call?.activityId
   })
   const summaryProblem = await writeSummary({
     serviceName: settings?.serviceName,

@@ -9,7 +9,7 @@ export const MaxUnlimitedWaitMs = 5 * 60_000
 
 /** What to do after a throttled (429) answer. */
 export type RetryDecision = {
-  /** True when Retry-After was missing or unreadable and the 10 s default applies. */
+  /** True when Retry-After was missing or unreadable and the fallback wait applies. */
   readonly defaulted: boolean
   /** What Retry-After asked for (the 10 s default when it was unreadable), in ms. */
   readonly askedMs: number
@@ -26,19 +26,21 @@ export type RetryDecision = {
 )
 
 /**
- * Decides whether a 429 is retried: wait what Retry-After asks (10 s when it is missing or
- * unreadable, never less than 1 s), unless that wait would end past the retry-timeout deadline
- * counted from the first request; then give up at once instead of sleeping first. A budget of 0
- * means no limit: every 429 is retried, each wait cut to 5 minutes. Every wait fits a timer.
+ * Decides whether a 429 (or a failure retry-on lists) is retried: wait what Retry-After asks
+ * (`fallbackMs`, 10 s by default, when it is missing or unreadable; never less than 1 s), unless
+ * that wait would end past the retry-timeout deadline counted from the first request; then give
+ * up at once instead of sleeping first. A budget of 0 means no limit: every such answer is
+ * retried, each wait cut to 5 minutes. Every wait fits a timer.
  */
 export function decideRetry(
   retryAfter: string | undefined,
   startedAtMs: number,
   nowMs: number,
-  budgetMs: number
+  budgetMs: number,
+  fallbackMs: number = DefaultRetryAfterMs
 ): RetryDecision {
   const stated = parseRetryAfter(retryAfter, nowMs)
-  const askedMs = stated ?? DefaultRetryAfterMs
+  const askedMs = stated ?? fallbackMs
   const defaulted = stated === undefined
   const floored = Math.max(MinRetryWaitMs, askedMs)
   if (budgetMs === 0) {
@@ -64,14 +66,24 @@ export function describeCap(decision: RetryDecision): string {
   return `; Retry-After asks for ${askedText(decision.askedMs)}: each wait is capped at ${MaxUnlimitedWaitMs / 1000} s when retry-timeout is 00:00:00`
 }
 
-/** Why a 429 is not waited out: "Retry-After asks for 90 s but retry-timeout leaves 12.5 s". */
-export function describeGiveUp(decision: RetryDecision & { retry: false }): string {
-  const asked = decision.defaulted
-    ? `no readable Retry-After, so the wait would be the default ${preciseSeconds(decision.waitMs)},`
-    : decision.askedMs < decision.waitMs
+/**
+ * Why an answer is not waited out: "Retry-After asks for 90 s but retry-timeout leaves 12.5 s".
+ * `fallback` names the wait used without Retry-After (the 10 s default of a 429, or the back-off
+ * of what retry-on lists); `limit` the input whose deadline is nearer.
+ */
+export function describeGiveUp(
+  decision: RetryDecision & { retry: false },
+  fallback: 'default' | 'back-off' = 'default',
+  limit = 'retry-timeout'
+): string {
+  const asked = !decision.defaulted
+    ? decision.askedMs < decision.waitMs
       ? `Retry-After asks for ${preciseSeconds(decision.askedMs)}, and the shortest wait is ${preciseSeconds(decision.waitMs)},`
       : `Retry-After asks for ${askedText(decision.askedMs)}`
-  return `${asked} but retry-timeout leaves ${preciseSeconds(decision.leftMs, Math.floor)}`
+    : fallback === 'default'
+      ? `no readable Retry-After, so the wait would be the default ${preciseSeconds(decision.waitMs)},`
+      : `the next back-off wait would be ${preciseSeconds(decision.waitMs)},`
+  return `${asked} but ${limit} leaves ${preciseSeconds(decision.leftMs, Math.floor)}`
 }
 
 /** "at least 999999999 s" for a value read as the longest Retry-After. */

@@ -4,12 +4,17 @@ import { mkdir, open } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { MaxResponseOutputBytes } from './constants.js'
+import { Inputs, MaxResponseOutputBytes } from './constants.js'
+import { withoutQuery } from './endpoint-url.js'
 import { createTransport } from './http.js'
-import { invoke, type InvokeResult } from './invoker.js'
+import { invoke, type InvokeResult, type InvokerDeps } from './invoker.js'
+import { judgeAnswer, type OutcomeChecks } from './outcome-check.js'
+import { poll } from './poll.js'
 import { receiveBody } from './response-body.js'
 import { openResponseFile, type ResponseFile } from './response-file.js'
+import { safeLine } from './safe-line.js'
 import type { Settings } from './settings.js'
+import type { TokenSource } from './token-source.js'
 
 /**
  * Opens where the body goes, before any request: the `response-file` input (checked, an
@@ -26,42 +31,88 @@ export async function prepareResponseFile(
   return { path: file, handle: await open(file, 'wx') }
 }
 
+/** How the call ended: the final answer, whether it passed its checks, and the poll rounds. */
+export interface CallOutcome extends InvokeResult {
+  /** Poll rounds run (0 without `until`). */
+  readonly polls: number
+}
+
 /**
- * Calls the endpoint once (plus 429 retries) with the bearer token; the body lands in `file`,
- * which is closed when the call ends.
+ * Calls the endpoint (with retries, and repeated until `until` holds when polling), with a
+ * token that is renewed before it expires, and judges the final answer against the outcome
+ * checks; the body (of the last answer) lands in `file`, which is closed when the call ends.
  */
 export async function callService(
   settings: Settings,
-  token: string,
+  tokens: TokenSource,
   file: ResponseFile
-): Promise<InvokeResult> {
+): Promise<CallOutcome> {
   const transport = createTransport({
     timeoutMs: settings.timeoutMs,
     followRedirects: settings.method === 'GET'
   })
-  const headers: Record<string, string> = {
-    Authorization: `Bearer ${token}`,
-    Accept: 'application/json'
-  }
+  const headers: Record<string, string> = { Accept: 'application/json' }
   if (settings.contentType) headers['Content-Type'] = settings.contentType
-  try {
-    return await invoke(
-      { method: settings.method, url: settings.serviceUrl, headers, body: settings.body },
-      settings.retryTimeoutMs,
+  const request = {
+    method: settings.method,
+    url: settings.serviceUrl,
+    headers,
+    body: settings.body
+  }
+  const deps: InvokerDeps = {
+    transport,
+    now: () => Date.now(),
+    sleep: ms => sleep(ms),
+    random: Math.random,
+    // Poll lines quote the answer: untrusted text, made inert like every line that does.
+    info: line => core.info(safeLine(line)),
+    bearer: () => tokens.current(),
+    // One byte past the output cap tells "too large" from "exactly 1 MiB".
+    receive: response =>
+      receiveBody(response.body, file, {
+        keepBytes: MaxResponseOutputBytes + 1,
+        stallMs: settings.timeoutMs,
+        maxBytes: settings.maxResponseBytes
+      })
+  }
+  const label = `${settings.method} ${withoutQuery(settings.serviceUrl)}`
+  const checks: OutcomeChecks = {
+    label,
+    successWhen: settings.successWhen,
+    failWhen: settings.failWhen,
+    until: settings.poll?.until,
+    maskResponse: settings.maskResponse,
+    retryOn: settings.retryOn
+  }
+  const once = (deadlineMs: number | undefined): Promise<InvokeResult> =>
+    invoke(
+      request,
       {
-        transport,
-        now: () => Date.now(),
-        sleep: ms => sleep(ms),
-        info: line => core.info(line),
-        // One byte past the output cap tells "too large" from "exactly 1 MiB".
-        receive: response =>
-          receiveBody(response.body, file, {
-            keepBytes: MaxResponseOutputBytes + 1,
-            stallMs: settings.timeoutMs,
-            maxBytes: settings.maxResponseBytes
-          })
-      }
+        retryTimeoutMs: settings.retryTimeoutMs,
+        retryOn: settings.retryOn,
+        deadline:
+          deadlineMs === undefined ? undefined : { atMs: deadlineMs, input: Inputs.PollTimeout }
+      },
+      deps
     )
+  try {
+    if (settings.poll) {
+      const polled = await poll(
+        settings.poll,
+        label,
+        once,
+        result => judgeAnswer(result, checks),
+        deps
+      )
+      return { ...polled.result, failure: polled.failure, polls: polled.polls }
+    }
+    const result = await once(undefined)
+    const verdict = await judgeAnswer(result, checks)
+    return {
+      ...result,
+      failure: verdict.state === 'failed' ? verdict.failure : undefined,
+      polls: 0
+    }
   } finally {
     transport.close()
     await file.handle.close()

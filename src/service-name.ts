@@ -2,10 +2,12 @@
 const AotName = /^[A-Za-z0-9_]+$/
 
 /**
- * Splits `ServiceGroup/Service/Operation` (1 to 3 segments) into its AOT names.
- * Returns undefined for anything else, so no text from the input can change the URL's shape.
+ * Splits `ServiceGroup/Service/Operation` (1 to 3 segments) into its AOT names; `/` alone
+ * (every service group) gives none. Returns undefined for anything else, so no text from the
+ * input can change the URL's shape.
  */
 export function parseServiceName(text: string): readonly string[] | undefined {
+  if (text.trim() === '/') return []
   const segments = text.trim().split('/')
   if (segments.length < 1 || segments.length > 3) return undefined
   return segments.every(segment => AotName.test(segment)) ? segments : undefined

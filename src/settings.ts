@@ -1,3 +1,6 @@
+import type { PollPlan } from './poll.js'
+import type { RetryOn } from './retry-classes.js'
+
 /** Where the Entra token is requested: one app registration in one tenant, for one resource. */
 export interface AppRegistration {
   /** Tenant id (GUID) or domain. */
@@ -36,18 +39,28 @@ export type SettingSource = 'input' | 'environment' | 'default'
 
 /** Every input, validated. Built once by `readSettings`; nothing else reads inputs. */
 export interface Settings {
-  /** `ServiceGroup/Service/Operation` as given (1 to 3 AOT names). */
+  /** `ServiceGroup/Service/Operation` as given (1 to 3 AOT names), or `/` for every group. */
   readonly serviceName: string
-  /** The endpoint: `<system-url>/api/services/<service-name>`. */
+  /** The endpoint: `<system-url>/api/services/<service-name>` (`/api/services` for `/`). */
   readonly serviceUrl: string
-  /** HTTP method after `auto` is resolved. */
+  /** HTTP method after `auto` is resolved: POST for an operation, GET for discovery. */
   readonly method: 'GET' | 'POST'
+  /** True when the call runs nothing: GET of an operation returns its metadata. */
+  readonly metadataOnly: boolean
   /** Encoded request body; undefined for GET. An empty buffer for POST without payload. */
   readonly body: Buffer | undefined
   /** `application/json;charset=<name>` when a payload is sent. */
   readonly contentType: string | undefined
-  /** How long 429s are retried, in ms; 0 means no limit. */
+  /** How long 429s (and what retry-on lists) are retried, in ms; 0 means no limit. */
   readonly retryTimeoutMs: number
+  /** Failures retried within retry-timeout besides 429. */
+  readonly retryOn: RetryOn
+  /** JMESPath that must be true of a 2xx answer's JSON; undefined = no check. */
+  readonly successWhen: string | undefined
+  /** JMESPath that fails the call when true of any answer's JSON; undefined = no check. */
+  readonly failWhen: string | undefined
+  /** Repeat the call until its `until` condition holds; undefined = call once. */
+  readonly poll: PollPlan | undefined
   /** Upper bound of the random start delay in seconds; 0 means none. */
   readonly throttleSeed: number
   /** How the bearer token is obtained. */

@@ -11,3 +11,10 @@ export function parseTimespan(text: string): number | undefined {
   if (hours > 23 || minutes > 59 || seconds > 59) return undefined
   return ((hours * 60 + minutes) * 60 + seconds) * 1000
 }
+
+/** Milliseconds as `hh:mm:ss` (whole seconds), the form the inputs take. */
+export function formatTimespan(ms: number): string {
+  const total = Math.floor(ms / 1000)
+  const parts = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60]
+  return parts.map(part => String(part).padStart(2, '0')).join(':')
+}

@@ -17,7 +17,12 @@ import {
   ValidNow,
   type UnitCertificates
 } from '../../__fixtures__/unit-certificates.js'
-import { clearInputs, setInputs, type InputName } from '../../__fixtures__/unit-inputs.js'
+import {
+  ActionDefaults,
+  clearInputs,
+  setInputs,
+  type InputName
+} from '../../__fixtures__/unit-inputs.js'
 import type { Settings } from '../../src/settings.js'
 
 // Inputs are read for real from INPUT_* variables; only what core writes to the runner is faked.
@@ -93,14 +98,21 @@ describe('readSettings defaults', () => {
   const expected: Settings = {
     serviceName: 'G/S/O',
     serviceUrl: `${Url}/api/services/G/S/O`,
-    method: 'GET',
-    body: undefined,
+    // An operation is run: POST, with an empty body and no Content-Type.
+    method: 'POST',
+    metadataOnly: false,
+    body: Buffer.alloc(0),
     contentType: undefined,
-    retryTimeoutMs: 0,
+    // Finite by default: 15 minutes of retries, 300 s per attempt.
+    retryTimeoutMs: 900_000,
+    retryOn: { unavailable: false, network: false },
+    successWhen: undefined,
+    failWhen: undefined,
+    poll: undefined,
     throttleSeed: 0,
     credential: { kind: 'token', token: Token },
     enableException: true,
-    timeoutMs: 0,
+    timeoutMs: 300_000,
     maxResponseBytes: 1024 ** 3,
     responseFile: undefined,
     maskResponse: false,
@@ -162,7 +174,7 @@ describe('service-name', () => {
     await expectRefused(
       { ...Base, 'service-name': name },
       'service-name',
-      `Invalid service-name '${name}'. Expected ServiceGroup/Service/Operation (1 to 3 names of letters, digits and _), ` +
+      `Invalid service-name '${name}'. Expected ServiceGroup/Service/Operation (1 to 3 names of letters, digits and _; / lists every service group), ` +
         'e.g. UserSessionService/AifUserSessionService/GetUserSessionInfo.'
     )
   })
@@ -198,9 +210,45 @@ describe('payload and method', () => {
     expect(settings.contentType).toBe('application/json;charset=utf-8')
   })
 
-  it('auto without payload is GET, with no body and no Content-Type', async () => {
+  it('auto without payload runs the operation: POST, with an empty body and no Content-Type', async () => {
     const settings = await read({ ...Base, method: 'auto' })
-    expect(settings).toMatchObject({ method: 'GET', body: undefined, contentType: undefined })
+    expect(settings).toMatchObject({
+      method: 'POST',
+      metadataOnly: false,
+      body: Buffer.alloc(0),
+      contentType: undefined
+    })
+  })
+
+  it.each(['G', 'G/S'])('auto lists %s with GET', async name => {
+    const settings = await read({ ...Base, 'service-name': name })
+    expect(settings).toMatchObject({ method: 'GET', metadataOnly: false, body: undefined })
+  })
+
+  it('reads / as every service group: GET /api/services', async () => {
+    const settings = await read({ ...Base, 'service-name': ' / ' })
+    expect(settings).toMatchObject({
+      serviceName: '/',
+      serviceUrl: `${Url}/api/services`,
+      method: 'GET',
+      metadataOnly: false
+    })
+  })
+
+  it('refuses to POST to /', async () => {
+    await expectRefused(
+      { ...Base, 'service-name': '/', method: 'POST' },
+      'service-name',
+      "service-name '/' names every service group, which can only be listed (GET, no payload). " +
+        'To run an operation, give ServiceGroup/Service/Operation.'
+    )
+  })
+
+  it('marks an explicit GET of an operation as metadata only', async () => {
+    expect(await read({ ...Base, method: 'GET' })).toMatchObject({
+      method: 'GET',
+      metadataOnly: true
+    })
   })
 
   it.each([
@@ -208,9 +256,9 @@ describe('payload and method', () => {
     ['Get', 'GET'],
     ['POST', 'POST'],
     ['post', 'POST'],
-    ['AUTO', 'GET'],
-    ['', 'GET']
-  ])('reads method %j as %s', async (method, expected) => {
+    ['AUTO', 'POST'],
+    ['', 'POST']
+  ])('reads method %j of an operation as %s', async (method, expected) => {
     expect((await read({ ...Base, method })).method).toBe(expected)
   })
 
@@ -401,6 +449,116 @@ describe('max-response-size', () => {
       )
     }
   )
+})
+
+describe('finite defaults', () => {
+  it('limits each attempt to 300 s and all retries to 15 minutes unless told otherwise', async () => {
+    expect(await read(Base)).toMatchObject({ timeoutMs: 300_000, retryTimeoutMs: 900_000 })
+    expect(ActionDefaults).toMatchObject({ 'timeout-sec': '300', 'retry-timeout': '00:15:00' })
+  })
+
+  it('lifts either limit only when 0 or 00:00:00 is given explicitly', async () => {
+    expect(await read({ ...Base, 'timeout-sec': '0', 'retry-timeout': '00:00:00' })).toMatchObject({
+      timeoutMs: 0,
+      retryTimeoutMs: 0
+    })
+  })
+})
+
+describe('retry-on', () => {
+  it.each([
+    ['429', { unavailable: false, network: false }],
+    ['unavailable', { unavailable: true, network: false }],
+    ['network', { unavailable: false, network: true }],
+    ['429, unavailable, network', { unavailable: true, network: true }],
+    ['Unavailable,NETWORK', { unavailable: true, network: true }],
+    ['unavailable\nnetwork', { unavailable: true, network: true }]
+  ])('reads %j', async (text, expected) => {
+    expect((await read({ ...Base, 'retry-on': text })).retryOn).toEqual(expected)
+  })
+
+  it.each([
+    ['503', '503'],
+    ['unavailable, timeout', 'timeout'],
+    ['all', 'all']
+  ])('refuses %j, naming %s and what is accepted', async (text, word) => {
+    await expectRefused(
+      { ...Base, 'retry-on': text },
+      'retry-on',
+      `Invalid retry-on '${text}': '${word}' is not one of 429, unavailable (502, 503, 504) and network (connection failures). ` +
+        'Expected a comma list, e.g. unavailable, network.'
+    )
+  })
+})
+
+describe('success-when, fail-when and until', () => {
+  it('keeps each expression as given', async () => {
+    const settings = await read({
+      ...Base,
+      'success-when': 'Result == `true`',
+      'fail-when': "Status == 'Failed'",
+      until: "Status == 'Succeeded'"
+    })
+    expect(settings).toMatchObject({
+      successWhen: 'Result == `true`',
+      failWhen: "Status == 'Failed'",
+      poll: { until: "Status == 'Succeeded'", intervalMs: 10_000, timeoutMs: 1_800_000 }
+    })
+    expect(Object.isFrozen(settings.poll)).toBe(true)
+  })
+
+  it.each(['success-when', 'fail-when', 'until'] as const)(
+    'refuses %s that is not JMESPath, before any request',
+    async name => {
+      await expectRefused(
+        { ...Base, [name]: 'Result ==' },
+        name,
+        new RegExp(
+          `^Invalid ${name} 'Result ==': .+\\. Expected a JMESPath expression, e\\.g\\. Result == \`true\`\\.$`
+        )
+      )
+    }
+  )
+
+  it('refuses an expression of more than 2000 characters', async () => {
+    await expectRefused(
+      { ...Base, 'success-when': `a${'.b'.repeat(1000)}` },
+      'success-when',
+      'Invalid success-when: 2001 characters, more than 2000.'
+    )
+  })
+
+  it('reads poll-interval in whole seconds from 1 to 3600 and poll-timeout as hh:mm:ss', async () => {
+    const settings = await read({
+      ...Base,
+      until: 'done',
+      'poll-interval': '1',
+      'poll-timeout': '00:00:03'
+    })
+    expect(settings.poll).toEqual({ until: 'done', intervalMs: 1_000, timeoutMs: 3_000 })
+    const unlimited = await read({ ...Base, until: 'done', 'poll-timeout': '00:00:00' })
+    expect(unlimited.poll?.timeoutMs).toBe(0)
+  })
+
+  it.each(['0', '3601', '0.5', 'often'])('refuses poll-interval %j', async text => {
+    await expectRefused(
+      { ...Base, until: 'done', 'poll-interval': text },
+      'poll-interval',
+      `Invalid poll-interval '${text}'. Expected a whole number from 1 to 3600.`
+    )
+  })
+
+  it('refuses a poll-timeout that is not hh:mm:ss', async () => {
+    await expectRefused(
+      { ...Base, until: 'done', 'poll-timeout': '30m' },
+      'poll-timeout',
+      "Invalid poll-timeout '30m'. Expected hh:mm:ss with hh ≤ 23, mm ≤ 59, ss ≤ 59, e.g. 00:05:00 (00:00:00 = no limit)."
+    )
+  })
+
+  it('does not poll without until', async () => {
+    expect((await read({ ...Base, 'poll-interval': '5' })).poll).toBeUndefined()
+  })
 })
 
 describe('enable-exception and mask-response', () => {

@@ -20,7 +20,9 @@ describe('writeOutputs', () => {
       headers: { 'content-type': 'application/json', 'x-ms-request-id': 'abc' },
       attempts: 3,
       elapsedMs: 1234.6,
-      error: undefined
+      error: undefined,
+      polls: 4,
+      activityId: '3fa85f64-5717-4562-b3fc-2c963f66afa6'
     })
     expect(Object.fromEntries(core.setOutput.mock.calls)).toEqual({
       [Outputs.Status]: '200',
@@ -29,7 +31,9 @@ describe('writeOutputs', () => {
       [Outputs.Headers]: '{"content-type":"application/json","x-ms-request-id":"abc"}',
       [Outputs.Attempts]: '3',
       [Outputs.ElapsedMs]: '1235',
-      [Outputs.Error]: ''
+      [Outputs.Error]: '',
+      [Outputs.Polls]: '4',
+      [Outputs.ActivityId]: '3fa85f64-5717-4562-b3fc-2c963f66afa6'
     })
     expect(core.setOutput).toHaveBeenCalledTimes(Object.keys(Outputs).length)
   })
@@ -42,10 +46,14 @@ describe('writeOutputs', () => {
       headers: {},
       attempts: 1,
       elapsedMs: 0,
-      error: 'POST https://h/x failed: ECONNREFUSED'
+      error: 'POST https://h/x failed: ECONNREFUSED',
+      polls: 0,
+      activityId: undefined
     })
     expect(core.setOutput).toHaveBeenCalledWith(Outputs.Status, '')
     expect(core.setOutput).toHaveBeenCalledWith(Outputs.Headers, '{}')
+    expect(core.setOutput).toHaveBeenCalledWith(Outputs.Polls, '0')
+    expect(core.setOutput).toHaveBeenCalledWith(Outputs.ActivityId, '')
     expect(core.setOutput).toHaveBeenCalledWith(
       Outputs.Error,
       'POST https://h/x failed: ECONNREFUSED'
@@ -66,7 +74,9 @@ describe('writeOutputs when GITHUB_OUTPUT cannot be written', () => {
         headers: {},
         attempts: 1,
         elapsedMs: 1,
-        error: undefined
+        error: undefined,
+        polls: 0,
+        activityId: undefined
       })
     ).toBe('Could not set the step outputs (GITHUB_OUTPUT): ENOSPC: no space left on device, write')
   })

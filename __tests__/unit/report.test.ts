@@ -3,7 +3,7 @@ import * as core from '../../__fixtures__/core.js'
 import { parseRunnerCommands } from '../../__fixtures__/runner-commands.js'
 import { Outputs } from '../../src/constants.js'
 import type { Failure } from '../../src/failure.js'
-import type { InvokeResult } from '../../src/invoker.js'
+import type { CallOutcome } from '../../src/service-call.js'
 import type { Settings } from '../../src/settings.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
@@ -17,9 +17,14 @@ const settings: Settings = Object.freeze({
   serviceName: 'G/S/O',
   serviceUrl: 'https://h/api/services/G/S/O',
   method: 'POST',
+  metadataOnly: false,
   body: Buffer.from('{}'),
   contentType: 'application/json;charset=utf-8',
   retryTimeoutMs: 0,
+  retryOn: { unavailable: false, network: false },
+  successWhen: undefined,
+  failWhen: undefined,
+  poll: undefined,
   throttleSeed: 0,
   credential: { kind: 'token' as const, token: 'report-test-token' },
   enableException: true,
@@ -30,7 +35,7 @@ const settings: Settings = Object.freeze({
   sources: {}
 })
 
-function call(body: string, fields: Partial<InvokeResult> = {}): InvokeResult {
+function call(body: string, fields: Partial<CallOutcome> = {}): CallOutcome {
   const head = Buffer.from(body)
   return {
     status: 200,
@@ -40,6 +45,7 @@ function call(body: string, fields: Partial<InvokeResult> = {}): InvokeResult {
     waitedMs: 0,
     elapsedMs: 12,
     failure: undefined,
+    polls: 0,
     ...fields
   }
 }
@@ -71,10 +77,28 @@ describe('report', () => {
       headers: '{"content-type":"application/json"}',
       attempts: '1',
       'elapsed-ms': '12',
-      error: ''
+      error: '',
+      polls: '0',
+      'activity-id': ''
     })
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.warning).not.toHaveBeenCalled()
+  })
+
+  it("reports the polls and F&O's ActivityId, but no ActivityId with mask-response", async () => {
+    const activityId = '6f1c8a2e-3b4d-4e5f-9a0b-1c2d3e4f5a6b'
+    const failed = call(JSON.stringify({ Message: 'm', ActivityId: activityId }), {
+      status: 500,
+      polls: 3,
+      activityId,
+      failure: { kind: 'http', status: 500, message: 'POST https://h failed: HTTP 500 — m' }
+    })
+    await report({ settings, responseFile, call: failed })
+    expect(outputs()).toMatchObject({ polls: '3', 'activity-id': activityId })
+
+    jest.resetAllMocks()
+    await report({ settings: { ...settings, maskResponse: true }, responseFile, call: failed })
+    expect(outputs()).toMatchObject({ polls: '3', 'activity-id': '' })
   })
 
   it('fails on a bad input whatever enable-exception would say, with every output set', async () => {
@@ -86,7 +110,9 @@ describe('report', () => {
       headers: '{}',
       attempts: '0',
       'elapsed-ms': '0',
-      error: "Invalid timeout-sec 'x'."
+      error: "Invalid timeout-sec 'x'.",
+      polls: '0',
+      'activity-id': ''
     })
     expect(core.setFailed.mock.calls).toEqual([["Invalid timeout-sec 'x'."]])
   })

@@ -1,0 +1,84 @@
+import { formatTimespan } from './timespan.js'
+
+/** A bearer token and when it expires. */
+export interface AccessToken {
+  readonly token: string
+  /** Milliseconds since the epoch; undefined when unknown. */
+  readonly expiresAtMs: number | undefined
+}
+
+/** The token for each request: the same one, or a fresh one when it is about to expire. */
+export interface TokenSource {
+  /** A token that is not within RenewBeforeMs of its expiry (renewed first when it is). */
+  current(): Promise<string>
+}
+
+/** A token that expires within this long is renewed before the next request. */
+export const RenewBeforeMs = 5 * 60_000
+
+/**
+ * A source that hands out `first` until it comes within 5 minutes of its expiry, then asks
+ * `renew` (a new sign-in: client secret, certificate, or OIDC with a fresh GitHub ID token)
+ * before the next request. Without `renew` (a given token) it always hands out `first`.
+ */
+export function createTokenSource(
+  first: AccessToken,
+  renew: (() => Promise<AccessToken>) | undefined,
+  deps: { now(): number; info(line: string): void }
+): TokenSource {
+  let token = first
+  return {
+    async current() {
+      if (renew === undefined || token.expiresAtMs === undefined) return token.token
+      const leftMs = token.expiresAtMs - deps.now()
+      if (leftMs > RenewBeforeMs) return token.token
+      deps.info(
+        leftMs > 0
+          ? `The token expires in ${Math.floor(leftMs / 1000)} s: signing in again`
+          : 'The token has expired: signing in again'
+      )
+      token = await renew()
+      return token.token
+    }
+  }
+}
+
+// A JWT longer than this is not read (real access tokens are a few KiB).
+const MaxJwtChars = 32 * 1024
+
+/** The `exp` claim of a JWT in ms since the epoch, unverified; undefined when it has none. */
+export function jwtExpiryMs(jwt: string): number | undefined {
+  if (jwt.length > MaxJwtChars) return undefined
+  try {
+    const payload = JSON.parse(
+      Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')
+    ) as { exp?: unknown }
+    return typeof payload.exp === 'number' && Number.isFinite(payload.exp)
+      ? payload.exp * 1000
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The warning for a given `token` that expires before polling can end (it cannot be renewed),
+ * or undefined. `pollTimeoutMs` 0 means polling has no limit, so any expiry comes first.
+ */
+export function givenTokenWarning(
+  token: string,
+  pollTimeoutMs: number,
+  nowMs: number
+): string | undefined {
+  const expiresAt = jwtExpiryMs(token)
+  if (expiresAt === undefined) return undefined
+  if (pollTimeoutMs !== 0 && expiresAt >= nowMs + pollTimeoutMs) return undefined
+  const when =
+    expiresAt <= nowMs
+      ? 'has already expired'
+      : `expires in ${formatTimespan(expiresAt - nowMs)}, before poll-timeout (${pollTimeoutMs === 0 ? 'no limit' : formatTimespan(pollTimeoutMs)}) ends`
+  return (
+    `The given token ${when}, and a given token cannot be renewed: polls after its expiry will fail with HTTP 401. ` +
+    'Sign in with client-secret, client-certificate or GitHub OIDC instead, and the token is renewed as needed.'
+  )
+}
