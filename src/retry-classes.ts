@@ -68,7 +68,7 @@ export function isNetworkFailure(error: unknown): boolean {
   if (error instanceof TimeoutError || (error as Error | null)?.name === 'TimeoutError') return true
   const code = codeOf(error)
   if (code === undefined) return /^(socket hang up|aborted)$/.test((error as Error)?.message ?? '')
-  return !PermanentCodes.has(code) && /^(E[A-Z]+|ERR_SOCKET_[A-Z_]+)$/.test(code)
+  return !PermanentCodes.has(code) && /^(E[A-Z_]+|ERR_SOCKET_[A-Z_]+)$/.test(code)
 }
 
 /**

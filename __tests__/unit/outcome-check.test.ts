@@ -1,0 +1,333 @@
+import { describe, expect, it } from '@jest/globals'
+import type { InvokeResult } from '../../src/invoker.js'
+import {
+  describeValue,
+  expressionProblem,
+  isTruthy,
+  judgeAnswer,
+  type OutcomeChecks
+} from '../../src/outcome-check.js'
+
+const Label = 'POST https://h/api/services/G/S/O'
+
+/** A finished call whose final answer is `status` with `body`. */
+function answer(
+  status: number | undefined,
+  body: string | undefined,
+  extra: Partial<InvokeResult> = {}
+): InvokeResult {
+  const head = body === undefined ? undefined : Buffer.from(body)
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: head === undefined ? undefined : { bytes: head.length, head, file: '/fake' },
+    attempts: 1,
+    waitedMs: 0,
+    elapsedMs: 5,
+    failure:
+      status !== undefined && status >= 200 && status < 300
+        ? undefined
+        : `${Label} failed: ${status === undefined ? 'ECONNRESET: socket hang up' : `HTTP ${status}`}`,
+    ...extra
+  }
+}
+
+function checks(extra: Partial<OutcomeChecks> = {}): OutcomeChecks {
+  return {
+    label: Label,
+    successWhen: undefined,
+    failWhen: undefined,
+    until: undefined,
+    maskResponse: false,
+    retryOn: { unavailable: false, network: false },
+    ...extra
+  }
+}
+
+const ResultFalse = JSON.stringify({
+  $id: '1',
+  Result: false,
+  InfoMessages: [{ Type: 'Error', Text: 'Journal GEN-000123 is not balanced.' }],
+  Secret: 'the rest of the body stays out of messages'
+})
+
+describe('expressionProblem', () => {
+  it('accepts JMESPath and names what is wrong with anything else', async () => {
+    await expect(expressionProblem("Status == 'Succeeded'")).resolves.toBeUndefined()
+    await expect(expressionProblem('Result == `true`')).resolves.toBeUndefined()
+    await expect(expressionProblem('Result ==')).resolves.toMatch(/^Syntax error/)
+  })
+})
+
+describe('isTruthy (JMESPath)', () => {
+  it('counts false, null, empty strings, arrays and objects as false, and 0 as true', () => {
+    const values = [false, null, undefined, '', [], {}, true, 0, 'x', [0], { a: null }]
+    expect(values.map(isTruthy)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+      true,
+      true
+    ])
+  })
+})
+
+describe('describeValue', () => {
+  it('shows short JSON on one line', () => {
+    expect(describeValue('Executing')).toBe('"Executing"')
+    expect(describeValue({ a: [1, 'x\ny'] })).toBe('{"a":[1,"x\\ny"]}')
+    expect(describeValue(undefined)).toBe('null')
+  })
+
+  it('cuts at 200 characters', () => {
+    const shown = describeValue('x'.repeat(1000))
+    expect(shown).toHaveLength(200)
+    expect(shown.endsWith('…')).toBe(true)
+  })
+
+  it('writes # as \\u0023, so no ##[command] reaches the runner, and the JSON means the same', () => {
+    const shown = describeValue('##[add-mask]secret')
+    expect(shown).not.toContain('##[')
+    expect(JSON.parse(shown)).toBe('##[add-mask]secret')
+  })
+})
+
+describe('judgeAnswer without expressions', () => {
+  it('passes a 2xx answer and fails any other with the invoker’s line', async () => {
+    await expect(judgeAnswer(answer(200, '{}'), checks())).resolves.toEqual({
+      state: 'done',
+      seen: undefined
+    })
+    await expect(judgeAnswer(answer(500, '{}'), checks())).resolves.toEqual({
+      state: 'failed',
+      failure: `${Label} failed: HTTP 500`
+    })
+  })
+
+  it('passes an empty 2xx answer (an operation that returns nothing)', async () => {
+    await expect(judgeAnswer(answer(204, ''), checks())).resolves.toMatchObject({ state: 'done' })
+  })
+
+  it.each([
+    ['declared text/html', { 'content-type': 'text/html; charset=utf-8' }, 'Sign in'],
+    ['an HTML document', { 'content-type': 'application/octet-stream' }, 'Sign in'],
+    ['a page without a title', { 'content-type': 'text/html' }, undefined]
+  ])('fails a 2xx answer that is %s, saying so', async (_, headers, title) => {
+    const page = `<!DOCTYPE html>\n<html><head>${title === undefined ? '' : `<title>${title} to your account</title>`}</head></html>`
+    const verdict = await judgeAnswer(answer(200, page, { headers }), checks())
+    expect(verdict).toEqual({
+      state: 'failed',
+      failure:
+        `${Label} failed: HTTP 200 with an HTML page${title === undefined ? '' : " ('Sign in to your account')"} instead of JSON — ` +
+        "a sign-in or error page after a redirect? Check 'url' and 'system-url'"
+    })
+  })
+
+  it('leaves the page title out with mask-response', async () => {
+    const page = '<html><title>Contoso payroll</title></html>'
+    const verdict = await judgeAnswer(answer(200, page), checks({ maskResponse: true }))
+    expect(verdict).toMatchObject({ state: 'failed' })
+    expect(JSON.stringify(verdict)).not.toContain('payroll')
+  })
+})
+
+describe('success-when', () => {
+  it('fails a Result:false answer, naming the expression and what it evaluated to, not the body', async () => {
+    const verdict = await judgeAnswer(answer(200, ResultFalse), checks({ successWhen: 'Result' }))
+    expect(verdict).toEqual({
+      state: 'failed',
+      failure: `${Label} failed: success-when 'Result' evaluated to false (HTTP 200)`
+    })
+  })
+
+  it('never quotes the rest of the body', async () => {
+    const verdict = await judgeAnswer(
+      answer(200, ResultFalse),
+      checks({ successWhen: "InfoMessages[?Type=='Error'] | length(@) == `0`" })
+    )
+    expect(verdict).toMatchObject({ state: 'failed' })
+    expect(JSON.stringify(verdict)).not.toContain('the rest of the body')
+  })
+
+  it('passes when it holds', async () => {
+    const body = JSON.stringify({ Result: true })
+    await expect(
+      judgeAnswer(answer(200, body), checks({ successWhen: 'Result == `true`' }))
+    ).resolves.toMatchObject({ state: 'done' })
+  })
+
+  it('shows no value with mask-response', async () => {
+    const verdict = await judgeAnswer(
+      answer(200, JSON.stringify({ Result: 'payroll-secret-value' })),
+      checks({ successWhen: "Result == 'ok'", maskResponse: true })
+    )
+    expect(verdict).toEqual({
+      state: 'failed',
+      failure: `${Label} failed: success-when 'Result == 'ok'' did not hold (value not shown: mask-response; HTTP 200)`
+    })
+  })
+
+  it.each([
+    [
+      'text',
+      'Done.',
+      'the answer (HTTP 200, application/json; charset=utf-8, 5 bytes) is not JSON'
+    ],
+    ['nothing', '', 'the answer (HTTP 200) is empty']
+  ])('fails clearly on a 2xx answer of %s', async (_, body, problem) => {
+    await expect(
+      judgeAnswer(answer(200, body), checks({ successWhen: 'Result' }))
+    ).resolves.toEqual({
+      state: 'failed',
+      failure: `${Label} failed: ${problem}, so success-when cannot be checked`
+    })
+  })
+
+  it('fails clearly on a body larger than it can read', async () => {
+    const result = answer(200, '{}')
+    const big = { ...result, body: { bytes: 2 * 1024 * 1024, head: Buffer.from('{'), file: '/f' } }
+    await expect(judgeAnswer(big, checks({ successWhen: 'Result' }))).resolves.toEqual({
+      state: 'failed',
+      failure: `${Label} failed: the answer is 2097152 bytes, more than the 1 MiB an expression can read, so success-when cannot be checked`
+    })
+  })
+
+  it('says when the expression cannot be evaluated on this answer', async () => {
+    const verdict = await judgeAnswer(
+      answer(200, '{"Count":3}'),
+      checks({ successWhen: 'length(Count)' })
+    )
+    expect(verdict).toMatchObject({
+      state: 'failed',
+      failure: expect.stringMatching(
+        /^POST \S+ failed: success-when 'length\(Count\)' could not be evaluated: .*length\(\)/
+      )
+    })
+  })
+
+  it('is not evaluated on a failed answer, whose own failure stands', async () => {
+    await expect(
+      judgeAnswer(answer(500, '{"Result":true}'), checks({ successWhen: 'Result' }))
+    ).resolves.toEqual({ state: 'failed', failure: `${Label} failed: HTTP 500` })
+  })
+})
+
+describe('fail-when', () => {
+  it('fails any answer on which it is true, 2xx or not, showing the value', async () => {
+    const failWhen = "InfoMessages[?Type=='Error'].Text"
+    await expect(judgeAnswer(answer(200, ResultFalse), checks({ failWhen }))).resolves.toEqual({
+      state: 'failed',
+      failure: `${Label} failed: fail-when '${failWhen}' evaluated to ["Journal GEN-000123 is not balanced."] (HTTP 200)`
+    })
+    await expect(judgeAnswer(answer(404, ResultFalse), checks({ failWhen }))).resolves.toEqual({
+      state: 'failed',
+      failure: `${Label} failed: fail-when '${failWhen}' evaluated to ["Journal GEN-000123 is not balanced."] (HTTP 404)`
+    })
+  })
+
+  it('passes when it is false', async () => {
+    await expect(
+      judgeAnswer(answer(200, '{"Status":"Executing"}'), checks({ failWhen: "Status == 'Failed'" }))
+    ).resolves.toMatchObject({ state: 'done' })
+  })
+
+  it('leaves a failed answer that is not JSON to its own failure', async () => {
+    await expect(
+      judgeAnswer(answer(502, '<html>Bad gateway</html>'), checks({ failWhen: 'x' }))
+    ).resolves.toEqual({ state: 'failed', failure: `${Label} failed: HTTP 502` })
+  })
+})
+
+describe('until (polling)', () => {
+  const polling = (extra: Partial<OutcomeChecks> = {}): OutcomeChecks =>
+    checks({ until: "Status == 'Succeeded'", ...extra })
+
+  it('shows what it saw: done on a true value, not yet on a false one', async () => {
+    await expect(
+      judgeAnswer(answer(200, '{"Status":"Executing"}'), polling({ until: 'Status' }))
+    ).resolves.toMatchObject({ state: 'done', seen: '"Executing"' })
+    await expect(judgeAnswer(answer(200, '{"Status":"Executing"}'), polling())).resolves.toEqual({
+      state: 'not-yet',
+      seen: 'false'
+    })
+  })
+
+  it('is done when the condition holds', async () => {
+    await expect(judgeAnswer(answer(200, '{"Status":"Succeeded"}'), polling())).resolves.toEqual({
+      state: 'done',
+      seen: 'true'
+    })
+  })
+
+  it('hides what it saw with mask-response', async () => {
+    await expect(
+      judgeAnswer(answer(200, '{"Status":"Executing"}'), polling({ maskResponse: true }))
+    ).resolves.toEqual({ state: 'not-yet', seen: '(not shown: mask-response)' })
+  })
+
+  it('checks success-when once until holds', async () => {
+    const verdict = await judgeAnswer(
+      answer(200, '{"Status":"Succeeded","Result":false}'),
+      polling({ successWhen: 'Result' })
+    )
+    expect(verdict).toMatchObject({
+      state: 'failed',
+      failure: expect.stringContaining('success-when')
+    })
+  })
+
+  it('lets fail-when stop the polling early', async () => {
+    await expect(
+      judgeAnswer(answer(200, '{"Status":"Failed"}'), polling({ failWhen: "Status == 'Failed'" }))
+    ).resolves.toMatchObject({ state: 'failed' })
+  })
+
+  it('counts 404 as not yet', async () => {
+    await expect(judgeAnswer(answer(404, '{"Message":"No job"}'), polling())).resolves.toEqual({
+      state: 'not-yet',
+      seen: 'HTTP 404'
+    })
+  })
+
+  it('counts a 429 that outlasted retry-timeout as not yet', async () => {
+    await expect(
+      judgeAnswer(answer(429, '', { retryClass: 'throttled' }), polling())
+    ).resolves.toMatchObject({ state: 'not-yet' })
+  })
+
+  it('counts 503 and connection failures as not yet only when retry-on lists them', async () => {
+    const unavailable = answer(503, '', { retryClass: 'unavailable' })
+    const noAnswer = answer(undefined, undefined, { retryClass: 'network' })
+    await expect(judgeAnswer(unavailable, polling())).resolves.toMatchObject({ state: 'failed' })
+    await expect(judgeAnswer(noAnswer, polling())).resolves.toMatchObject({ state: 'failed' })
+    const listed = polling({ retryOn: { unavailable: true, network: true } })
+    await expect(judgeAnswer(unavailable, listed)).resolves.toEqual({
+      state: 'not-yet',
+      seen: 'HTTP 503'
+    })
+    await expect(judgeAnswer(noAnswer, listed)).resolves.toEqual({
+      state: 'not-yet',
+      seen: 'no answer'
+    })
+  })
+
+  it('fails on any other failed answer', async () => {
+    await expect(judgeAnswer(answer(500, '{}'), polling())).resolves.toEqual({
+      state: 'failed',
+      failure: `${Label} failed: HTTP 500`
+    })
+  })
+
+  it('fails clearly when a 2xx answer is not JSON', async () => {
+    await expect(judgeAnswer(answer(200, 'Executing'), polling())).resolves.toMatchObject({
+      state: 'failed',
+      failure: expect.stringMatching(/is not JSON, so until cannot be checked$/)
+    })
+  })
+})
