@@ -1,14 +1,15 @@
 import { afterAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as actualCore from '@actions/core'
+import * as jmespath from '@jmespath-community/jmespath'
 import iconv from 'iconv-lite'
 import * as jsoncParser from 'jsonc-parser'
 import * as core from '../../__fixtures__/core.js'
 import { clearInputs, setInputs } from '../../__fixtures__/unit-inputs.js'
 
-// iconv-lite (its code tables were three quarters of dist/index.js) and jsonc-parser are loaded
-// with import() only when a run needs them, so ncc puts each in a chunk of its own and a run with
-// the default charset and a valid payload never evaluates either (a start-up cost the benchmark
-// measures). Each mock notes that it was imported and hands over the real package.
+// iconv-lite (its code tables were three quarters of dist/index.js), jsonc-parser and JMESPath are
+// loaded with import() only when a run needs them, so ncc puts each in a chunk of its own and a run
+// with the default charset, a valid payload and no outcome check never evaluates any (a start-up
+// cost the benchmark measures). Each mock notes that it was imported and hands over the real package.
 const imported = new Set<string>()
 jest.unstable_mockModule('iconv-lite', () => {
   imported.add('iconv-lite')
@@ -17,6 +18,10 @@ jest.unstable_mockModule('iconv-lite', () => {
 jest.unstable_mockModule('jsonc-parser', () => {
   imported.add('jsonc-parser')
   return jsoncParser
+})
+jest.unstable_mockModule('@jmespath-community/jmespath', () => {
+  imported.add('jmespath')
+  return jmespath
 })
 jest.unstable_mockModule('@actions/core', () => ({
   ...core,
@@ -54,10 +59,15 @@ beforeEach(async () => {
 
 afterAll(clearInputs)
 
-describe('a run that needs neither', () => {
-  it('reads a GET with the default charset without importing iconv-lite or jsonc-parser', async () => {
+describe('a run that needs none', () => {
+  it('reads a call with the default charset without importing iconv-lite, jsonc-parser or JMESPath', async () => {
     setInputs(Call)
-    await expect(sources.readSettings({})).resolves.toMatchObject({ method: 'GET' })
+    await expect(sources.readSettings({})).resolves.toMatchObject({
+      method: 'POST',
+      successWhen: undefined,
+      failWhen: undefined,
+      poll: undefined
+    })
     expect([...imported]).toEqual([])
   })
 
@@ -100,6 +110,15 @@ describe('a run that needs one', () => {
     await expect(sources.charset.resolveCharset('klingon')).resolves.toBeUndefined()
     expect([...imported]).toEqual(['iconv-lite'])
   })
+
+  it.each(['success-when', 'fail-when', 'until'])(
+    'imports JMESPath, and only it, for %s',
+    async name => {
+      setInputs({ ...Call, [name]: 'Result' })
+      await expect(sources.readSettings({})).resolves.toBeDefined()
+      expect([...imported]).toEqual(['jmespath'])
+    }
+  )
 
   it('imports jsonc-parser, and only it, to locate the error in an invalid payload', async () => {
     setInputs({ ...Call, payload: '{"a":1,}' })
