@@ -365,6 +365,91 @@ describe('F&O services', () => {
   })
 })
 
+describe('F&O services for pipelines', () => {
+  const auth = { headers: { Authorization: 'Bearer tok-123' } }
+  const json = (body: unknown) => ({
+    headers: { ...auth.headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body)
+  })
+  const jobs = '/api/services/SimTestService/JobService'
+
+  it('moves a submitted job through 404, Executing and its outcome, one step per status call', async () => {
+    const submitted = await call(
+      sim(),
+      'POST',
+      `${jobs}/Submit`,
+      json({ _steps: 2, _notFoundFor: 1, _outcome: 'Failed' })
+    )
+    expect(submitted.status).toBe(200)
+    const { JobId } = submitted.json()
+    expect(JobId).toMatch(/^[0-9a-f-]{36}$/)
+    const statuses: (number | string)[] = []
+    for (let i = 0; i < 5; i++) {
+      const answer = await call(sim(), 'POST', `${jobs}/GetStatus`, json({ _jobId: JobId }))
+      statuses.push(answer.status === 200 ? answer.json().Status : answer.status)
+    }
+    expect(statuses).toEqual([404, 'Executing', 'Executing', 'Failed', 'Failed'])
+  })
+
+  it('answers 404 for a job it does not know', async () => {
+    const answer = await call(sim(), 'POST', `${jobs}/GetStatus`, json({ _jobId: 'nope' }))
+    expect(answer.status).toBe(404)
+    expect(answer.json()).toEqual({ Message: "No status record for job 'nope'." })
+  })
+
+  it('answers 200 with Result false for an unbalanced journal', async () => {
+    const validate = '/api/services/SimTestService/JournalService/Validate'
+    const bad = await call(sim(), 'POST', validate, json({ _journalNum: 'GEN-1' }))
+    expect(bad.status).toBe(200)
+    expect(bad.json()).toEqual({
+      $id: '1',
+      Result: false,
+      InfoMessages: [{ Type: 'Error', Text: 'Journal GEN-1 is not balanced.' }]
+    })
+    const good = await call(
+      sim(),
+      'POST',
+      validate,
+      json({ _journalNum: 'GEN-2', _balanced: true })
+    )
+    expect(good.json()).toMatchObject({ Result: true, InfoMessages: [] })
+  })
+
+  it("answers FailOData with OData's error body", async () => {
+    const answer = await call(
+      sim(),
+      'POST',
+      '/api/services/SimTestService/EchoService/FailOData',
+      auth
+    )
+    expect(answer.status).toBe(500)
+    expect(answer.json()).toMatchObject({
+      error: {
+        message: 'An error has occurred.',
+        innererror: { type: expect.stringMatching(/AxODataWriteException$/) }
+      }
+    })
+  })
+
+  it('issues tokens with the queued lifetimes, and F&O refuses one past its validity', async () => {
+    sim().tokenLifetimes([{ expiresInSeconds: 303, validForMs: 1 }])
+    const first = await tokenRequest({
+      client_id: 'app-1',
+      client_secret: 's3cr3t-value',
+      scope: `${sim().url}/.default`
+    })
+    expect(first.json()).toMatchObject({ expires_in: 303, ext_expires_in: 303 })
+    expect(sim().tokenGrants[0]).toMatchObject({ expiresInSeconds: 303 })
+    await new Promise(resolve => setTimeout(resolve, 20))
+    const refused = await call(sim(), 'POST', SESSION, {
+      headers: { Authorization: `Bearer ${first.json().access_token}` }
+    })
+    expect(refused.status).toBe(401)
+    expect(await issuedToken()).toMatch(/^sim-at-/)
+    expect(sim().tokenGrants[1]).toMatchObject({ expiresInSeconds: 3599 })
+  })
+})
+
 describe('certificate client assertion', () => {
   it('accepts an assertion signed with the registered certificate', async () => {
     const answer = await tokenRequest({

@@ -534,13 +534,16 @@ export function createEntra(ctx, oidc) {
       )
     }
     const issuedAt = Date.now()
+    const lifetime = ctx.tokenLifetimes.shift()
+    const expiresInSeconds = lifetime?.expiresInSeconds ?? TOKEN_LIFETIME_S
     return {
       accessToken: `sim-at-${randomBase64Url(30)}`,
       audience,
       clientId,
       credential,
       issuedAt,
-      expiresAt: issuedAt + TOKEN_LIFETIME_S * 1000
+      expiresAt: issuedAt + (lifetime?.validForMs ?? expiresInSeconds * 1000),
+      expiresInSeconds
     }
   }
 
@@ -565,8 +568,8 @@ export function createEntra(ctx, oidc) {
       200,
       {
         token_type: 'Bearer',
-        expires_in: TOKEN_LIFETIME_S,
-        ext_expires_in: TOKEN_LIFETIME_S,
+        expires_in: grant.expiresInSeconds,
+        ext_expires_in: grant.expiresInSeconds,
         access_token: grant.accessToken
       },
       {

@@ -129,6 +129,83 @@ async function streamLargeJson(res, size, ctx) {
   if (!res.destroyed) res.end(tail)
 }
 
+/**
+ * Reads the payload as a JSON object, or answers 400 and returns undefined.
+ * @param {OperationCall} call
+ * @returns {Record<string, unknown> | undefined}
+ */
+function objectPayload(call) {
+  const parsed = parseJsonBody(call.req, call.body)
+  if (!parsed.ok) {
+    sendJson(call.res, parsed.status, { Message: parsed.message })
+    return undefined
+  }
+  return parsed.value && typeof parsed.value === 'object' && !Array.isArray(parsed.value)
+    ? /** @type {Record<string, unknown>} */ (parsed.value)
+    : {}
+}
+
+/**
+ * @param {unknown} value
+ * @param {number} fallback
+ */
+function count(value, fallback) {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : fallback
+}
+
+/**
+ * A long job as F&O runs one asynchronously: Submit returns its id; GetStatus answers 404 for
+ * the first `_notFoundFor` calls (the status record is not written yet), then `Executing` for
+ * `_steps` calls, then the `_outcome` (`Succeeded` or `Failed`) for good.
+ * @type {Record<string, Operation>}
+ */
+const JOB_SERVICE = {
+  Submit: {
+    parameters: [
+      { Name: '_steps', Type: 'Int32' },
+      { Name: '_outcome', Type: 'String' },
+      { Name: '_notFoundFor', Type: 'Int32' }
+    ],
+    returnType: 'SimJobSubmitted',
+    run(call) {
+      const payload = objectPayload(call)
+      if (!payload) return
+      const jobId = newGuid()
+      call.ctx.jobs.set(jobId, {
+        steps: count(payload._steps, 2),
+        notFoundFor: count(payload._notFoundFor, 0),
+        outcome: payload._outcome === 'Failed' ? 'Failed' : 'Succeeded',
+        calls: 0
+      })
+      sendJson(call.res, 200, { $id: '1', JobId: jobId, Status: 'Submitted' })
+    }
+  },
+  GetStatus: {
+    parameters: [{ Name: '_jobId', Type: 'String' }],
+    returnType: 'SimJobStatus',
+    run(call) {
+      const payload = objectPayload(call)
+      if (!payload) return
+      const jobId = String(payload._jobId ?? '')
+      const job = call.ctx.jobs.get(jobId)
+      if (job) job.calls++
+      if (!job || job.calls <= job.notFoundFor) {
+        sendJson(call.res, 404, { Message: `No status record for job '${jobId}'.` })
+        return
+      }
+      const step = job.calls - job.notFoundFor
+      const status = step <= job.steps ? 'Executing' : job.outcome
+      sendJson(call.res, 200, {
+        $id: '1',
+        JobId: jobId,
+        Status: status,
+        Message:
+          status === 'Failed' ? 'The batch task ended with an error: Voucher not balanced.' : ''
+      })
+    }
+  }
+}
+
 /** @type {Record<string, Record<string, Record<string, Operation>>>} */
 const CATALOGUE = {
   UserSessionService: {
@@ -191,6 +268,30 @@ const CATALOGUE = {
     }
   },
   SimTestService: {
+    JobService: JOB_SERVICE,
+    JournalService: {
+      // F&O's business failures come as HTTP 200 with a flag, not as an error status.
+      Validate: {
+        parameters: [
+          { Name: '_journalNum', Type: 'String' },
+          { Name: '_balanced', Type: 'Boolean' }
+        ],
+        returnType: 'SimValidationResult',
+        run(call) {
+          const payload = objectPayload(call)
+          if (!payload) return
+          const journal = String(payload._journalNum ?? '')
+          const balanced = payload._balanced === true
+          sendJson(call.res, 200, {
+            $id: '1',
+            Result: balanced,
+            InfoMessages: balanced
+              ? []
+              : [{ Type: 'Error', Text: `Journal ${journal} is not balanced.` }]
+          })
+        }
+      }
+    },
     EchoService: {
       Echo: {
         parameters: [{ Name: '_request', Type: 'Object' }],
@@ -231,6 +332,25 @@ const CATALOGUE = {
             return
           }
           await streamLargeJson(call.res, size, call.ctx)
+        }
+      },
+      FailOData: {
+        parameters: [],
+        returnType: 'void',
+        run({ res }) {
+          sendJson(res, 500, {
+            error: {
+              code: '',
+              message: 'An error has occurred.',
+              innererror: {
+                message:
+                  "Write failed for table row of type 'CustCustomerV3Entity'. Infolog: Error: Customer group 'ZZ' does not exist.",
+                type: 'Microsoft.Dynamics.Platform.Integration.Services.OData.AxODataWriteException',
+                stacktrace:
+                  '   at Microsoft.Dynamics.Platform.Integration.Services.OData.AxODataDataWriter.Write()'
+              }
+            }
+          })
         }
       },
       Slow: {

@@ -92,6 +92,18 @@ export interface RecordedRequest {
   scripted?: boolean
 }
 
+/** How long the next token the simulator issues lives. */
+export interface TokenLifetime {
+  /** The token response's expires_in. */
+  expiresInSeconds: number
+  /**
+   * How long F&O accepts the token; default expiresInSeconds. Shorter than expires_in stands
+   * for time passing faster: a client that renews 5 minutes before expiry must renew a token
+   * of expiresInSeconds 303 after 3 s, so validForMs 3000 rejects one that did not.
+   */
+  validForMs?: number
+}
+
 export interface TokenGrant {
   accessToken: string
   /** Scope without '/.default', trailing slash removed. */
@@ -99,7 +111,10 @@ export interface TokenGrant {
   clientId: string
   credential: 'secret' | 'certificate' | 'federated'
   issuedAt: number
+  /** When F&O stops accepting the token (ms since epoch). */
   expiresAt: number
+  /** The expires_in the token response gave. */
+  expiresInSeconds: number
 }
 
 export interface OidcInfo {
@@ -144,7 +159,12 @@ export interface Simulator {
    * calling again appends to the queue.
    */
   script(servicePath: string, responses: ScriptedResponse | ScriptedResponse[]): void
-  /** Clears requests, scripts, issuedTokens, tokenGrants and the OIDC token log. */
+  /** Queues the lifetimes of the next tokens, one per token; later tokens live 3599 s. */
+  tokenLifetimes(lifetimes: TokenLifetime[]): void
+  /**
+   * Clears requests, scripts, issuedTokens, tokenGrants, queued token lifetimes, submitted jobs
+   * and the OIDC token log.
+   */
   reset(): void
   /** Closes the server and every open connection (hung requests included). */
   close(): Promise<void>

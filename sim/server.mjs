@@ -59,6 +59,7 @@ const SPECIAL_SCRIPT_KEYS = ['token', 'oidc', 'metadata', 'discovery']
  * @property {import('./types.mjs').TokenGrant[]} tokenGrants
  * @property {import('./types.mjs').OidcInfo} oidc
  * @property {(servicePath: string, responses: ScriptedResponse | ScriptedResponse[]) => void} script
+ * @property {(lifetimes: import('./types.mjs').TokenLifetime[]) => void} tokenLifetimes
  * @property {() => void} reset
  * @property {() => Promise<void>} close
  */
@@ -225,6 +226,8 @@ export async function startSimulator(options = {}) {
     grants: new Map(),
     issuedTokens: [],
     tokenGrants: [],
+    tokenLifetimes: [],
+    jobs: new Map(),
     sleep,
     isClosed: () => closed
   }
@@ -416,12 +419,19 @@ export async function startSimulator(options = {}) {
     scripts.set(key, [...(scripts.get(key) ?? []), ...list])
   }
 
+  /** @type {Simulator['tokenLifetimes']} */
+  function tokenLifetimes(lifetimes) {
+    ctx.tokenLifetimes.push(...lifetimes)
+  }
+
   /** @type {Simulator['reset']} */
   function reset() {
     requests.length = 0
     scripts.clear()
     ctx.issuedTokens.length = 0
     ctx.tokenGrants.length = 0
+    ctx.tokenLifetimes.length = 0
+    ctx.jobs.clear()
     oidc.info.issuedTokens.length = 0
     oidc.info.lastToken = undefined
   }
@@ -459,6 +469,7 @@ export async function startSimulator(options = {}) {
     tokenGrants: ctx.tokenGrants,
     oidc: oidc.info,
     script,
+    tokenLifetimes,
     reset,
     close
   }

@@ -54,13 +54,28 @@
  */
 
 /**
+ * @typedef {object} TokenLifetime How long the next issued token lives.
+ * @property {number} expiresInSeconds the token response's expires_in
+ * @property {number} [validForMs] how long F&O accepts it; default expiresInSeconds
+ */
+
+/**
+ * @typedef {object} SimJob A job of SimTestService/JobService.
+ * @property {number} steps GetStatus calls that answer Executing
+ * @property {number} notFoundFor GetStatus calls that answer 404 first
+ * @property {'Succeeded' | 'Failed'} outcome
+ * @property {number} calls GetStatus calls so far
+ */
+
+/**
  * @typedef {object} TokenGrant
  * @property {string} accessToken
  * @property {string} audience resource the token is for (scope without '/.default', no trailing slash)
  * @property {string} clientId
  * @property {'secret' | 'certificate' | 'federated'} credential how the client authenticated
  * @property {number} issuedAt ms since epoch
- * @property {number} expiresAt ms since epoch
+ * @property {number} expiresAt ms since epoch, when F&O stops accepting it
+ * @property {number} expiresInSeconds the expires_in the token response gave
  */
 
 /**
@@ -87,6 +102,8 @@
  * @property {Map<string, TokenGrant>} grants every token ever issued (survives reset())
  * @property {string[]} issuedTokens
  * @property {TokenGrant[]} tokenGrants
+ * @property {TokenLifetime[]} tokenLifetimes lifetimes of the next tokens, used up one per token
+ * @property {Map<string, SimJob>} jobs jobs submitted to SimTestService/JobService
  * @property {(ms: number) => Promise<void>} sleep resolves after ms, or early when the simulator closes
  * @property {() => boolean} isClosed
  */
