@@ -116,7 +116,7 @@ describe('given token', () => {
     expectNoSecretLeaks(result, [staticToken])
   })
 
-  it('lists service groups and operations with GET (discovery)', async () => {
+  it('lists a service group with GET, and returns an operation’s metadata for an explicit GET', async () => {
     const groups = await run({
       'service-name': 'UserSessionService',
       url: sim().url,
@@ -124,10 +124,19 @@ describe('given token', () => {
     })
     expect(groups.exitCode).toBe(0)
     expect(JSON.parse(groups.outputs['response'])).toHaveProperty('Services')
+    expect(groups.stdout).not.toContain('the operation is not run')
 
-    const metadata = await run({ 'service-name': sessionInfo, url: sim().url, token: staticToken })
+    const metadata = await run({
+      'service-name': sessionInfo,
+      url: sim().url,
+      token: staticToken,
+      method: 'GET'
+    })
     expect(metadata.exitCode).toBe(0)
     expect(JSON.parse(metadata.outputs['response'])).toHaveProperty('Parameters')
+    expect(metadata.stdout).toContain(
+      `method GET returns the metadata of ${sessionInfo} (its parameters and return type): the operation is not run.`
+    )
     expect(serviceRequests(sim()).map(r => r.method)).toEqual(['GET', 'GET'])
   })
 
