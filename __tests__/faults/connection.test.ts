@@ -80,6 +80,43 @@ describe('nothing answers', () => {
   })
 })
 
+describe('retry-on: network', () => {
+  it('retries a refused connection with back-off until retry-timeout, then names the limit', async () => {
+    const port = await closedPort()
+    const result = await call(`https://127.0.0.1:${port}`, {
+      inputs: { 'retry-on': 'network', 'retry-timeout': '00:00:03' }
+    })
+
+    expectFailure(
+      result,
+      new RegExp(
+        `^POST https://127\\.0\\.0\\.1:${port}/\\S+ failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${port} — ` +
+          'the next back-off wait would be \\d+(\\.\\d)? s, but retry-timeout leaves \\d+(\\.\\d)? s \\(\\d attempts\\)$'
+      )
+    )
+    expect(Number(result.outputs['attempts'])).toBeGreaterThanOrEqual(2)
+    expect(result.stdout).toMatch(
+      /→ no response \(ECONNREFUSED\), waiting 1 s \(attempt 2, \d s left\)/
+    )
+    // Refused before sending: nothing can have run, so the log does not say it may have.
+    expect(result.stdout).not.toContain('may have reached the server')
+    expectNoLeaks(result)
+  })
+
+  it('re-sends a POST that timed out, saying in the log that it may have reached the server', async () => {
+    sim().script(sessionInfo, { hang: true })
+    const result = await call(sim().url, { inputs: { 'retry-on': 'network', 'timeout-sec': '1' } })
+
+    expect(result.exitCode).toBe(0)
+    expectOutputs(result, { status: '200', attempts: '2' })
+    expect(result.stdout).toContain(
+      '→ no response (timeout-sec); it may have reached the server, sent again as retry-on lists network, waiting 1 s (attempt 2,'
+    )
+    expect(serviceRequests(sim()).map(r => r.method)).toEqual(['POST', 'POST'])
+    expectNoLeaks(result)
+  })
+})
+
 describe('TLS', () => {
   it('refuses a certificate from an untrusted CA, before the token is sent', async () => {
     const result = await call(sim().url, { env: { NODE_EXTRA_CA_CERTS: '' } })
@@ -162,7 +199,10 @@ describe('the connection breaks', () => {
 
       expectFailure(
         result,
-        new RegExp(`^POST ${serviceUrl.source} failed: ECONNRESET: socket hang up$`)
+        new RegExp(
+          `^POST ${serviceUrl.source} failed: ECONNRESET: socket hang up — the request may have reached the server, ` +
+            'so it was not sent again \\(retry-on: network re-sends it when the operation is safe to repeat\\)$'
+        )
       )
       expectOutputs(result, { status: '', attempts: '1' })
       expect(serviceRequests(sim())).toHaveLength(1)
@@ -178,7 +218,10 @@ describe('the server accepts and never answers', () => {
 
     expectFailure(
       result,
-      new RegExp(`^POST ${serviceUrl.source} failed: no response within 1 s \\(timeout-sec\\)$`)
+      new RegExp(
+        `^POST ${serviceUrl.source} failed: no response within 1 s \\(timeout-sec\\) — the operation may still be running on the server, ` +
+          'so it was not sent again \\(retry-on: network re-sends it when the operation is safe to repeat\\)$'
+      )
     )
     expectOutputs(result, { status: '', attempts: '1' })
     expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(1000)
@@ -190,7 +233,7 @@ describe('the server accepts and never answers', () => {
 
   it('with timeout-sec 0 (no limit) keeps waiting: only the runner ends the step', async () => {
     sim().script(sessionInfo, { hang: true })
-    const result = await call(sim().url, { killAfterMs: 2500 })
+    const result = await call(sim().url, { inputs: { 'timeout-sec': '0' }, killAfterMs: 2500 })
 
     // Killed, not exited: the action had not given up on its own.
     expect(result.exitCode).toBeNull()

@@ -105,7 +105,7 @@ describe('HTTP errors from F&O', () => {
         result,
         new RegExp(
           `^POST ${url('SimTestService/EchoService/Fail')} failed: HTTP 500 Internal Server Error — ` +
-            'An exception occured when invoking the operation - Invalid account number\\. \\(XppServicesException\\)$'
+            'Invalid account number\\. \\(XppServicesException, ActivityId [0-9a-f-]{36}\\)$'
         )
       )
       expectOutputs(result, { status: '500', attempts: '1' })
