@@ -38,6 +38,7 @@ const Examples: Record<string, readonly string[]> = {
     'G/S/O',
     'G',
     'G/S',
+    '/',
     'UserSessionService/AifUserSessionService/GetUserSessionInfo'
   ],
   'retry-timeout': ['00:05:00', '23:59:59', '00:00:00'],
@@ -49,7 +50,13 @@ const Examples: Record<string, readonly string[]> = {
   'authority-host': ['https://login.microsoftonline.com', 'https://login.microsoftonline.us'],
   method: ['auto', 'GET', 'POST', 'post'],
   token: [Token, `Bearer ${Token}`],
-  payload: ['{"a":1}', '[]', '"x"', '']
+  payload: ['{"a":1}', '[]', '"x"', ''],
+  'retry-on': ['429', 'unavailable, network', 'network'],
+  'success-when': ['Result', 'Result == `true`', "InfoMessages[?Type=='Error']"],
+  'fail-when': ["Status == 'Failed'", 'length(Errors) > `0`'],
+  until: ["Status == 'Succeeded'", 'Done'],
+  'poll-interval': ['1', '10', '3600'],
+  'poll-timeout': ['00:30:00', '00:00:00', '23:59:59']
 }
 
 /** Pieces that have broken URL, header and path handling elsewhere. */
@@ -174,7 +181,7 @@ async function outcome(values: Inputs): Promise<Outcome> {
   }
 }
 
-const ServiceName = /^[A-Za-z0-9_]+(\/[A-Za-z0-9_]+){0,2}$/
+const ServiceName = /^(\/|[A-Za-z0-9_]+(\/[A-Za-z0-9_]+){0,2})$/
 
 /**
  * Every promise Settings makes, whatever the inputs were. `systemUrl` is the expected system URL
@@ -184,7 +191,8 @@ function expectValid(settings: Settings, systemUrlGiven: string | undefined): vo
   expect(Object.isFrozen(settings)).toBe(true)
   expect(settings.serviceName).toMatch(ServiceName)
 
-  const suffix = `/api/services/${settings.serviceName}`
+  const suffix =
+    settings.serviceName === '/' ? '/api/services' : `/api/services/${settings.serviceName}`
   expect(settings.serviceUrl.endsWith(suffix)).toBe(true)
   const systemUrl = settings.serviceUrl.slice(0, -suffix.length)
   expect(settings.serviceUrl).not.toMatch(/[?#\s]/)
@@ -226,6 +234,26 @@ function expectValid(settings: Settings, systemUrlGiven: string | undefined): vo
   expect(settings.timeoutMs).toBeGreaterThanOrEqual(0)
   expect(settings.timeoutMs).toBeLessThanOrEqual(86_400_000)
 
+  expect(settings.metadataOnly).toBe(
+    settings.method === 'GET' && settings.serviceName.split('/').length === 3
+  )
+  expect(Object.isFrozen(settings.retryOn)).toBe(true)
+  expect(typeof settings.retryOn.unavailable).toBe('boolean')
+  expect(typeof settings.retryOn.network).toBe('boolean')
+  for (const expression of [settings.successWhen, settings.failWhen, settings.poll?.until]) {
+    if (expression !== undefined) expect(expression.length).toBeLessThanOrEqual(2000)
+    if (expression !== undefined) expect(expression).not.toBe('')
+  }
+  if (settings.poll !== undefined) {
+    expect(Object.isFrozen(settings.poll)).toBe(true)
+    expect(Number.isInteger(settings.poll.intervalMs / 1_000)).toBe(true)
+    expect(settings.poll.intervalMs).toBeGreaterThanOrEqual(1_000)
+    expect(settings.poll.intervalMs).toBeLessThanOrEqual(3_600_000)
+    expect(Number.isInteger(settings.poll.timeoutMs / 1_000)).toBe(true)
+    expect(settings.poll.timeoutMs).toBeGreaterThanOrEqual(0)
+    expect(settings.poll.timeoutMs).toBeLessThanOrEqual(86_399_000)
+  }
+
   if (settings.credential.kind === 'token') {
     expect(settings.credential.token).toMatch(/^[\x21-\x7e]+$/)
   } else {
@@ -257,7 +285,13 @@ const Varied = [
   'authority-host',
   'method',
   'token',
-  'payload'
+  'payload',
+  'retry-on',
+  'success-when',
+  'fail-when',
+  'until',
+  'poll-interval',
+  'poll-timeout'
 ] as const
 
 describe('readSettings, for arbitrary input text', () => {
