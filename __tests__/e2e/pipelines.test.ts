@@ -321,9 +321,10 @@ describe('Submit, then wait', () => {
 
   it('renews a token that expires mid-poll: two token requests, no 401', async () => {
     const jobId = await submitJob({ _steps: 4 })
-    // The first token says it lives 303 s, so it must be renewed after 3 s (5 minutes before its
-    // expiry); F&O refuses it from then on, as it would refuse an expired one.
-    sim().tokenLifetimes([{ expiresInSeconds: 303, validForMs: 3_000 }])
+    // The first token says it lives 303 s, so it is due for renewal 3 s in (5 minutes before its
+    // expiry); F&O refuses it 0.5 s later (MSAL rounds the request time to the second), as it
+    // would refuse an expired one: the fifth poll, 4 s in, needs the new token.
+    sim().tokenLifetimes([{ expiresInSeconds: 303, validForMs: 3_500 }])
     const result = await waitForJob(jobId, { ...clientSecretInputs(sim(), app), token: '' })
 
     expect(result.exitCode).toBe(0)

@@ -250,3 +250,70 @@ describe('precedence and environment defaults', () => {
     expect(sim().requests).toHaveLength(0)
   })
 })
+
+describe('token renewal while polling', () => {
+  const getStatus = 'SimTestService/JobService/GetStatus'
+
+  /** Submits a job of four Executing steps (signed in with the client secret), returns its id. */
+  async function submitJob(): Promise<string> {
+    const submitted = await run({
+      ...entra(),
+      ...{ 'client-id': secretApp.clientId, 'client-secret': secretApp.clientSecret },
+      'service-name': 'SimTestService/JobService/Submit',
+      payload: '{"_steps":4}'
+    })
+    expect(submitted.exitCode).toBe(0)
+    return (JSON.parse(submitted.outputs['response']) as { JobId: string }).JobId
+  }
+
+  it.each([
+    [
+      'certificate',
+      () => ({ 'client-id': certificateAppId, 'client-certificate': certificate.pem }),
+      {}
+    ],
+    ['GitHub OIDC, with a fresh GitHub ID token', () => ({ 'client-id': federatedAppId }), 'oidc']
+  ] as const)('signs in again with %s before the token expires', async (_, inputs, mode) => {
+    const jobId = await submitJob()
+    // Only what the wait step sent counts below (reset() would forget the job too).
+    const before = {
+      requests: sim().requests.length,
+      tokens: sim().issuedTokens.length,
+      oidc: sim().oidc.issuedTokens.length
+    }
+    // Due for renewal 3 s in (5 minutes before a 303 s expiry); F&O refuses it 0.5 s later (MSAL
+    // rounds the request time to the second), so the fifth poll, 4 s in, needs the new token.
+    sim().tokenLifetimes([{ expiresInSeconds: 303, validForMs: 3_500 }])
+    const result = await run(
+      {
+        ...entra(),
+        ...inputs(),
+        'service-name': getStatus,
+        payload: JSON.stringify({ _jobId: jobId }),
+        until: "Status == 'Succeeded'",
+        'poll-interval': '1'
+      },
+      mode === 'oidc' ? oidcEnv() : {}
+    )
+
+    expect(errors(result)).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs['polls']).toBe('5')
+    const requests = sim().requests.slice(before.requests)
+    const tokens = sim().issuedTokens.slice(before.tokens)
+    const statusCalls = requests.filter(r => r.kind === 'service')
+    expect(statusCalls.map(r => r.status)).toEqual([200, 200, 200, 200, 200])
+    expect(statusCalls[0].headers['authorization']).toBe(`Bearer ${tokens[0]}`)
+    expect(statusCalls.at(-1)?.headers['authorization']).toBe(`Bearer ${tokens[1]}`)
+    const assertions = requests
+      .filter(r => r.kind === 'token')
+      .map(r => new URLSearchParams(r.body).get('client_assertion'))
+    expect(assertions).toHaveLength(2)
+    expect(new Set(assertions).size).toBe(2)
+    if (mode === 'oidc') {
+      // Each sign-in presented a GitHub ID token of its own.
+      expect(requests.filter(r => r.kind === 'oidc')).toHaveLength(2)
+      expect(assertions).toEqual(sim().oidc.issuedTokens.slice(before.oidc))
+    }
+  })
+})
