@@ -17,7 +17,8 @@ export const MsalMarker = 'x-client-SKU'
 
 /**
  * Packages src/ loads with import() only when a run needs them: iconv-lite for a
- * payload-charset other than UTF-8, jsonc-parser to locate the error in an invalid payload.
+ * payload-charset other than UTF-8, jsonc-parser to locate the error in an invalid payload,
+ * JMESPath for an outcome check or `until`.
  */
 export const OnDemandPackages = [
   {
@@ -25,7 +26,12 @@ export const OnDemandPackages = [
     marker: 'Encoding not recognized',
     use: 'a payload-charset other than UTF-8'
   },
-  { name: 'jsonc-parser', marker: 'PropertyNameExpected', use: 'an invalid payload' }
+  { name: 'jsonc-parser', marker: 'PropertyNameExpected', use: 'an invalid payload' },
+  {
+    name: '@jmespath-community/jmespath',
+    marker: 'Unknown function: ',
+    use: 'success-when, fail-when or until'
+  }
 ]
 
 /** Dependencies of dependencies that no code path of the action reaches (src/stand-ins/). */

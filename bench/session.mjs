@@ -132,9 +132,11 @@ function createSession(sim, options, signal, owned) {
   return {
     sim,
     options,
-    tokenInputs: { 'service-name': Operation, url: sim.url, token: StaticToken },
+    // GET, as the floor sends: method auto would POST to the operation (and run it).
+    tokenInputs: { 'service-name': Operation, method: 'GET', url: sim.url, token: StaticToken },
     secretInputs: {
       'service-name': Operation,
+      method: 'GET',
       url: sim.url,
       tenant: sim.tenant,
       'client-id': App.clientId,

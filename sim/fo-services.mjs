@@ -156,7 +156,8 @@ function count(value, fallback) {
 /**
  * A long job as F&O runs one asynchronously: Submit returns its id; GetStatus answers 404 for
  * the first `_notFoundFor` calls (the status record is not written yet), then `Executing` for
- * `_steps` calls, then the `_outcome` (`Succeeded` or `Failed`) for good.
+ * `_steps` calls, then the `_outcome` (`Succeeded` or `Failed`) for good. Without parameters the
+ * job has succeeded by the first status call.
  * @type {Record<string, Operation>}
  */
 const JOB_SERVICE = {
@@ -172,7 +173,7 @@ const JOB_SERVICE = {
       if (!payload) return
       const jobId = newGuid()
       call.ctx.jobs.set(jobId, {
-        steps: count(payload._steps, 2),
+        steps: count(payload._steps, 0),
         notFoundFor: count(payload._notFoundFor, 0),
         outcome: payload._outcome === 'Failed' ? 'Failed' : 'Succeeded',
         calls: 0

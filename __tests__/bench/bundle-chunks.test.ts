@@ -40,7 +40,7 @@ describe('the bundle', () => {
       Object.values(contents.onDemandChunks)
         .map(pkg => pkg.name)
         .sort()
-    ).toEqual(['iconv-lite', 'jsonc-parser'])
+    ).toEqual(['@jmespath-community/jmespath', 'iconv-lite', 'jsonc-parser'])
   })
 })
 
@@ -48,6 +48,23 @@ describe('the files a run loads', () => {
   it('are index.js alone for a call with a given token', async () => {
     await expect(loadedBy({ 'service-name': sessionInfo, url: sim().url, token })).resolves.toEqual(
       ['index.js']
+    )
+  })
+
+  it('include the JMESPath chunk, and only it, for a run with an outcome check', async () => {
+    const loaded = await loadedBy({
+      'service-name': sessionInfo,
+      url: sim().url,
+      token,
+      'success-when': 'IsSysAdmin'
+    })
+    expect(loaded.sort()).toEqual(
+      [
+        'index.js',
+        ...Object.entries(contents.onDemandChunks)
+          .filter(([, pkg]) => pkg.name === '@jmespath-community/jmespath')
+          .map(([name]) => name)
+      ].sort()
     )
   })
 

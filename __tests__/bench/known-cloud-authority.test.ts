@@ -53,7 +53,7 @@ describe('client-secret sign-in, requests to the authority', () => {
     expect(result.outputs['status']).toBe('200')
     expect(received()).toEqual([
       `token POST /${sim().tenant}/oauth2/v2.0/token`,
-      'service GET /api/services/UserSessionService/AifUserSessionService/GetUserSessionInfo'
+      'service POST /api/services/UserSessionService/AifUserSessionService/GetUserSessionInfo'
     ])
     expect(sim().requests[0]?.headers['host']).toBe(host)
     expect(proxy.tunnels.slice(tunnelsBefore)).toEqual([`${host}:443`])
@@ -66,7 +66,7 @@ describe('client-secret sign-in, requests to the authority', () => {
     expect(received()).toEqual([
       `metadata GET /${sim().tenant}/v2.0/.well-known/openid-configuration`,
       `token POST /${sim().tenant}/oauth2/v2.0/token`,
-      'service GET /api/services/UserSessionService/AifUserSessionService/GetUserSessionInfo'
+      'service POST /api/services/UserSessionService/AifUserSessionService/GetUserSessionInfo'
     ])
   })
 })

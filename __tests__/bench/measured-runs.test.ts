@@ -60,8 +60,9 @@ describe('the floor', () => {
     const byFloor = received()
     sim().reset()
 
+    // GET, as the floor and the bench's calls send: method auto would POST to the operation.
     const call = await runAgainst(sim(), {
-      inputs: { 'service-name': sessionInfo, url: sim().url, token }
+      inputs: { 'service-name': sessionInfo, method: 'GET', url: sim().url, token }
     })
     expect(call.exitCode).toBe(0)
     expect(byFloor).toEqual([

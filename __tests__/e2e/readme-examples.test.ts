@@ -4,7 +4,8 @@
  * `authority-host` is the simulator's Entra ID, and each `${{ … }}` gets the value a workflow
  * would give it (the table below). A step passes when it got past its inputs and sign-in and F&O
  * answered: 2xx, or an HTTP error for a service the simulator does not have (the examples' own
- * services), never 401 or 403.
+ * services), never 401 or 403. An example whose point is a service's behaviour (a job to poll)
+ * calls the simulator's equivalent instead (`SimulatedServices`).
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
@@ -65,6 +66,16 @@ const known = (): Record<string, string> => ({
   // The README's "A token you already have" gets it from an `az` step.
   'steps.sign-in.outputs.token': givenToken
 })
+
+/**
+ * README services that must behave like a real one for their example to make sense: polling
+ * "Submit, then wait" needs a job that ends (a job submitted without `_steps` has finished by its
+ * first status call). Every other example service answers 404, which the test accepts.
+ */
+const SimulatedServices: Readonly<Record<string, string>> = {
+  'MyServiceGroup/MyBatchService/SubmitRecalculation': 'SimTestService/JobService/Submit',
+  'MyServiceGroup/MyBatchService/GetStatus': 'SimTestService/JobService/GetStatus'
+}
 
 /** The outputs of the steps of this action that ran before, by step id. */
 type Earlier = Map<string, Readonly<Record<string, string>>>
@@ -146,6 +157,10 @@ async function runJob(example: ActionStep): Promise<ActionRun> {
     const jobEnv = substituteAll(example.jobEnv, earlier, {})
     const env = { ...jobEnv, ...substituteAll(step['env'], earlier, jobEnv) }
     const inputs = substituteAll(step['with'], earlier, env)
+    const service = inputs['service-name']
+    if (service !== undefined && service in SimulatedServices) {
+      inputs['service-name'] = SimulatedServices[service]
+    }
     last = await runAgainst(sim(), {
       inputs: { 'authority-host': sim().authorityHost, ...inputs },
       env: {
