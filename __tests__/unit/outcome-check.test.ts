@@ -5,7 +5,8 @@ import {
   expressionProblem,
   isTruthy,
   judgeAnswer,
-  type OutcomeChecks
+  type OutcomeChecks,
+  type Verdict
 } from '../../src/outcome-check.js'
 
 const Label = 'POST https://h/api/services/G/S/O'
@@ -25,11 +26,24 @@ function answer(
     waitedMs: 0,
     elapsedMs: 5,
     failure:
-      status !== undefined && status >= 200 && status < 300
-        ? undefined
-        : `${Label} failed: ${status === undefined ? 'ECONNRESET: socket hang up' : `HTTP ${status}`}`,
+      status === undefined
+        ? { kind: 'transport', message: `${Label} failed: ECONNRESET: socket hang up` }
+        : status >= 200 && status < 300
+          ? undefined
+          : { kind: 'http', status, message: `${Label} failed: HTTP ${status}` },
     ...extra
   }
+}
+
+/** judgeAnswer with a failure reduced to its line, as most tests compare it. */
+async function judged(
+  result: InvokeResult,
+  outcomeChecks: OutcomeChecks
+): Promise<Verdict | { state: 'failed'; failure: string }> {
+  const verdict = await judgeAnswer(result, outcomeChecks)
+  return verdict.state === 'failed'
+    ? { state: 'failed', failure: verdict.failure.message }
+    : verdict
 }
 
 function checks(extra: Partial<OutcomeChecks> = {}): OutcomeChecks {
@@ -100,18 +114,18 @@ describe('describeValue', () => {
 
 describe('judgeAnswer without expressions', () => {
   it('passes a 2xx answer and fails any other with the invoker’s line', async () => {
-    await expect(judgeAnswer(answer(200, '{}'), checks())).resolves.toEqual({
+    await expect(judged(answer(200, '{}'), checks())).resolves.toEqual({
       state: 'done',
       seen: undefined
     })
-    await expect(judgeAnswer(answer(500, '{}'), checks())).resolves.toEqual({
+    await expect(judged(answer(500, '{}'), checks())).resolves.toEqual({
       state: 'failed',
       failure: `${Label} failed: HTTP 500`
     })
   })
 
   it('passes an empty 2xx answer (an operation that returns nothing)', async () => {
-    await expect(judgeAnswer(answer(204, ''), checks())).resolves.toMatchObject({ state: 'done' })
+    await expect(judged(answer(204, ''), checks())).resolves.toMatchObject({ state: 'done' })
   })
 
   it.each([
@@ -120,7 +134,7 @@ describe('judgeAnswer without expressions', () => {
     ['a page without a title', { 'content-type': 'text/html' }, undefined]
   ])('fails a 2xx answer that is %s, saying so', async (_, headers, title) => {
     const page = `<!DOCTYPE html>\n<html><head>${title === undefined ? '' : `<title>${title} to your account</title>`}</head></html>`
-    const verdict = await judgeAnswer(answer(200, page, { headers }), checks())
+    const verdict = await judged(answer(200, page, { headers }), checks())
     expect(verdict).toEqual({
       state: 'failed',
       failure:
@@ -131,7 +145,7 @@ describe('judgeAnswer without expressions', () => {
 
   it('leaves the page title out with mask-response', async () => {
     const page = '<html><title>Contoso payroll</title></html>'
-    const verdict = await judgeAnswer(answer(200, page), checks({ maskResponse: true }))
+    const verdict = await judged(answer(200, page), checks({ maskResponse: true }))
     expect(verdict).toMatchObject({ state: 'failed' })
     expect(JSON.stringify(verdict)).not.toContain('payroll')
   })
@@ -139,7 +153,7 @@ describe('judgeAnswer without expressions', () => {
 
 describe('success-when', () => {
   it('fails a Result:false answer, naming the expression and what it evaluated to, not the body', async () => {
-    const verdict = await judgeAnswer(answer(200, ResultFalse), checks({ successWhen: 'Result' }))
+    const verdict = await judged(answer(200, ResultFalse), checks({ successWhen: 'Result' }))
     expect(verdict).toEqual({
       state: 'failed',
       failure: `${Label} failed: success-when 'Result' evaluated to false (HTTP 200)`
@@ -147,7 +161,7 @@ describe('success-when', () => {
   })
 
   it('never quotes the rest of the body', async () => {
-    const verdict = await judgeAnswer(
+    const verdict = await judged(
       answer(200, ResultFalse),
       checks({ successWhen: "InfoMessages[?Type=='Error'] | length(@) == `0`" })
     )
@@ -158,12 +172,12 @@ describe('success-when', () => {
   it('passes when it holds', async () => {
     const body = JSON.stringify({ Result: true })
     await expect(
-      judgeAnswer(answer(200, body), checks({ successWhen: 'Result == `true`' }))
+      judged(answer(200, body), checks({ successWhen: 'Result == `true`' }))
     ).resolves.toMatchObject({ state: 'done' })
   })
 
   it('shows no value with mask-response', async () => {
-    const verdict = await judgeAnswer(
+    const verdict = await judged(
       answer(200, JSON.stringify({ Result: 'payroll-secret-value' })),
       checks({ successWhen: "Result == 'ok'", maskResponse: true })
     )
@@ -181,9 +195,7 @@ describe('success-when', () => {
     ],
     ['nothing', '', 'the answer (HTTP 200) is empty']
   ])('fails clearly on a 2xx answer of %s', async (_, body, problem) => {
-    await expect(
-      judgeAnswer(answer(200, body), checks({ successWhen: 'Result' }))
-    ).resolves.toEqual({
+    await expect(judged(answer(200, body), checks({ successWhen: 'Result' }))).resolves.toEqual({
       state: 'failed',
       failure: `${Label} failed: ${problem}, so success-when cannot be checked`
     })
@@ -192,14 +204,14 @@ describe('success-when', () => {
   it('fails clearly on a body larger than it can read', async () => {
     const result = answer(200, '{}')
     const big = { ...result, body: { bytes: 2 * 1024 * 1024, head: Buffer.from('{'), file: '/f' } }
-    await expect(judgeAnswer(big, checks({ successWhen: 'Result' }))).resolves.toEqual({
+    await expect(judged(big, checks({ successWhen: 'Result' }))).resolves.toEqual({
       state: 'failed',
       failure: `${Label} failed: the answer is 2097152 bytes, more than the 1 MiB an expression can read, so success-when cannot be checked`
     })
   })
 
   it('says when the expression cannot be evaluated on this answer', async () => {
-    const verdict = await judgeAnswer(
+    const verdict = await judged(
       answer(200, '{"Count":3}'),
       checks({ successWhen: 'length(Count)' })
     )
@@ -213,7 +225,7 @@ describe('success-when', () => {
 
   it('is not evaluated on a failed answer, whose own failure stands', async () => {
     await expect(
-      judgeAnswer(answer(500, '{"Result":true}'), checks({ successWhen: 'Result' }))
+      judged(answer(500, '{"Result":true}'), checks({ successWhen: 'Result' }))
     ).resolves.toEqual({ state: 'failed', failure: `${Label} failed: HTTP 500` })
   })
 })
@@ -221,11 +233,11 @@ describe('success-when', () => {
 describe('fail-when', () => {
   it('fails any answer on which it is true, 2xx or not, showing the value', async () => {
     const failWhen = "InfoMessages[?Type=='Error'].Text"
-    await expect(judgeAnswer(answer(200, ResultFalse), checks({ failWhen }))).resolves.toEqual({
+    await expect(judged(answer(200, ResultFalse), checks({ failWhen }))).resolves.toEqual({
       state: 'failed',
       failure: `${Label} failed: fail-when '${failWhen}' evaluated to ["Journal GEN-000123 is not balanced."] (HTTP 200)`
     })
-    await expect(judgeAnswer(answer(404, ResultFalse), checks({ failWhen }))).resolves.toEqual({
+    await expect(judged(answer(404, ResultFalse), checks({ failWhen }))).resolves.toEqual({
       state: 'failed',
       failure: `${Label} failed: fail-when '${failWhen}' evaluated to ["Journal GEN-000123 is not balanced."] (HTTP 404)`
     })
@@ -233,13 +245,13 @@ describe('fail-when', () => {
 
   it('passes when it is false', async () => {
     await expect(
-      judgeAnswer(answer(200, '{"Status":"Executing"}'), checks({ failWhen: "Status == 'Failed'" }))
+      judged(answer(200, '{"Status":"Executing"}'), checks({ failWhen: "Status == 'Failed'" }))
     ).resolves.toMatchObject({ state: 'done' })
   })
 
   it('leaves a failed answer that is not JSON to its own failure', async () => {
     await expect(
-      judgeAnswer(answer(502, '<html>Bad gateway</html>'), checks({ failWhen: 'x' }))
+      judged(answer(502, '<html>Bad gateway</html>'), checks({ failWhen: 'x' }))
     ).resolves.toEqual({ state: 'failed', failure: `${Label} failed: HTTP 502` })
   })
 })
@@ -250,16 +262,16 @@ describe('until (polling)', () => {
 
   it('shows what it saw: done on a true value, not yet on a false one', async () => {
     await expect(
-      judgeAnswer(answer(200, '{"Status":"Executing"}'), polling({ until: 'Status' }))
+      judged(answer(200, '{"Status":"Executing"}'), polling({ until: 'Status' }))
     ).resolves.toMatchObject({ state: 'done', seen: '"Executing"' })
-    await expect(judgeAnswer(answer(200, '{"Status":"Executing"}'), polling())).resolves.toEqual({
+    await expect(judged(answer(200, '{"Status":"Executing"}'), polling())).resolves.toEqual({
       state: 'not-yet',
       seen: 'false'
     })
   })
 
   it('is done when the condition holds', async () => {
-    await expect(judgeAnswer(answer(200, '{"Status":"Succeeded"}'), polling())).resolves.toEqual({
+    await expect(judged(answer(200, '{"Status":"Succeeded"}'), polling())).resolves.toEqual({
       state: 'done',
       seen: 'true'
     })
@@ -267,12 +279,12 @@ describe('until (polling)', () => {
 
   it('hides what it saw with mask-response', async () => {
     await expect(
-      judgeAnswer(answer(200, '{"Status":"Executing"}'), polling({ maskResponse: true }))
+      judged(answer(200, '{"Status":"Executing"}'), polling({ maskResponse: true }))
     ).resolves.toEqual({ state: 'not-yet', seen: '(not shown: mask-response)' })
   })
 
   it('checks success-when once until holds', async () => {
-    const verdict = await judgeAnswer(
+    const verdict = await judged(
       answer(200, '{"Status":"Succeeded","Result":false}'),
       polling({ successWhen: 'Result' })
     )
@@ -284,12 +296,12 @@ describe('until (polling)', () => {
 
   it('lets fail-when stop the polling early', async () => {
     await expect(
-      judgeAnswer(answer(200, '{"Status":"Failed"}'), polling({ failWhen: "Status == 'Failed'" }))
+      judged(answer(200, '{"Status":"Failed"}'), polling({ failWhen: "Status == 'Failed'" }))
     ).resolves.toMatchObject({ state: 'failed' })
   })
 
   it('counts 404 as not yet', async () => {
-    await expect(judgeAnswer(answer(404, '{"Message":"No job"}'), polling())).resolves.toEqual({
+    await expect(judged(answer(404, '{"Message":"No job"}'), polling())).resolves.toEqual({
       state: 'not-yet',
       seen: 'HTTP 404'
     })
@@ -297,37 +309,63 @@ describe('until (polling)', () => {
 
   it('counts a 429 that outlasted retry-timeout as not yet', async () => {
     await expect(
-      judgeAnswer(answer(429, '', { retryClass: 'throttled' }), polling())
+      judged(answer(429, '', { retryClass: 'throttled' }), polling())
     ).resolves.toMatchObject({ state: 'not-yet' })
   })
 
   it('counts 503 and connection failures as not yet only when retry-on lists them', async () => {
     const unavailable = answer(503, '', { retryClass: 'unavailable' })
     const noAnswer = answer(undefined, undefined, { retryClass: 'network' })
-    await expect(judgeAnswer(unavailable, polling())).resolves.toMatchObject({ state: 'failed' })
-    await expect(judgeAnswer(noAnswer, polling())).resolves.toMatchObject({ state: 'failed' })
+    await expect(judged(unavailable, polling())).resolves.toMatchObject({ state: 'failed' })
+    await expect(judged(noAnswer, polling())).resolves.toMatchObject({ state: 'failed' })
     const listed = polling({ retryOn: { unavailable: true, network: true } })
-    await expect(judgeAnswer(unavailable, listed)).resolves.toEqual({
+    await expect(judged(unavailable, listed)).resolves.toEqual({
       state: 'not-yet',
       seen: 'HTTP 503'
     })
-    await expect(judgeAnswer(noAnswer, listed)).resolves.toEqual({
+    await expect(judged(noAnswer, listed)).resolves.toEqual({
       state: 'not-yet',
       seen: 'no answer'
     })
   })
 
   it('fails on any other failed answer', async () => {
-    await expect(judgeAnswer(answer(500, '{}'), polling())).resolves.toEqual({
+    await expect(judged(answer(500, '{}'), polling())).resolves.toEqual({
       state: 'failed',
       failure: `${Label} failed: HTTP 500`
     })
   })
 
   it('fails clearly when a 2xx answer is not JSON', async () => {
-    await expect(judgeAnswer(answer(200, 'Executing'), polling())).resolves.toMatchObject({
+    await expect(judged(answer(200, 'Executing'), polling())).resolves.toMatchObject({
       state: 'failed',
       failure: expect.stringMatching(/is not JSON, so until cannot be checked$/)
+    })
+  })
+})
+
+describe('the kind of a failure', () => {
+  it('is check, with the status of the answer, for a check that did not hold', async () => {
+    const verdict = await judgeAnswer(
+      answer(200, ResultFalse),
+      checks({ successWhen: 'Result', until: undefined })
+    )
+    expect(verdict).toMatchObject({ state: 'failed', failure: { kind: 'check', status: 200 } })
+    const html = await judgeAnswer(
+      answer(200, '<html><title>x</title></html>', { headers: { 'content-type': 'text/html' } }),
+      checks()
+    )
+    expect(html).toMatchObject({ state: 'failed', failure: { kind: 'check', status: 200 } })
+  })
+
+  it('stays what the call said when the answer itself failed', async () => {
+    await expect(judgeAnswer(answer(500, '{}'), checks())).resolves.toEqual({
+      state: 'failed',
+      failure: { kind: 'http', status: 500, message: `${Label} failed: HTTP 500` }
+    })
+    await expect(judgeAnswer(answer(undefined, undefined), checks())).resolves.toMatchObject({
+      state: 'failed',
+      failure: { kind: 'transport' }
     })
   })
 })

@@ -80,9 +80,10 @@ describe('poll', () => {
   })
 
   it('stops at the first failed round with its failure', async () => {
-    const f = fake([notYet('false'), { state: 'failed', failure: `${Label} failed: fail-when` }])
+    const failure = { kind: 'check' as const, status: 200, message: `${Label} failed: fail-when` }
+    const f = fake([notYet('false'), { state: 'failed', failure }])
     const outcome = await poll(Plan, Label, f.run, f.judge, f.deps)
-    expect(outcome).toMatchObject({ polls: 2, failure: `${Label} failed: fail-when` })
+    expect(outcome).toMatchObject({ polls: 2, failure })
     expect(f.sleeps).toEqual([10_000])
   })
 
@@ -96,9 +97,11 @@ describe('poll', () => {
     // Rounds start at 0, 11 and 22 s; a fourth would start at 33 s, past 25 s.
     expect(outcome.polls).toBe(3)
     expect(f.sleeps).toEqual([10_000, 10_000])
-    expect(outcome.failure).toBe(
-      `${Label} failed: until 'Status == 'Succeeded'' did not hold within poll-timeout 00:00:25 (3 polls; last seen: "Executing")`
-    )
+    expect(outcome.failure).toEqual({
+      kind: 'check',
+      status: 200,
+      message: `${Label} failed: until 'Status == 'Succeeded'' did not hold within poll-timeout 00:00:25 (3 polls; last seen: "Executing")`
+    })
     expect(f.lines.at(-1)).toBe(
       `Poll 3: until 'Status == 'Succeeded'' → "Executing": not yet, and poll-timeout ends before the next poll`
     )
