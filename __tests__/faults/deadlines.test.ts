@@ -60,7 +60,10 @@ function expectTimeout(result: ActionRun, url: string, seconds: number): void {
   expectFailure(
     result,
     new RegExp(
-      `^POST ${escaped}${servicePath} failed: no response within ${seconds} s \\(timeout-sec\\)$`
+      `^POST ${escaped}${servicePath} failed: no response within ${seconds} s \\(timeout-sec\\) — ` +
+        // A POST that timed out may have run: it is not sent again without retry-on: network.
+        'the operation may still be running on the server, so it was not sent again ' +
+        '\\(retry-on: network re-sends it when the operation is safe to repeat\\)$'
     )
   )
   expectOutputs(result, { status: '', attempts: '1' })

@@ -140,7 +140,9 @@ describe('every outcome gets one report', () => {
       headers: '{}',
       attempts: '0',
       'elapsed-ms': '0',
-      error: line
+      error: line,
+      polls: '0',
+      'activity-id': ''
     })
   })
 })
