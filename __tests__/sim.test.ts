@@ -2,9 +2,11 @@ import { beforeAll, describe, expect, it } from '@jest/globals'
 import {
   createHash,
   createPrivateKey,
+  createPublicKey,
   generateKeyPairSync,
   randomUUID,
   sign,
+  verify,
   constants,
   X509Certificate
 } from 'node:crypto'
@@ -12,7 +14,7 @@ import { request as httpsRequest } from 'node:https'
 import iconv from 'iconv-lite'
 import selfsigned from 'selfsigned'
 import { useSimulator } from '../__fixtures__/simulator.js'
-import { startSimulator, type Simulator } from '../sim/index.mjs'
+import { decodeJwt, signJwt, startSimulator, type Simulator } from '../sim/index.mjs'
 
 interface Answer {
   status: number
@@ -188,7 +190,19 @@ describe('Entra ID endpoints', () => {
     expect(answer.status).toBe(200)
     const body = answer.json()
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599 })
-    expect(body.access_token).toMatch(/^sim-at-[A-Za-z0-9_-]{40}$/)
+    const token = decodeJwt(body.access_token)
+    expect(token.header).toMatchObject({ alg: 'RS256', typ: 'JWT' })
+    expect(token.payload).toMatchObject({
+      aud: sim().url,
+      iss: `https://sts.windows.net/${TENANT}/`,
+      tid: TENANT,
+      appid: 'app-1',
+      appidacr: '1',
+      ver: '1.0'
+    })
+    const now = Date.now() / 1000
+    expect(token.payload['exp']).toBeGreaterThan(now + 3500)
+    expect(token.payload['exp']).toBeLessThan(now + 3700)
     expect(sim().issuedTokens).toEqual([body.access_token])
     expect(sim().tokenGrants[0]).toMatchObject({
       audience: sim().url,
@@ -301,6 +315,92 @@ describe('F&O services', () => {
       headers: { Authorization: `Bearer ${token}` }
     })
     expect(denied.status).toBe(401)
+  })
+
+  it('keeps a trailing slash in the resource, and F&O refuses that token', async () => {
+    const answer = await tokenRequest({
+      client_id: 'app-1',
+      client_secret: 's3cr3t-value',
+      scope: `${sim().url}//.default`
+    })
+    expect(decodeJwt(answer.json().access_token).payload['aud']).toBe(`${sim().url}/`)
+    const denied = await call(sim(), 'POST', SESSION, {
+      headers: { Authorization: `Bearer ${answer.json().access_token}` }
+    })
+    expect(denied.status).toBe(401)
+    expect(denied.headers['www-authenticate']).toMatch(/error="invalid_token"$/)
+  })
+
+  it('signs access tokens with the key its JWKS publishes, and refuses any other signature', async () => {
+    const token = await issuedToken()
+    const keys = await call(sim(), 'GET', `/${TENANT}/discovery/v2.0/keys`)
+    const [jwk] = keys.json().keys
+    const decoded = decodeJwt(token)
+    expect(decoded.header['kid']).toBe(jwk.kid)
+    const publicKey = createPublicKey({ key: jwk, format: 'jwk' })
+    expect(verify('sha256', Buffer.from(decoded.signingInput), publicKey, decoded.signature)).toBe(
+      true
+    )
+
+    const forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
+    const forged = signJwt({ kid: jwk.kid }, decoded.payload, forger)
+    const denied = await call(sim(), 'POST', SESSION, {
+      headers: { Authorization: `Bearer ${forged}` }
+    })
+    expect(denied.status).toBe(401)
+  })
+
+  it('refuses expired tokens and tokens of another tenant made by issueToken, and takes its own', async () => {
+    const now = Date.now()
+    const tokens = {
+      fresh: sim().issueToken({ clientId: 'app-1' }),
+      expired: sim().issueToken({ issuedAt: now - 2 * 3_600_000, expiresAt: now - 3_600_000 }),
+      otherTenant: sim().issueToken({ tenant: '99999999-8888-7777-6666-555555555555' }),
+      otherAudience: sim().issueToken({ audience: 'https://other.example' })
+    }
+    const statuses: Record<string, number> = {}
+    for (const [name, token] of Object.entries(tokens)) {
+      const answer = await call(sim(), 'POST', SESSION, {
+        headers: { Authorization: `Bearer ${token}` }
+      })
+      statuses[name] = answer.status
+    }
+    expect(statuses).toEqual({ fresh: 200, expired: 401, otherTenant: 401, otherAudience: 401 })
+    expect(decodeJwt(tokens.expired).payload['exp']).toBe(Math.floor((now - 3_600_000) / 1000))
+    expect(decodeJwt(tokens.otherTenant).payload['tid']).toBe(
+      '99999999-8888-7777-6666-555555555555'
+    )
+    expect(sim().issuedTokens).toEqual(Object.values(tokens))
+    expect(sim().tokenGrants.map(g => g.credential)).toEqual(['test', 'test', 'test', 'test'])
+  })
+
+  it('answers 401 to a valid token of an app missing from its Microsoft Entra applications', async () => {
+    const local = await startSimulator({
+      clients: [
+        { clientId: 'registered-app', clientSecret: 'secret-1' },
+        { clientId: 'unregistered-app', clientSecret: 'secret-2' }
+      ],
+      registeredApps: ['REGISTERED-app']
+    })
+    try {
+      const statuses = []
+      for (const clientId of ['registered-app', 'unregistered-app']) {
+        const answer = await call(local, 'POST', SESSION, {
+          headers: { Authorization: `Bearer ${local.issueToken({ clientId })}` }
+        })
+        statuses.push(answer.status)
+        if (answer.status === 401) {
+          expect(answer.headers['www-authenticate']).toBe(
+            `Bearer authorization_uri="${local.url}/${local.tenant}/oauth2/authorize"`
+          )
+        } else {
+          expect(answer.json().UserId).toBe('registered-app')
+        }
+      }
+      expect(statuses).toEqual([200, 401])
+    } finally {
+      await local.close()
+    }
   })
 
   it('echoes a windows-1252 body decoded with its charset', async () => {

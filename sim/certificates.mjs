@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Key material: the CA + TLS server certificate, the GitHub OIDC signing key, and
+ * Key material: the CA + TLS server certificate, the GitHub OIDC and Entra ID signing keys, and
  * certificate helpers. Generation is cached per process (RSA key generation is slow).
  * @module
  */
@@ -48,8 +48,8 @@ const DAY_MS = 24 * 60 * 60 * 1000
 let caPromise
 /** @type {Map<string, Promise<TlsMaterial>>} */
 const serverCache = new Map()
-/** @type {Promise<SigningKey> | undefined} */
-let oidcKeyPromise
+/** @type {Map<string, Promise<SigningKey>>} */
+const signingKeys = new Map()
 
 /**
  * Drops a cached promise when it rejects, so the next call retries.
@@ -150,20 +150,41 @@ export function getTlsMaterial(hostnames) {
  * @returns {Promise<SigningKey>}
  */
 export function getOidcSigningKey() {
-  oidcKeyPromise ??= forgetOnFailure(
-    generateKeyPairAsync('rsa', { modulusLength: 2048 }).then(({ privateKey, publicKey }) => {
-      const jwk = publicKey.export({ format: 'jwk' })
-      const kid = createHash('sha256').update(String(jwk.n)).digest('base64url').slice(0, 27)
-      return {
-        privateKey,
-        publicKey,
-        kid,
-        jwk: { ...jwk, kid, use: 'sig', alg: 'RS256' }
-      }
-    }),
-    () => (oidcKeyPromise = undefined)
-  )
-  return oidcKeyPromise
+  return signingKey('oidc')
+}
+
+/**
+ * The RSA key Entra ID signs its access tokens with: one per process, shared by every tenant
+ * and every simulator, as Entra's keys are shared by every tenant of a cloud.
+ * @returns {Promise<SigningKey>}
+ */
+export function getEntraSigningKey() {
+  return signingKey('entra')
+}
+
+/**
+ * @param {string} purpose
+ * @returns {Promise<SigningKey>}
+ */
+function signingKey(purpose) {
+  let key = signingKeys.get(purpose)
+  if (!key) {
+    key = forgetOnFailure(
+      generateKeyPairAsync('rsa', { modulusLength: 2048 }).then(({ privateKey, publicKey }) => {
+        const jwk = publicKey.export({ format: 'jwk' })
+        const kid = createHash('sha256').update(String(jwk.n)).digest('base64url').slice(0, 27)
+        return {
+          privateKey,
+          publicKey,
+          kid,
+          jwk: { ...jwk, kid, use: 'sig', alg: 'RS256' }
+        }
+      }),
+      () => signingKeys.delete(purpose)
+    )
+    signingKeys.set(purpose, key)
+  }
+  return key
 }
 
 /**

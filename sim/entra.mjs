@@ -8,10 +8,10 @@
 import { URLSearchParams } from 'node:url'
 import { decodeJwt, SUPPORTED_ALGORITHMS, verifyJwtSignature } from './jwt.mjs'
 import { certificateInfo } from './certificates.mjs'
-import { newGuid, parseContentType, randomBase64Url, sendJson } from './respond.mjs'
+import { issueAccessToken, TOKEN_LIFETIME_S } from './access-tokens.mjs'
+import { newGuid, parseContentType, sendJson } from './respond.mjs'
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
-const TOKEN_LIFETIME_S = 3599
 const NBF_SKEW_S = 300
 const CERT_DOCS =
   'Review the documentation at https://docs.microsoft.com/en-us/azure/active-directory/develop/active-directory-certificate-credentials .'
@@ -268,8 +268,7 @@ export function createEntra(ctx, oidc) {
       sendAadError(req, res, tenantNotFound(tenant), origin)
       return
     }
-    // Access tokens of the simulator are opaque: there is nothing to verify them with.
-    sendJson(res, 200, { keys: [] })
+    sendJson(res, 200, { keys: [{ ...ctx.signingKey.jwk, x5t: ctx.signingKey.kid }] })
   }
 
   /**
@@ -425,7 +424,8 @@ export function createEntra(ctx, oidc) {
         `The provided value for scope ${single} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`
       )
     }
-    return single.slice(0, -'/.default'.length).replace(/\/+$/, '')
+    // As requested: 'https://host//.default' is a token for 'https://host/', which F&O refuses.
+    return single.slice(0, -'/.default'.length)
   }
 
   /**
@@ -536,13 +536,16 @@ export function createEntra(ctx, oidc) {
     const issuedAt = Date.now()
     const lifetime = ctx.tokenLifetimes.shift()
     const expiresInSeconds = lifetime?.expiresInSeconds ?? TOKEN_LIFETIME_S
+    const expiresAt = issuedAt + (lifetime?.validForMs ?? expiresInSeconds * 1000)
     return {
-      accessToken: `sim-at-${randomBase64Url(30)}`,
-      audience,
-      clientId,
-      credential,
-      issuedAt,
-      expiresAt: issuedAt + (lifetime?.validForMs ?? expiresInSeconds * 1000),
+      ...issueAccessToken(ctx.signingKey, {
+        clientId,
+        audience,
+        tenant: ctx.tenant,
+        credential,
+        issuedAt,
+        expiresAt
+      }),
       expiresInSeconds
     }
   }

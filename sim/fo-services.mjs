@@ -4,6 +4,7 @@
  * @module
  */
 import iconv from 'iconv-lite'
+import { checkAccessToken } from './access-tokens.mjs'
 import { JSON_CONTENT_TYPE, newGuid, parseContentType, sendEmpty, sendJson } from './respond.mjs'
 
 /** @typedef {import('node:http').IncomingMessage} Req */
@@ -400,38 +401,32 @@ function lookup(record, name) {
 }
 
 /**
- * @param {string} value
- */
-function normaliseAudience(value) {
-  return value.trim().replace(/\/+$/, '').toLowerCase()
-}
-
-/**
  * @param {import('./types.mjs').SimContext} ctx
  * @returns {FoServices}
  */
 export function createFoServices(ctx) {
   /**
    * @param {Req} req
-   * @returns {Principal | undefined}
+   * @returns {Principal | { refused: string }}
    */
   function authenticate(req) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')
-    if (!match) return undefined
+    if (!match) return { refused: 'no token' }
     const token = match[1]
     if (ctx.staticTokens.has(token)) return { userId: 'Admin', clientId: undefined }
-    const grant = ctx.grants.get(token)
-    if (!grant || grant.expiresAt <= Date.now()) return undefined
-    if (normaliseAudience(grant.audience) !== normaliseAudience(ctx.audience)) return undefined
-    return { userId: grant.clientId, clientId: grant.clientId }
+    const check = checkAccessToken(ctx, token)
+    if (!check.ok) return { refused: check.reason }
+    return { userId: check.clientId, clientId: check.clientId }
   }
 
   /** @type {FoServices['handle']} */
   async function handle(req, res, segments, body, origin) {
     const principal = authenticate(req)
-    if (!principal) {
+    if ('refused' in principal) {
+      // A valid token of an app missing from Microsoft Entra applications: 401 all the same.
+      const error = principal.refused === 'unregistered' ? '' : ', error="invalid_token"'
       sendEmpty(res, 401, {
-        'WWW-Authenticate': `Bearer authorization_uri="${ctx.url}/${ctx.tenant}/oauth2/authorize", error="invalid_token"`
+        'WWW-Authenticate': `Bearer authorization_uri="${ctx.url}/${ctx.tenant}/oauth2/authorize"${error}`
       })
       return
     }

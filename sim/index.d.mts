@@ -32,8 +32,16 @@ export interface SimulatorOptions {
   clients?: SecretClient[]
   certificateClients?: CertificateClient[]
   federatedClients?: FederatedClient[]
-  /** Resource the F&O side accepts tokens for; default sim.url. Compared case-insensitively, trailing slash ignored. */
+  /**
+   * Resource the F&O side accepts tokens for; default sim.url. A trailing slash here is dropped;
+   * a token's `aud` must then match case-insensitively, so a token for '<audience>/' is refused.
+   */
   audience?: string
+  /**
+   * Client ids registered in F&O under System administration › Setup › Microsoft Entra
+   * applications. Default: every app is. A valid token of any other app gets 401, as F&O answers.
+   */
+  registeredApps?: string[]
   /** Bearer tokens the F&O side accepts as is (UserId 'Admin'). */
   staticTokens?: string[]
   /** Extra DNS names in the server certificate (127.0.0.1 and localhost are always there). */
@@ -106,11 +114,15 @@ export interface TokenLifetime {
 }
 
 export interface TokenGrant {
+  /** A v1.0 JWT signed with the simulator's Entra key (claims aud, iss, tid, appid, exp, …). */
   accessToken: string
-  /** Scope without '/.default', trailing slash removed. */
+  /** Scope without '/.default', as requested (a trailing slash stays). */
   audience: string
   clientId: string
-  credential: 'secret' | 'certificate' | 'federated'
+  /** The token's tid. */
+  tenant: string
+  /** How the client signed in; 'test' for a token made by `issueToken`. */
+  credential: 'secret' | 'certificate' | 'federated' | 'test'
   issuedAt: number
   /** When F&O stops accepting the token (ms since epoch). */
   expiresAt: number
@@ -129,6 +141,19 @@ export interface OidcInfo {
   subject: string
   lastToken?: string
   issuedTokens: string[]
+}
+
+export interface IssueTokenOptions {
+  /** appid; default the first secret client. */
+  clientId?: string
+  /** aud; default the audience F&O accepts. */
+  audience?: string
+  /** tid and the tenant in iss; default the simulator's tenant. */
+  tenant?: string
+  /** ms since epoch; default now. */
+  issuedAt?: number
+  /** ms since epoch; default issuedAt + 3599 s. */
+  expiresAt?: number
 }
 
 export interface Simulator {
@@ -154,6 +179,12 @@ export interface Simulator {
   /** Details of the issued tokens, same order as issuedTokens. */
   readonly tokenGrants: TokenGrant[]
   readonly oidc: OidcInfo
+  /**
+   * Makes an access token as the token endpoint would, for a test that needs one this run
+   * could not get: another tenant, audience or app, or an expired one. Recorded in
+   * issuedTokens and tokenGrants like any other.
+   */
+  issueToken(options?: IssueTokenOptions): string
   /**
    * Queues responses for a service path ('Group/Service/Operation', '' for /api/services) or for
    * 'token', 'oidc', 'metadata', 'discovery'. Consumed one per request before normal handling;

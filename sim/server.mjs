@@ -8,7 +8,8 @@ import { createServer } from 'node:https'
 import { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { getOidcSigningKey, getTlsMaterial } from './certificates.mjs'
+import { getEntraSigningKey, getOidcSigningKey, getTlsMaterial } from './certificates.mjs'
+import { issueAccessToken } from './access-tokens.mjs'
 import { createEntra } from './entra.mjs'
 import { createFoServices } from './fo-services.mjs'
 import { createGithubOidc, OIDC_JWKS_PATH, OIDC_TOKEN_PATH } from './github-oidc.mjs'
@@ -34,6 +35,7 @@ const SPECIAL_SCRIPT_KEYS = ['token', 'oidc', 'metadata', 'discovery']
  * @property {import('./types.mjs').CertificateClient[]} [certificateClients]
  * @property {import('./types.mjs').FederatedClient[]} [federatedClients]
  * @property {string} [audience]
+ * @property {string[]} [registeredApps]
  * @property {string[]} [staticTokens]
  * @property {string[]} [hostnames]
  * @property {string} [dir]
@@ -58,10 +60,20 @@ const SPECIAL_SCRIPT_KEYS = ['token', 'oidc', 'metadata', 'discovery']
  * @property {string[]} issuedTokens
  * @property {import('./types.mjs').TokenGrant[]} tokenGrants
  * @property {import('./types.mjs').OidcInfo} oidc
+ * @property {(options?: IssueTokenOptions) => string} issueToken
  * @property {(servicePath: string, responses: ScriptedResponse | ScriptedResponse[]) => void} script
  * @property {(lifetimes: import('./types.mjs').TokenLifetime[]) => void} tokenLifetimes
  * @property {() => void} reset
  * @property {() => Promise<void>} close
+ */
+
+/**
+ * @typedef {object} IssueTokenOptions
+ * @property {string} [clientId]
+ * @property {string} [audience]
+ * @property {string} [tenant]
+ * @property {number} [issuedAt]
+ * @property {number} [expiresAt]
  */
 
 /**
@@ -151,7 +163,11 @@ function hasHeader(headers, name) {
 export async function startSimulator(options = {}) {
   const tenant = options.tenant ?? DEFAULT_TENANT
   const extraHostnames = options.hostnames ?? []
-  const [tls, signingKey] = await Promise.all([getTlsMaterial(extraHostnames), getOidcSigningKey()])
+  const [tls, signingKey, entraKey] = await Promise.all([
+    getTlsMaterial(extraHostnames),
+    getOidcSigningKey(),
+    getEntraSigningKey()
+  ])
   const createdDir = options.dir === undefined
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'd365fo-sim-')))
   if (!createdDir) await mkdir(dir, { recursive: true })
@@ -214,7 +230,9 @@ export async function startSimulator(options = {}) {
   const ctx = {
     url,
     tenant,
-    audience: options.audience ?? url,
+    audience: (options.audience ?? url).replace(/\/+$/, ''),
+    registeredApps: options.registeredApps,
+    signingKey: entraKey,
     hostnames,
     port,
     clients: options.clients ?? [
@@ -412,6 +430,22 @@ export async function startSimulator(options = {}) {
     })
   })
 
+  /** @type {Simulator['issueToken']} */
+  function issueToken(request = {}) {
+    const grant = issueAccessToken(entraKey, {
+      clientId: request.clientId ?? ctx.clients[0]?.clientId ?? DEFAULT_CLIENT_ID,
+      audience: request.audience ?? ctx.audience,
+      tenant: request.tenant ?? tenant,
+      credential: 'test',
+      issuedAt: request.issuedAt,
+      expiresAt: request.expiresAt
+    })
+    ctx.grants.set(grant.accessToken, grant)
+    ctx.issuedTokens.push(grant.accessToken)
+    ctx.tokenGrants.push(grant)
+    return grant.accessToken
+  }
+
   /** @type {Simulator['script']} */
   function script(servicePath, responses) {
     const key = scriptKeyOf(servicePath)
@@ -468,6 +502,7 @@ export async function startSimulator(options = {}) {
     issuedTokens: ctx.issuedTokens,
     tokenGrants: ctx.tokenGrants,
     oidc: oidc.info,
+    issueToken,
     script,
     tokenLifetimes,
     reset,

@@ -70,9 +70,10 @@
 /**
  * @typedef {object} TokenGrant
  * @property {string} accessToken
- * @property {string} audience resource the token is for (scope without '/.default', no trailing slash)
+ * @property {string} audience resource the token is for (scope without '/.default', as requested)
  * @property {string} clientId
- * @property {'secret' | 'certificate' | 'federated'} credential how the client authenticated
+ * @property {string} tenant tid of the token
+ * @property {'secret' | 'certificate' | 'federated' | 'test'} credential how the client authenticated ('test': made by sim.issueToken)
  * @property {number} issuedAt ms since epoch
  * @property {number} expiresAt ms since epoch, when F&O stops accepting it
  * @property {number} expiresInSeconds the expires_in the token response gave
@@ -92,7 +93,9 @@
  * @typedef {object} SimContext State shared by the route handlers of one simulator.
  * @property {string} url 'https://127.0.0.1:<port>'
  * @property {string} tenant
- * @property {string} audience
+ * @property {string} audience resource F&O accepts tokens for (no trailing slash)
+ * @property {string[] | undefined} registeredApps client ids F&O knows (Microsoft Entra applications); undefined = every app
+ * @property {import('./certificates.mjs').SigningKey} signingKey Entra's token signing key
  * @property {string[]} hostnames every host name the server certificate covers (incl. 127.0.0.1)
  * @property {number} port
  * @property {SecretClient[]} clients
