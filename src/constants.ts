@@ -6,6 +6,7 @@ export const Inputs = {
   Method: 'method',
   RetryTimeout: 'retry-timeout',
   ThrottleSeed: 'throttle-seed',
+  Auth: 'auth',
   Tenant: 'tenant',
   Url: 'url',
   SystemUrl: 'system-url',

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { chooseCredentialKind, parseAuthMode } from './auth-mode.js'
 import { CertificateProblem, parseClientCertificate } from './certificate.js'
 import { encodeText, resolveCharset } from './charset.js'
 import {
@@ -19,7 +20,13 @@ import { resolveResponseFile } from './response-file.js'
 import { parseRetryOn, RetryOnChoices, type RetryOn } from './retry-classes.js'
 import { maskSecret } from './secrets.js'
 import { parseServiceName } from './service-name.js'
-import type { AppRegistration, Credential, Settings, SettingSource } from './settings.js'
+import type {
+  AppRegistration,
+  Credential,
+  ExpectedToken,
+  Settings,
+  SettingSource
+} from './settings.js'
 import { parseTimespan } from './timespan.js'
 
 type InputName = (typeof Inputs)[keyof typeof Inputs]
@@ -88,6 +95,15 @@ export async function readSettings(
   }
 
   const credential = readCredential(url, withDefault, env, now)
+  const expectedToken: ExpectedToken = {
+    audience: url ?? new URL(systemUrl).origin,
+    audienceInput: url ? Inputs.Url : Inputs.SystemUrl,
+    tenant:
+      credential.kind === 'token'
+        ? input(Inputs.Tenant) || env[EnvDefaults[Inputs.Tenant]]?.trim() || undefined
+        : credential.app.tenant,
+    systemUrl
+  }
 
   return Object.freeze({
     serviceName: segments.length === 0 ? '/' : segments.join('/'),
@@ -106,6 +122,7 @@ export async function readSettings(
         : Object.freeze({ until, intervalMs: pollIntervalSec * 1000, timeoutMs: pollTimeoutMs }),
     throttleSeed,
     credential,
+    expectedToken,
     enableException,
     timeoutMs: timeoutSec * 1000,
     maxResponseBytes: readByteSize(Inputs.MaxResponseSize, DefaultMaxResponseBytes),
@@ -300,7 +317,10 @@ function readResponseFile(env: Environment): string | undefined {
   return given ? resolveResponseFile(given, env) : undefined
 }
 
-/** Precedence: token > client-certificate > client-secret > GitHub OIDC; two explicit credentials are an error. */
+/**
+ * The credential `auth` asks for: pinned, or by precedence (token > client-certificate >
+ * client-secret > GitHub OIDC; two explicit credentials are an error).
+ */
 function readCredential(
   url: string | undefined,
   withDefault: (name: keyof typeof EnvDefaults) => string,
@@ -308,22 +328,16 @@ function readCredential(
   now: Date
 ): Credential {
   const token = input(Inputs.Token)
-  const certificatePem = input(Inputs.ClientCertificate)
-  const secretInput = input(Inputs.ClientSecret)
+  const auth = parseAuthMode(input(Inputs.Auth))
+  const kind = chooseCredentialKind(auth, {
+    token: Boolean(token),
+    certificate: Boolean(input(Inputs.ClientCertificate)),
+    clientSecret: Boolean(input(Inputs.ClientSecret)),
+    clientSecretFromEnvironment: Boolean(env[EnvDefaults[Inputs.ClientSecret]]?.trim()),
+    idTokenRequest: Boolean(env['ACTIONS_ID_TOKEN_REQUEST_URL'])
+  })
 
-  const given = [
-    token && Inputs.Token,
-    certificatePem && Inputs.ClientCertificate,
-    secretInput && Inputs.ClientSecret
-  ].filter(Boolean)
-  if (given.length > 1) {
-    throw new InputError(
-      given[1] as string,
-      `Give only one credential: ${given.join(' and ')} are both set.`
-    )
-  }
-
-  if (token) {
+  if (kind === 'token') {
     const bare = stripBearer(token)
     if (!bare || /[^\x21-\x7e]/.test(bare)) {
       throw new InputError(
@@ -336,7 +350,8 @@ function readCredential(
 
   const tenant = withDefault(Inputs.Tenant)
   const clientId = withDefault(Inputs.ClientId)
-  const clientSecret = certificatePem ? '' : withDefault(Inputs.ClientSecret)
+  const certificatePem = kind === 'certificate' ? input(Inputs.ClientCertificate) : ''
+  const clientSecret = kind === 'client-secret' ? withDefault(Inputs.ClientSecret) : ''
   const mode = certificatePem
     ? Inputs.ClientCertificate
     : clientSecret
@@ -411,5 +426,5 @@ function readCredential(
         "by adding 'permissions: id-token: write' to the job (ACTIONS_ID_TOKEN_REQUEST_URL is not set)."
     )
   }
-  return { kind: 'oidc', app, audience }
+  return { kind: 'oidc', app, audience, implicit: auth === 'auto' }
 }

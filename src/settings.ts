@@ -32,7 +32,25 @@ export type Credential =
       readonly app: AppRegistration
       readonly certificate: ClientCertificate
     }
-  | { readonly kind: 'oidc'; readonly app: AppRegistration; readonly audience: string }
+  | {
+      readonly kind: 'oidc'
+      readonly app: AppRegistration
+      readonly audience: string
+      /** True when `auth` is auto and OIDC was chosen because no other credential was given. */
+      readonly implicit: boolean
+    }
+
+/** What the bearer token must say for this environment, to explain a refusal (401, 403). */
+export interface ExpectedToken {
+  /** The resource the token must be for: `url`, else the origin of `system-url`. */
+  readonly audience: string
+  /** The input `audience` comes from. */
+  readonly audienceInput: 'url' | 'system-url'
+  /** The tenant given (`tenant` or AZURE_TENANT_ID), if any. */
+  readonly tenant: string | undefined
+  /** Where F&O is called: `system-url`, else `url`. */
+  readonly systemUrl: string
+}
 
 /** Where a setting's value came from, for the log (values are never logged). */
 export type SettingSource = 'input' | 'environment' | 'default'
@@ -65,6 +83,8 @@ export interface Settings {
   readonly throttleSeed: number
   /** How the bearer token is obtained. */
   readonly credential: Credential
+  /** What the token must say, to explain a 401 or 403. */
+  readonly expectedToken: ExpectedToken
   /** Whether a failed call fails the step. */
   readonly enableException: boolean
   /** Per attempt: deadline from connecting to the last header, then longest body stall, in ms; 0 means no limit. */

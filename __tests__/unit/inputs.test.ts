@@ -111,6 +111,7 @@ describe('readSettings defaults', () => {
     poll: undefined,
     throttleSeed: 0,
     credential: { kind: 'token', token: Token },
+    expectedToken: { audience: Url, audienceInput: 'url', tenant: undefined, systemUrl: Url },
     enableException: true,
     timeoutMs: 300_000,
     maxResponseBytes: 1024 ** 3,
@@ -824,7 +825,8 @@ describe('credentials', () => {
         authorityHost: 'https://login.microsoftonline.com',
         scope: `${Url}/.default`
       },
-      audience: 'api://AzureADTokenExchange'
+      audience: 'api://AzureADTokenExchange',
+      implicit: true
     })
   })
 
@@ -917,6 +919,106 @@ describe('credentials', () => {
       'client-id',
       `Invalid client-id '${clientId}'. Expected an application (client) id GUID.`
     )
+  })
+})
+
+describe('auth', () => {
+  const IdToken = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/request' }
+  const SecretQuestion =
+    "is the secret's name right, and is it available to this workflow (forks, environments)?"
+
+  it.each([
+    [
+      'token',
+      { ...Base, token: '' },
+      'token',
+      /^auth is token but token is empty — is the expression right/
+    ],
+    [
+      'certificate',
+      { ...Secret, 'client-secret': '' },
+      'client-certificate',
+      `auth is certificate but client-certificate is empty — ${SecretQuestion}`
+    ],
+    [
+      'client-secret',
+      { ...Secret, 'client-secret': '' },
+      'client-secret',
+      `auth is client-secret but client-secret is empty — ${SecretQuestion} (AZURE_CLIENT_SECRET is not set either.)`
+    ]
+  ] as const)('refuses auth %s with its credential empty', async (auth, inputs, input, message) => {
+    await expectRefused({ ...inputs, auth }, input, message, IdToken)
+  })
+
+  it('refuses auth oidc when the job cannot ask for an ID token, even with a secret in the environment', async () => {
+    await expectRefused(
+      { ...Secret, 'client-secret': '', auth: 'oidc' },
+      'auth',
+      "auth is oidc but the job cannot ask GitHub for an ID token (ACTIONS_ID_TOKEN_REQUEST_URL is not set) — add 'permissions: id-token: write' to the job; a pull_request from a fork gets no ID token.",
+      { AZURE_CLIENT_SECRET: ClientSecret }
+    )
+  })
+
+  it('refuses a pinned mode with another explicit credential, naming both', async () => {
+    await expectRefused(
+      { ...Secret, auth: 'oidc' },
+      'client-secret',
+      'auth is oidc but client-secret is set too: remove client-secret, or set auth to client-secret.',
+      IdToken
+    )
+    await expectRefused(
+      { ...Secret, token: Token, auth: 'client-secret' },
+      'token',
+      'auth is client-secret but token is set too: remove token, or set auth to token.'
+    )
+  })
+
+  it('uses the pinned mode, with AZURE_CLIENT_SECRET for client-secret and ignoring it for oidc', async () => {
+    const env = { ...IdToken, AZURE_CLIENT_SECRET: ClientSecret }
+    const secret = await read({ ...Secret, 'client-secret': '', auth: 'client-secret' }, env)
+    expect(secret.credential).toMatchObject({ kind: 'client-secret', clientSecret: ClientSecret })
+    const oidc = await read({ ...Secret, 'client-secret': '', auth: 'OIDC' }, env)
+    expect(oidc.credential).toMatchObject({ kind: 'oidc', implicit: false })
+    const token = await read({ ...Base, tenant: Tenant, auth: 'token' }, env)
+    expect(token.credential).toEqual({ kind: 'token', token: Token })
+  })
+
+  it('calls OIDC implicit only when auth is auto', async () => {
+    const settings = await read({ ...Secret, 'client-secret': '', auth: 'auto' }, IdToken)
+    expect(settings.credential).toMatchObject({ kind: 'oidc', implicit: true })
+  })
+
+  it('refuses an unknown auth', async () => {
+    await expectRefused(
+      { ...Secret, auth: 'secret' },
+      'auth',
+      "Invalid auth 'secret'. Expected auto, token, certificate, client-secret, oidc."
+    )
+  })
+})
+
+describe('the token a refusal is checked against', () => {
+  it('is for url, in the tenant given', async () => {
+    const settings = await read(Secret)
+    expect(settings.expectedToken).toEqual({
+      audience: Url,
+      audienceInput: 'url',
+      tenant: Tenant,
+      systemUrl: Url
+    })
+  })
+
+  it("is for system-url's origin when a given token has no url, in AZURE_TENANT_ID", async () => {
+    const settings = await read(
+      { ...Base, url: '', 'system-url': 'https://sys.example/namespaces/abc' },
+      { AZURE_TENANT_ID: Tenant }
+    )
+    expect(settings.expectedToken).toEqual({
+      audience: 'https://sys.example',
+      audienceInput: 'system-url',
+      tenant: Tenant,
+      systemUrl: 'https://sys.example/namespaces/abc'
+    })
   })
 })
 
