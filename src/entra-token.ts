@@ -1,6 +1,7 @@
 import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node'
 import { authorityOptions } from './cloud-metadata.js'
 import { Inputs } from './constants.js'
+import { entraErrorText } from './entra-error.js'
 import { CallError, oneLine } from './errors.js'
 import {
   createMsalNetworkClient,
@@ -8,10 +9,9 @@ import {
   type TokenRequestPolicy
 } from './msal-network.js'
 import { gitHubIdToken, subjectOf } from './oidc.js'
-import { maskSecret, scrub, scrubAndCut } from './secrets.js'
+import { maskSecret, scrub } from './secrets.js'
 import type { Credential } from './settings.js'
 import type { AccessToken } from './token-source.js'
-import { MaxScanChars } from './untrusted-text.js'
 
 type EntraCredential = Exclude<Credential, { kind: 'token' }>
 
@@ -76,8 +76,25 @@ function clientProof(
   }
 }
 
-/** One line: Entra's own AADSTS code and description, or what the network saw; never a secret. */
+/**
+ * One line: Entra's own AADSTS code and description (from MSAL's error, or from the answer
+ * MSAL did not quote), our own diagnosis, or what the network saw; never a secret.
+ */
 function describeTokenFailure(
+  credential: EntraCredential,
+  error: unknown,
+  networkFailure: string | undefined,
+  oidcToken: string | undefined
+): string {
+  const line = failureLine(credential, error, networkFailure, oidcToken)
+  if (credential.kind !== 'oidc' || !credential.implicit) return line
+  return (
+    `${line} (No ${Inputs.ClientSecret}, ${Inputs.ClientCertificate} or ${Inputs.Token} was given, so GitHub OIDC was used: ` +
+    `if you meant one of them, check the secret's name and that this workflow may read it, or set '${Inputs.Auth}'.)`
+  )
+}
+
+function failureLine(
   credential: EntraCredential,
   error: unknown,
   networkFailure: string | undefined,
@@ -85,29 +102,26 @@ function describeTokenFailure(
 ): string {
   const where = `Token request to ${credential.app.authorityHost}/${credential.app.tenant} failed`
   const details = error as { errorCode?: string; errorMessage?: string; subError?: string }
-  const aadsts = aadstsMessage(scrubAndCut(details.errorMessage ?? oneLine(error), MaxScanChars))
-  if (aadsts) {
-    let line = `${where}: ${aadsts}`
-    if (aadsts.startsWith('AADSTS700213') && oidcToken) {
-      line += ` GitHub sent the subject '${subjectOf(oidcToken) ?? 'unknown'}': register it as the federated credential's subject.`
-    }
-    if (aadsts.startsWith('AADSTS7000215')) line += ` Check '${Inputs.ClientSecret}'.`
-    if (aadsts.startsWith('AADSTS700016'))
-      line += ` Check '${Inputs.ClientId}' and '${Inputs.Tenant}'.`
-    return line
-  }
+  const aadsts = entraErrorText(details.errorMessage ?? oneLine(error))
+  if (aadsts) return `${where}: ${aadsts}${hintFor(aadsts, oidcToken)}`
   // Our own diagnosis (a GitHub ID token refused) before what the network last saw.
   if (error instanceof CallError) return `${where}: ${error.message}`
-  if (networkFailure) return `${where}: ${networkFailure}`
+  if (networkFailure) {
+    return `${where}: ${networkFailure}${hintFor(entraErrorText(networkFailure) ?? '', oidcToken)}`
+  }
   const code = details.errorCode ? `${details.errorCode}: ` : ''
   return `${where}: ${code}${oneLine(details.errorMessage ?? error)}`
 }
 
-/** `AADSTS<code>: <text>` up to the end of its line or Entra's "Trace ID:", in linear time. */
-function aadstsMessage(text: string): string | undefined {
-  const start = /AADSTS\d+:/.exec(text)
-  if (!start) return undefined
-  const line = text.slice(start.index).split(/[\r\n]/, 1)[0] ?? ''
-  const trace = line.indexOf('Trace ID:')
-  return (trace === -1 ? line : line.slice(0, trace)).trim()
+function hintFor(aadsts: string, oidcToken: string | undefined): string {
+  if (aadsts.startsWith('AADSTS700213:') && oidcToken) {
+    return ` GitHub sent the subject '${subjectOf(oidcToken) ?? 'unknown'}': register it as the federated credential's subject.`
+  }
+  if (aadsts.startsWith('AADSTS7000215:')) return ` Check '${Inputs.ClientSecret}'.`
+  if (aadsts.startsWith('AADSTS700016:'))
+    return ` Check '${Inputs.ClientId}' and '${Inputs.Tenant}'.`
+  if (aadsts.startsWith('AADSTS90002:')) {
+    return ` Check '${Inputs.Tenant}': it must be a tenant of the cloud '${Inputs.AuthorityHost}' signs in to.`
+  }
+  return ''
 }

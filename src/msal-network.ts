@@ -1,6 +1,7 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node'
 import { Inputs } from './constants.js'
 import { withoutQuery } from './endpoint-url.js'
+import { entraErrorText, errorDescriptionOf } from './entra-error.js'
 import { describeTransportFailure, serviceMessage } from './failure-message.js'
 import { createTransport, type HttpRequest, type Transport } from './http.js'
 import { discardBody, readText } from './response-body.js'
@@ -113,6 +114,14 @@ export function createMsalNetworkClient(
             (serviceMessage(text) ? ` — ${serviceMessage(text)}` : '')
         )
         throw new Error(state.lastFailure)
+      }
+      if (response.status >= 400) {
+        // MSAL reports a refused metadata request as endpoints_resolution_error and drops
+        // Entra's own words (a wrong tenant at a custom authority-host): keep them here.
+        const detail = entraErrorText(errorDescriptionOf(body)) ?? serviceMessage(text)
+        state.lastFailure = scrub(
+          `${request.method} ${withoutQuery(request.url)} failed: HTTP ${response.status}${detail ? ` — ${detail}` : ''}`
+        )
       }
       return { status: response.status, headers: { ...response.headers }, body }
     }
