@@ -1,4 +1,5 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto'
+import { describeMissingKey } from './certificate-format.js'
 import type { ClientCertificate } from './settings.js'
 
 const CertificateBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
@@ -18,10 +19,7 @@ export function parseClientCertificate(
   now: Date
 ): ClientCertificate {
   const keyPem = KeyBlock.exec(pem)?.[0]
-  if (!keyPem)
-    throw new CertificateProblem(
-      'holds no private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY block)'
-    )
+  if (!keyPem) throw new CertificateProblem(describeMissingKey(pem))
   const certificates = (pem.match(CertificateBlock) ?? []).map(readCertificate)
   if (certificates.length === 0)
     throw new CertificateProblem('holds no certificate (BEGIN CERTIFICATE block)')
