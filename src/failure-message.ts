@@ -114,12 +114,9 @@ function statusText(status: number): string {
   return names[status] ? ` ${names[status]}` : ''
 }
 
+// 401 and 403 are explained by the sign-in doctor, which reads the token.
 function hintFor(status: number): string | undefined {
   switch (status) {
-    case 401:
-      return "check that 'url' is the environment's URL (the token audience) and the token is not expired"
-    case 403:
-      return 'check that the app (client-id) is registered in F&O under System administration > Setup > Microsoft Entra ID applications, with a user that may run this service'
     case 404:
       return "no such service: check 'service-name' (list what the environment offers with service-name set to a service group)"
     default:

@@ -15,6 +15,7 @@ import { openResponseFile, type ResponseFile } from './response-file.js'
 import { safeLine } from './safe-line.js'
 import type { Settings } from './settings.js'
 import type { TokenSource } from './token-source.js'
+import { explainRefusal } from './sign-in-doctor.js'
 
 /**
  * Opens where the body goes, before any request: the `response-file` input (checked, an
@@ -59,6 +60,7 @@ export async function callService(
     headers,
     body: settings.body
   }
+  let lastSent = ''
   const deps: InvokerDeps = {
     transport,
     now: () => Date.now(),
@@ -66,7 +68,8 @@ export async function callService(
     random: Math.random,
     // Poll lines quote the answer: untrusted text, made inert like every line that does.
     info: line => core.info(safeLine(line)),
-    bearer: () => tokens.current(),
+    // The doctor reads the token a 401 or 403 refused: the last one sent, renewals included.
+    bearer: async () => (lastSent = await tokens.current()),
     // One byte past the output cap tells "too large" from "exactly 1 MiB".
     receive: response =>
       receiveBody(response.body, file, {
@@ -104,17 +107,71 @@ export async function callService(
         result => judgeAnswer(result, checks),
         deps
       )
-      return { ...polled.result, failure: polled.failure, polls: polled.polls }
+      return withRefusalExplained(
+        { ...polled.result, failure: polled.failure, polls: polled.polls },
+        settings,
+        lastSent
+      )
     }
     const result = await once(undefined)
     const verdict = await judgeAnswer(result, checks)
-    return {
-      ...result,
-      failure: verdict.state === 'failed' ? verdict.failure : undefined,
-      polls: 0
-    }
+    return withRefusalExplained(
+      { ...result, failure: verdict.state === 'failed' ? verdict.failure : undefined, polls: 0 },
+      settings,
+      lastSent
+    )
   } finally {
     transport.close()
     await file.handle.close()
+  }
+}
+
+/** A 401 or 403 gets the sign-in doctor's reading of the token sent. */
+function withRefusalExplained(
+  result: InvokeResult,
+  settings: Settings,
+  token: string
+): InvokeResult {
+  const { status, failure } = result
+  if ((status !== 401 && status !== 403) || failure === undefined) return result
+  const explained = explainRefusal(
+    { status, token, wwwAuthenticate: result.headers['www-authenticate'] },
+    settings.expectedToken,
+    Date.now()
+  )
+  return {
+    ...result,
+    failure: {
+      ...failure,
+      message: `${failure.message} — ${explained}`,
+      ...(failure.withoutBody === undefined
+        ? {}
+        : { withoutBody: `${failure.withoutBody} — ${explained}` })
+    }
+  }
+}
+
+/** A 401 or 403 gets the sign-in doctor's reading of the token sent. */
+function withRefusalExplained<T extends InvokeResult>(
+  result: T,
+  settings: Settings,
+  token: string
+): T {
+  const { status, failure } = result
+  if ((status !== 401 && status !== 403) || failure === undefined || !token) return result
+  const explained = explainRefusal(
+    { status, token, wwwAuthenticate: result.headers['www-authenticate'] },
+    settings.expectedToken,
+    Date.now()
+  )
+  return {
+    ...result,
+    failure: {
+      ...failure,
+      message: `${failure.message} — ${explained}`,
+      ...(failure.withoutBody === undefined
+        ? {}
+        : { withoutBody: `${failure.withoutBody} — ${explained}` })
+    }
   }
 }

@@ -44,7 +44,9 @@ describe('HTTP errors from F&O', () => {
     expectFailure(
       result,
       new RegExp(
-        `^POST ${url(sessionInfo)} failed: HTTP 401 Unauthorized — check that 'url' is the environment's URL \\(the token audience\\) and the token is not expired$`
+        `^POST ${url(sessionInfo)} failed: HTTP 401 Unauthorized — the token looks right \\(for 'https://contoso-test\\.sandbox\\.operations\\.dynamics\\.com', tenant ${sim().tenant}, valid until [0-9T:-]+Z\\), ` +
+          `so the likely cause is the app's registration in F&O: register application '${clientId}' in F&O under System administration › Setup › Microsoft Entra applications and map it to a user who may run this service; ` +
+          `or, as 'system-url' \\(127\\.0\\.0\\.1:\\d+\\) is another host than 'url', check that 'url' is that environment's URL$`
       )
     )
     expectOutputs(result, { status: '401', attempts: '1' })
@@ -71,7 +73,7 @@ describe('HTTP errors from F&O', () => {
     )
     expect(error).toContain(`— ${message} — `)
     expect(error).toMatch(
-      /client-id.*System administration > Setup > Microsoft Entra ID applications/
+      / — check that the application is registered in F&O under System administration › Setup › Microsoft Entra applications and mapped to a user who may run this service$/
     )
     expectOutputs(result, { status: '403', attempts: '1' })
     expect(JSON.parse(result.outputs['response'])).toEqual({ Message: message })
