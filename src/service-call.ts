@@ -127,31 +127,6 @@ export async function callService(
 }
 
 /** A 401 or 403 gets the sign-in doctor's reading of the token sent. */
-function withRefusalExplained(
-  result: InvokeResult,
-  settings: Settings,
-  token: string
-): InvokeResult {
-  const { status, failure } = result
-  if ((status !== 401 && status !== 403) || failure === undefined) return result
-  const explained = explainRefusal(
-    { status, token, wwwAuthenticate: result.headers['www-authenticate'] },
-    settings.expectedToken,
-    Date.now()
-  )
-  return {
-    ...result,
-    failure: {
-      ...failure,
-      message: `${failure.message} — ${explained}`,
-      ...(failure.withoutBody === undefined
-        ? {}
-        : { withoutBody: `${failure.withoutBody} — ${explained}` })
-    }
-  }
-}
-
-/** A 401 or 403 gets the sign-in doctor's reading of the token sent. */
 function withRefusalExplained<T extends InvokeResult>(
   result: T,
   settings: Settings,

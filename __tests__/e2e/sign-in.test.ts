@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import type { ActionRun } from '../../scripts/action-runner.mjs'
+import { pkcs12 } from '../../__fixtures__/pkcs12.js'
 import { errors } from '../../__fixtures__/run-assertions.js'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
 import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
@@ -174,6 +175,24 @@ describe('certificate', () => {
     expectNoSecretLeaks(result, [expired.privateKeyPem])
   })
 
+  it('names a PFX given in base64, with the openssl command that makes the PEM, before any request', async () => {
+    const pfx = pkcs12(certificate.privateKeyPem, certificate.certificatePem).toString('base64')
+    const result = await run({
+      ...entra(),
+      'client-id': certificateAppId,
+      'client-certificate': pfx
+    })
+
+    expect(result.exitCode).toBe(1)
+    expect(errors(result)).toEqual([
+      expect.stringMatching(
+        /^Invalid client-certificate: is a PFX\/PKCS#12 file in base64, not PEM text: .*openssl pkcs12 -in cert\.pfx -nodes -out cert\.pem/
+      )
+    ])
+    expect(sim().requests).toHaveLength(0)
+    expectNoSecretLeaks(result, [pfx, certificate.privateKeyPem])
+  })
+
   it('rejects a key that does not match the certificate', async () => {
     const other = await createClientCertificate()
     const result = await run({
@@ -185,6 +204,26 @@ describe('certificate', () => {
     expect(result.exitCode).toBe(1)
     expect(errors(result)).toEqual([expect.stringMatching(/client-certificate.*matches none/)])
     expect(sim().requests).toHaveLength(0)
+  })
+})
+
+describe('Entra ID refusing the sign-in', () => {
+  it("gives Entra's own text for a tenant the custom authority-host does not know", async () => {
+    const result = await run({
+      ...entra(),
+      tenant: 'fabrikam.onmicrosoft.com',
+      'client-id': secretApp.clientId,
+      'client-secret': secretApp.clientSecret
+    })
+
+    expect(result.exitCode).toBe(1)
+    expect(errors(result)).toEqual([
+      expect.stringMatching(
+        /^Token request to https:\/\/127\.0\.0\.1:\d+\/fabrikam\.onmicrosoft\.com failed: GET \S+\/openid-configuration failed: HTTP 400 — AADSTS90002: Tenant 'fabrikam\.onmicrosoft\.com' not found\. .* Check 'tenant'/
+      )
+    ])
+    expect(errors(result)[0]).not.toMatch(/endpoints_resolution_error|aka\.ms|Trace ID/)
+    expect(sim().requests.map(r => [r.kind, r.status])).toEqual([['metadata', 400]])
   })
 })
 
@@ -315,5 +354,111 @@ describe('token renewal while polling', () => {
       expect(requests.filter(r => r.kind === 'oidc')).toHaveLength(2)
       expect(assertions).toEqual(sim().oidc.issuedTokens.slice(before.oidc))
     }
+  })
+})
+
+describe('auth pins the way to sign in', () => {
+  const SecretQuestion =
+    "is the secret's name right, and is it available to this workflow \\(forks, environments\\)\\?"
+
+  it.each([
+    {
+      auth: 'token',
+      inputs: (): Record<string, string> => ({ url: sim().url }),
+      env: (): Record<string, string> => ({}),
+      error: /^auth is token but token is empty — is the expression right/
+    },
+    {
+      auth: 'certificate',
+      inputs: (): Record<string, string> => ({ ...entra(), 'client-id': certificateAppId }),
+      env: (): Record<string, string> => ({}),
+      error: new RegExp(`^auth is certificate but client-certificate is empty — ${SecretQuestion}$`)
+    },
+    {
+      // The job could mint an ID token: without the pin, this run would try GitHub OIDC.
+      auth: 'client-secret',
+      inputs: (): Record<string, string> => ({ ...entra(), 'client-id': secretApp.clientId }),
+      env: oidcEnv,
+      error: new RegExp(
+        `^auth is client-secret but client-secret is empty — ${SecretQuestion} \\(AZURE_CLIENT_SECRET is not set either\\.\\)$`
+      )
+    },
+    {
+      auth: 'oidc',
+      inputs: (): Record<string, string> => ({ ...entra(), 'client-id': federatedAppId }),
+      env: (): Record<string, string> => ({ AZURE_CLIENT_SECRET: secretApp.clientSecret }),
+      error:
+        /^auth is oidc but the job cannot ask GitHub for an ID token \(ACTIONS_ID_TOKEN_REQUEST_URL is not set\) — add 'permissions: id-token: write' to the job/
+    }
+  ])(
+    '$auth with its credential empty fails before any request',
+    async ({ auth, inputs, env, error }) => {
+      const result = await run({ ...inputs(), auth }, env())
+
+      expect(result.exitCode).toBe(1)
+      expect(errors(result)).toEqual([expect.stringMatching(error)])
+      expect(result.outputs['error']).toBe(errors(result)[0])
+      expect(sim().requests).toEqual([])
+    }
+  )
+
+  it('token, given: calls with it and asks Entra ID nothing', async () => {
+    const token = sim().issueToken({ clientId: secretApp.clientId })
+    const result = await run({ url: sim().url, token, auth: 'token' })
+
+    expect(errors(result)).toEqual([])
+    expect(result.outputs['status']).toBe('200')
+    expect(sim().requests.map(r => r.kind)).toEqual(['service'])
+  })
+
+  it('certificate, given: signs in with it', async () => {
+    const result = await run({
+      ...entra(),
+      'client-id': certificateAppId,
+      'client-certificate': certificate.pem,
+      auth: 'certificate'
+    })
+
+    expect(errors(result)).toEqual([])
+    expect(result.outputs['status']).toBe('200')
+    expect(sim().tokenGrants.map(g => g.credential)).toEqual(['certificate'])
+  })
+
+  it('client-secret, given through AZURE_CLIENT_SECRET: signs in with it although OIDC is possible', async () => {
+    const result = await run(
+      { ...entra(), 'client-id': secretApp.clientId, auth: 'client-secret' },
+      { ...oidcEnv(), AZURE_CLIENT_SECRET: secretApp.clientSecret }
+    )
+
+    expect(errors(result)).toEqual([])
+    expect(result.outputs['status']).toBe('200')
+    expect(sim().tokenGrants.map(g => g.credential)).toEqual(['secret'])
+    expect(sim().requests.filter(r => r.kind === 'oidc')).toEqual([])
+  })
+
+  it('oidc, possible: uses GitHub OIDC and ignores AZURE_CLIENT_SECRET', async () => {
+    const result = await run(
+      { ...entra(), 'client-id': federatedAppId, auth: 'oidc' },
+      { ...oidcEnv(), AZURE_CLIENT_SECRET: secretApp.clientSecret }
+    )
+
+    expect(errors(result)).toEqual([])
+    expect(result.outputs['status']).toBe('200')
+    expect(sim().tokenGrants.map(g => g.credential)).toEqual(['federated'])
+    expect(tokenForms()[0].has('client_secret')).toBe(false)
+  })
+
+  it('auto, falling back to OIDC that fails: says no other credential was given; a pinned oidc does not', async () => {
+    sim().oidc.subject = 'repo:octo-org/octo-repo:ref:refs/heads/feature'
+    const auto = await run({ ...entra(), 'client-id': federatedAppId }, oidcEnv())
+    const pinned = await run({ ...entra(), 'client-id': federatedAppId, auth: 'oidc' }, oidcEnv())
+    sim().oidc.subject = subject
+
+    const note =
+      "(No client-secret, client-certificate or token was given, so GitHub OIDC was used: if you meant one of them, check the secret's name and that this workflow may read it, or set 'auth'.)"
+    expect(errors(auto)).toEqual([expect.stringMatching(/AADSTS700213/)])
+    expect(errors(auto)[0].endsWith(note)).toBe(true)
+    expect(errors(pinned)).toEqual([expect.stringMatching(/AADSTS700213/)])
+    expect(errors(pinned)[0]).not.toContain('No client-secret')
   })
 })

@@ -23,6 +23,9 @@ const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo
 const oidcUrl = 'https://127\\.0\\.0\\.1:\\d+/_github/oidc/token'
 const signInFailed =
   '^Token request to https://127\\.0\\.0\\.1:\\d+/11111111-2222-3333-4444-555555555555 failed: '
+// auth is auto and only tenant and client-id are given: the error says why OIDC was used.
+const oidcChosen =
+  " \\(No client-secret, client-certificate or token was given, so GitHub OIDC was used: if you meant one of them, check the secret's name and that this workflow may read it, or set 'auth'\\.\\)"
 
 const sim = useSimulator({
   federatedClients: [
@@ -93,7 +96,9 @@ describe('the GitHub ID-token request', () => {
 
     expectFailure(
       result,
-      new RegExp(`${signInFailed}GET ${oidcUrl} failed: no response within 1 s \\(timeout-sec\\)$`)
+      new RegExp(
+        `${signInFailed}GET ${oidcUrl} failed: no response within 1 s \\(timeout-sec\\)${oidcChosen}$`
+      )
     )
     expectOutputs(result, { status: '', attempts: '0' })
     expect(oidcRequests()).toHaveLength(1)
@@ -108,7 +113,7 @@ describe('the GitHub ID-token request', () => {
     expectFailure(
       result,
       new RegExp(
-        `${signInFailed}GET ${oidcUrl} failed: the response body is larger than 1 MiB \\(the limit for sign-in answers\\)$`
+        `${signInFailed}GET ${oidcUrl} failed: the response body is larger than 1 MiB \\(the limit for sign-in answers\\)${oidcChosen}$`
       )
     )
     expect(sim().requests.filter(r => r.kind === 'token')).toEqual([])
@@ -133,7 +138,7 @@ describe('the GitHub ID-token request', () => {
     const error = expectFailure(
       result,
       new RegExp(
-        `${signInFailed}GET ${oidcUrl} failed: HTTP 401 — Bearer \\*\\*\\* is not valid for this run$`
+        `${signInFailed}GET ${oidcUrl} failed: HTTP 401 — Bearer \\*\\*\\* is not valid for this run${oidcChosen}$`
       )
     )
     expect(error).not.toContain(sim().oidc.requestToken)
