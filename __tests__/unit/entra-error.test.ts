@@ -20,8 +20,8 @@ describe('entraErrorText', () => {
     )
   })
 
-  it('searches only the first 4 KiB of untrusted text', () => {
-    expect(entraErrorText(`${' '.repeat(5000)}AADSTS90002: late`)).toBeUndefined()
+  it('searches only the first 8 KiB of untrusted text', () => {
+    expect(entraErrorText(`${' '.repeat(9000)}AADSTS90002: late`)).toBeUndefined()
     expect(entraErrorText(undefined)).toBeUndefined()
     expect(entraErrorText('invalid_tenant')).toBeUndefined()
   })

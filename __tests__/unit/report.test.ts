@@ -27,6 +27,12 @@ const settings: Settings = Object.freeze({
   poll: undefined,
   throttleSeed: 0,
   credential: { kind: 'token' as const, token: 'report-test-token' },
+  expectedToken: {
+    audience: 'https://h',
+    audienceInput: 'url' as const,
+    tenant: undefined,
+    systemUrl: 'https://h'
+  },
   enableException: true,
   timeoutMs: 0,
   responseFile: undefined,
