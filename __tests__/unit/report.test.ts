@@ -37,12 +37,6 @@ const settings: Settings = Object.freeze({
   timeoutMs: 0,
   responseFile: undefined,
   maxResponseBytes: 1024 ** 3,
-  expectedToken: {
-    audience: 'https://h',
-    audienceInput: 'url' as const,
-    tenant: undefined,
-    systemUrl: 'https://h'
-  },
   maskResponse: false,
   sources: {}
 })
