@@ -545,7 +545,7 @@ describe('F&O services for pipelines', () => {
       headers: { Authorization: `Bearer ${first.json().access_token}` }
     })
     expect(refused.status).toBe(401)
-    expect(await issuedToken()).toMatch(/^sim-at-/)
+    expect((await issuedToken()).split('.')).toHaveLength(3)
     expect(sim().tokenGrants[1]).toMatchObject({ expiresInSeconds: 3599 })
   })
 })

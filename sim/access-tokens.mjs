@@ -104,6 +104,9 @@ export function checkAccessToken(ctx, token) {
   }
   if (jwt.header.kid !== ctx.signingKey.kid || !verifyJwtSignature(jwt, ctx.signingKey.publicKey))
     return { ok: false, reason: 'signature' }
+  const acceptedUntil = ctx.grants.get(token)?.acceptedUntil
+  if (acceptedUntil !== undefined && acceptedUntil <= Date.now())
+    return { ok: false, reason: 'expired' }
   const { exp, nbf, tid, aud } = jwt.payload
   const now = Date.now() / 1000
   if (typeof exp !== 'number' || exp + CLOCK_SKEW_S <= now) return { ok: false, reason: 'expired' }

@@ -536,18 +536,22 @@ export function createEntra(ctx, oidc) {
     const issuedAt = Date.now()
     const lifetime = ctx.tokenLifetimes.shift()
     const expiresInSeconds = lifetime?.expiresInSeconds ?? TOKEN_LIFETIME_S
-    const expiresAt = issuedAt + (lifetime?.validForMs ?? expiresInSeconds * 1000)
-    return {
-      ...issueAccessToken(ctx.signingKey, {
-        clientId,
-        audience,
-        tenant: ctx.tenant,
-        credential,
-        issuedAt,
-        expiresAt
-      }),
-      expiresInSeconds
-    }
+    const grant = issueAccessToken(ctx.signingKey, {
+      clientId,
+      audience,
+      tenant: ctx.tenant,
+      credential,
+      issuedAt,
+      expiresAt: issuedAt + expiresInSeconds * 1000
+    })
+    // A queued validForMs makes F&O stop accepting the token then, whatever its exp claim says.
+    return lifetime?.validForMs === undefined
+      ? grant
+      : {
+          ...grant,
+          expiresAt: issuedAt + lifetime.validForMs,
+          acceptedUntil: issuedAt + lifetime.validForMs
+        }
   }
 
   /** @type {Entra['handleToken']} */

@@ -77,6 +77,8 @@
  * @property {number} issuedAt ms since epoch
  * @property {number} expiresAt ms since epoch, when F&O stops accepting it
  * @property {number} expiresInSeconds the expires_in the token response gave
+ * @property {number} [acceptedUntil] ms since epoch: F&O refuses the token from then on, whatever
+ *   its exp claim says (a queued TokenLifetime's validForMs)
  */
 
 /**
