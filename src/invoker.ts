@@ -1,4 +1,3 @@
-import { DefaultRetryAfterMs } from './constants.js'
 import { oneLine } from './errors.js'
 import type { Failure } from './failure.js'
 import { describeTransportFailure, httpFailure } from './failure-message.js'
@@ -12,7 +11,13 @@ import {
   mayHaveReachedServer,
   type RetryOn
 } from './retry-classes.js'
-import { decideRetry, describeCap, describeGiveUp, type RetryDecision } from './retry-policy.js'
+import {
+  decideRetry,
+  describeCap,
+  describeGiveUp,
+  type Fallback,
+  type RetryDecision
+} from './retry-policy.js'
 
 /** The outside world the invoker needs; tests pass fakes, so nothing really waits. */
 export interface InvokerDeps {
@@ -166,10 +171,8 @@ export async function invoke(
     const status = response.status
     const throttled = status === 429
     if (throttled || (isUnavailable(status) && policy.retryOn.unavailable)) {
-      const decision = decide(
-        response.headers['retry-after'],
-        throttled ? DefaultRetryAfterMs : backoffMs(retries + 1, deps.random)
-      )
+      // Without a readable Retry-After, a 429 backs off like the failures retry-on lists.
+      const decision = decide(response.headers['retry-after'], backoffMs(retries + 1, deps.random))
       if (decision.retry) {
         await discardBody(response.body)
         await wait(String(status), decision)
@@ -178,7 +181,7 @@ export async function invoke(
       deps.info(`${label} → ${status}, giving up (attempt ${attempts})`)
       const received = await receiveSafely(response, deps)
       const head = received.body?.head.toString('utf8') ?? ''
-      const why = gaveUp(decision, throttled ? 'default' : 'back-off', limit.input, attempts)
+      const why = gaveUp(decision, throttled ? 'throttled' : 'back-off', limit.input, attempts)
       return finish({
         status,
         headers: response.headers,
@@ -281,7 +284,7 @@ function withSuffix(failure: Failure, suffix: string): Failure {
 /** Why the retries stopped: the next wait would pass the limit. */
 function gaveUp(
   decision: RetryDecision & { retry: false },
-  fallback: 'default' | 'back-off',
+  fallback: Fallback,
   input: string,
   attempts: number
 ): string {

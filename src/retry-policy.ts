@@ -67,13 +67,18 @@ export function describeCap(decision: RetryDecision): string {
 }
 
 /**
+ * The wait used without a readable Retry-After: the fixed default (a token request's 429), the
+ * back-off of a service call's 429 (`throttled`), or the back-off of what retry-on lists.
+ */
+export type Fallback = 'default' | 'throttled' | 'back-off'
+
+/**
  * Why an answer is not waited out: "Retry-After asks for 90 s but retry-timeout leaves 12.5 s".
- * `fallback` names the wait used without Retry-After (the 10 s default of a 429, or the back-off
- * of what retry-on lists); `limit` the input whose deadline is nearer.
+ * `fallback` names the wait used without Retry-After; `limit` the input whose deadline is nearer.
  */
 export function describeGiveUp(
   decision: RetryDecision & { retry: false },
-  fallback: 'default' | 'back-off' = 'default',
+  fallback: Fallback = 'default',
   limit = 'retry-timeout'
 ): string {
   const asked = !decision.defaulted
@@ -82,7 +87,9 @@ export function describeGiveUp(
       : `Retry-After asks for ${askedText(decision.askedMs)}`
     : fallback === 'default'
       ? `no readable Retry-After, so the wait would be the default ${preciseSeconds(decision.waitMs)},`
-      : `the next back-off wait would be ${preciseSeconds(decision.waitMs)},`
+      : fallback === 'throttled'
+        ? `no readable Retry-After, so the next back-off wait would be ${preciseSeconds(decision.waitMs)},`
+        : `the next back-off wait would be ${preciseSeconds(decision.waitMs)},`
   return `${asked} but ${limit} leaves ${preciseSeconds(decision.leftMs, Math.floor)}`
 }
 

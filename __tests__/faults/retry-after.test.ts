@@ -5,7 +5,7 @@ import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/run-a
 import { runAgainst, serviceRequests, useSimulator } from '../../__fixtures__/simulator.js'
 
 // Retry-After as F&O (or a gateway) may send it. The action waits what it asks, at most until
-// retry-timeout; a missing or unreadable header counts as 10 s (the d365fo.integrations rule).
+// retry-timeout; without a readable header it backs off: 1 s first, then up to 2 s, 4 s … 60 s.
 // Every real wait here is at most 1 s: a case that would wait longer must give up at once.
 
 const token = 'fault-retry-token-2d6f90'
@@ -96,18 +96,6 @@ describe('Retry-After that is honoured', () => {
 describe('Retry-After that cannot be met within retry-timeout: fails at once', () => {
   it.each([
     [
-      'garbage',
-      { 'Retry-After': 'soon' },
-      '00:00:05',
-      'no readable Retry-After, so the wait would be the default 10 s, but retry-timeout leaves [45](\\.\\d)? s'
-    ],
-    [
-      'negative',
-      { 'Retry-After': '-5' },
-      '00:00:05',
-      'no readable Retry-After, so the wait would be the default 10 s, but retry-timeout leaves [45](\\.\\d)? s'
-    ],
-    [
       'huge',
       { 'Retry-After': '86400' },
       '00:01:00',
@@ -124,12 +112,6 @@ describe('Retry-After that cannot be met within retry-timeout: fails at once', (
       { 'Retry-After': 'Sat, 13 Sep 275760 00:00:00 GMT' },
       '00:01:00',
       'Retry-After asks for at least 999999999 s but retry-timeout leaves (59\\.\\d|60) s'
-    ],
-    [
-      'missing',
-      {},
-      '00:00:03',
-      'no readable Retry-After, so the wait would be the default 10 s, but retry-timeout leaves [23](\\.\\d)? s'
     ]
   ])('%s (%j, retry-timeout %s)', async (_name, headers, retryTimeout, detail) => {
     const result = await throttledOnce(headers, retryTimeout)
@@ -160,21 +142,54 @@ describe('Retry-After that cannot be met within retry-timeout: fails at once', (
   })
 
   it.each(logModes)(
-    'garbage Retry-After never waits its 10 s default past retry-timeout ($mode)',
+    'garbage Retry-After backs off within retry-timeout, then gives up naming the next wait ($mode)',
     async ({ env }) => {
-      const result = await throttledOnce({ 'Retry-After': 'soon' }, '00:00:09', env)
+      const soon = {
+        status: 429,
+        headers: { 'Retry-After': 'soon' },
+        body: { Message: 'Too many requests.' }
+      }
+      sim().script(sessionInfo, [soon, soon, soon])
+      const result = await runAgainst(sim(), {
+        inputs: {
+          'service-name': sessionInfo,
+          url: sim().url,
+          token,
+          payload: '{}',
+          'retry-timeout': '00:00:02'
+        },
+        env
+      })
 
+      // 1 s, then 1–2 s: the second back-off never fits what 2 s leave after the first.
       expectFailure(
         result,
         new RegExp(
-          `${failed}no readable Retry-After, so the wait would be the default 10 s, but retry-timeout leaves [89](\\.\\d)? s \\(1 attempt\\)$`
+          `${failed}no readable Retry-After, so the next back-off wait would be [12](\\.\\d)? s, but retry-timeout leaves [01](\\.\\d)? s \\(2 attempts\\)$`
         )
       )
-      expectOutputs(result, { status: '429', attempts: '1' })
-      expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(500)
+      expectOutputs(result, { status: '429', attempts: '2' })
+      expect(gapMs()).toBeGreaterThanOrEqual(950)
       expectNoSecretLeaks(result, [token])
     }
   )
+})
+
+describe('Retry-After missing or unreadable: backs off', () => {
+  it.each([
+    ['garbage', { 'Retry-After': 'soon' }],
+    ['negative', { 'Retry-After': '-5' }],
+    ['missing', {}]
+  ])('%s (%j): waits the first back-off, 1 s, then succeeds', async (_name, headers) => {
+    const result = await throttledOnce(headers, '00:00:05')
+
+    expect(result.annotations).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expectOutputs(result, { status: '200', attempts: '2' })
+    expect(result.stdout).toMatch(/→ 429, waiting 1 s \(attempt 2, 4 s left\)$/m)
+    expect(gapMs()).toBeGreaterThanOrEqual(950)
+    expectNoSecretLeaks(result, [token])
+  })
 })
 
 describe('Retry-After with no retry-timeout (00:00:00)', () => {

@@ -124,14 +124,14 @@ describe('invoke', () => {
     ])
   })
 
-  it('says there is no limit when retry-timeout is 0, and waits 10 s without Retry-After', async () => {
+  it('says there is no limit when retry-timeout is 0, and backs off 1 s without Retry-After', async () => {
     const fake = fakeDeps([{ status: 429 }, { status: 204 }])
     const result = await invoke(Get, policy(0), fake.deps)
-    expect(fake.sleeps).toEqual([10_000])
+    expect(fake.sleeps).toEqual([1000])
     expect(fake.lines[0]).toBe(
-      'GET https://h/api/services/G → 429, waiting 10 s (attempt 2, no retry-timeout)'
+      'GET https://h/api/services/G → 429, waiting 1 s (attempt 2, no retry-timeout)'
     )
-    expect(result).toMatchObject({ status: 204, attempts: 2, waitedMs: 10_000, failure: undefined })
+    expect(result).toMatchObject({ status: 204, attempts: 2, waitedMs: 1000, failure: undefined })
   })
 
   it('gives up without sleeping when the next wait would pass retry-timeout', async () => {
@@ -155,13 +155,23 @@ describe('invoke', () => {
     ])
   })
 
-  it('says when the 10 s default, not Retry-After, is what passes retry-timeout', async () => {
-    const fake = fakeDeps([{ status: 429, headers: { 'retry-after': 'soon' } }], { latencyMs: 250 })
+  it('backs off without a readable Retry-After (1 s, then up to 2 s, 4 s …) within retry-timeout', async () => {
+    const soon = { status: 429, headers: { 'retry-after': 'soon' } }
+    const fake = fakeDeps([soon, soon, soon, soon, soon], { latencyMs: 250, random: 0.99 })
     const result = await invoke(Post, policy(5_000), fake.deps)
-    expect(fake.sleeps).toEqual([])
+    // Full jitter at its top: 1 s, 1.99 s; the third (up to 4 s) no longer fits what is left.
+    expect(fake.sleeps).toEqual([1000, 1990])
     expect(result.failure?.message).toBe(
-      `POST ${Url} failed: HTTP 429 Too Many Requests — no readable Retry-After, so the wait would be the default 10 s, but retry-timeout leaves 4.7 s (1 attempt)`
+      `POST ${Url} failed: HTTP 429 Too Many Requests — no readable Retry-After, so the next back-off wait would be 4 s, but retry-timeout leaves 1.2 s (3 attempts)`
     )
+  })
+
+  it('a 429 without Retry-After that clears is waited out after the first back-off, 1 s', async () => {
+    const fake = fakeDeps([{ status: 429 }, { status: 200, body: '{}' }])
+    const result = await invoke(Post, policy(5_000), fake.deps)
+    expect(fake.sleeps).toEqual([1000])
+    expect(result.status).toBe(200)
+    expect(result.attempts).toBe(2)
   })
 
   it('gives up on the first 429 when its wait alone passes retry-timeout', async () => {
