@@ -179,9 +179,13 @@ export async function invoke(
         continue
       }
       deps.info(`${label} → ${status}, giving up (attempt ${attempts})`)
-      const received = await receiveSafely(response, deps)
+      const received = await receiveWithin(response, deps, GiveUpBodyMs)
       const head = received.body?.head.toString('utf8') ?? ''
-      const why = gaveUp(decision, throttled ? 'throttled' : 'back-off', limit.input, attempts)
+      const why =
+        gaveUp(decision, throttled ? 'throttled' : 'back-off', limit.input, attempts) +
+        (received.error === undefined
+          ? ''
+          : ` (its body was dropped: still arriving after ${GiveUpBodyMs / 1000} s)`)
       return finish({
         status,
         headers: response.headers,
@@ -289,6 +293,27 @@ function gaveUp(
   attempts: number
 ): string {
   return `${describeGiveUp(decision, fallback, input)} (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`
+}
+
+/**
+ * How long the body of an answer that is given up on (a 429 or 5xx past the budget) may take:
+ * its words only explain the failure, so a body that drips cannot hold the step past retry-timeout.
+ */
+const GiveUpBodyMs = 5_000
+
+/** receiveSafely, ending the body once `ms` have passed. */
+async function receiveWithin(
+  response: HttpResponse,
+  deps: InvokerDeps,
+  ms: number
+): Promise<{ body: ReceivedBody | undefined; error?: unknown }> {
+  const timer = setTimeout(() => response.body.destroy(new Error('still arriving')), ms)
+  timer.unref()
+  try {
+    return await receiveSafely(response, deps)
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 async function receiveSafely(

@@ -163,4 +163,29 @@ describe('a throttled answer whose body never ends', () => {
     expect(second.time - first.time).toBeLessThan(3000)
     expectNoSecretLeaks(result, [token])
   })
+
+  it('when given up on, its body is dropped after 5 s and the step ends with the 429', async () => {
+    server.handle(async (_req, res) => {
+      res.writeHead(429, { 'Retry-After': '3600', 'Content-Type': 'application/json' })
+      res.write('{"Message":"Too many requests."')
+      // A byte every 50 ms: never a stall (timeout-sec), never an end.
+      while (!res.destroyed && !res.socket?.destroyed) {
+        res.write(' ')
+        await sleep(50)
+      }
+    })
+    const result = await call(server.url, {
+      inputs: { 'timeout-sec': '5', 'retry-timeout': '00:00:10' }
+    })
+
+    expectFailure(
+      result,
+      /HTTP 429 Too Many Requests — Retry-After asks for 3600 s but retry-timeout leaves \d+(\.\d)? s \(1 attempt\) \(its body was dropped: still arriving after 5 s\)$/
+    )
+    expectOutputs(result, { status: '429', attempts: '1' })
+    expect(server.requests).toHaveLength(1)
+    // Ended by the 5 s bound, not by the server: it never stops sending.
+    expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(4900)
+    expectNoSecretLeaks(result, [token])
+  })
 })
