@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import { countCallLines, readCallLine, readCallsFile, type FileCall } from '../../src/calls-file.js'
+import { readLines, type Line } from '../../src/line-reader.js'
+
+async function lines(chunks: (string | Buffer)[], max = 100): Promise<Line[]> {
+  const found: Line[] = []
+  for await (const line of readLines(Readable.from(chunks, { objectMode: true }), max)) {
+    found.push(line)
+  }
+  return found
+}
+
+describe('readLines', () => {
+  it('splits on LF and CRLF, numbers from 1, and keeps a last line without LF', async () => {
+    expect(await lines(['a\r\nbb\n\nccc'])).toEqual([
+      { number: 1, text: 'a' },
+      { number: 2, text: 'bb' },
+      { number: 3, text: '' },
+      { number: 4, text: 'ccc' }
+    ])
+  })
+
+  it('joins a line split across chunks, even inside a UTF-8 sequence', async () => {
+    const bytes = Buffer.from('{"a":"æ€😀"}\n{"b":1}\n')
+    const chunks = [...bytes].map(byte => Buffer.from([byte]))
+    expect(await lines(chunks)).toEqual([
+      { number: 1, text: '{"a":"æ€😀"}' },
+      { number: 2, text: '{"b":1}' }
+    ])
+  })
+
+  it('drops a byte order mark at the start only', async () => {
+    expect(await lines(['\uFEFFa\n\uFEFFb'])).toEqual([
+      { number: 1, text: 'a' },
+      { number: 2, text: '\uFEFFb' }
+    ])
+  })
+
+  it('reports a line over the limit without its text and goes on with the next', async () => {
+    expect(await lines(['12345678', '901\nok\n', 'x'.repeat(11)], 10)).toEqual([
+      { number: 1, tooLong: true },
+      { number: 2, text: 'ok' },
+      { number: 3, tooLong: true }
+    ])
+  })
+
+  it('accepts a line of exactly the limit', async () => {
+    expect(await lines(['x'.repeat(10), '\n'], 10)).toEqual([{ number: 1, text: 'x'.repeat(10) }])
+  })
+
+  it('never holds more than the limit of a long line', async () => {
+    // A 256 MiB line, read with a 1 KiB limit: keeping it would show in the memory in use.
+    const source = (async function* () {
+      for (let i = 0; i < 256; i++) yield Buffer.alloc(1024 * 1024, 'x')
+      yield Buffer.from('\nlast')
+    })()
+    const before = process.memoryUsage().arrayBuffers
+    let peak = 0
+    const found: Line[] = []
+    for await (const line of readLines(source, 1024)) {
+      found.push(line)
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers - before)
+    }
+    expect(found).toEqual([
+      { number: 1, tooLong: true },
+      { number: 2, text: 'last' }
+    ])
+    expect(peak).toBeLessThan(128 * 1024 * 1024)
+  })
+})
+
+describe('readCallLine', () => {
+  it('reads a call object', async () => {
+    await expect(
+      readCallLine('{"name":"a","service-name":"G/S/O","payload":{"x":1}}', false)
+    ).resolves.toEqual({
+      call: {
+        name: 'a',
+        serviceName: 'G/S/O',
+        payload: '{"x":1}',
+        method: undefined,
+        successWhen: undefined,
+        failWhen: undefined
+      }
+    })
+  })
+
+  it('sends a payload line as written when the step gives service-name', async () => {
+    const text = '{ "_custAccount": "US-001", "name": "x" }'
+    await expect(readCallLine(text, true)).resolves.toEqual({
+      call: expect.objectContaining({ name: undefined, serviceName: undefined, payload: text })
+    })
+  })
+
+  it('reads a line with only call keys and a payload as a call object even when the step gives service-name', async () => {
+    await expect(readCallLine('{"name":"n","payload":{"a":1}}', true)).resolves.toEqual({
+      call: expect.objectContaining({ name: 'n', payload: '{"a":1}' })
+    })
+  })
+
+  it.each([
+    ['not JSON', '{"a":1', false, /^not valid JSON: .* at line 1, column 7 \(position 6\)$/],
+    ['a list as payload', '[1,2]', true, /^expected a JSON object; got a list$/],
+    [
+      'a list as call',
+      '[1,2]',
+      false,
+      /^expected an object with name, service-name, .*; got a list$/
+    ],
+    ['an unknown key', '{"service-name":"G/S/O","x":1}', false, /^unknown key 'x'/]
+  ])('says why a line is %s', async (_, text, payloadLines, problem) => {
+    const read = await readCallLine(text, payloadLines)
+    expect(read).toEqual({ problem: expect.stringMatching(problem) })
+  })
+})
+
+describe('readCallsFile and countCallLines', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'calls-file-'))
+  })
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  async function readAll(file: string, payloadLines: boolean, maxLineBytes?: number) {
+    const found: FileCall[] = []
+    for await (const entry of readCallsFile(file, { payloadLines, maxLineBytes })) found.push(entry)
+    return found
+  }
+
+  it('yields each non-blank line with its number, a bad line as a problem, and counts the same', async () => {
+    const file = path.join(dir, 'calls.jsonl')
+    await writeFile(
+      file,
+      '\uFEFF{"_n":1}\r\n\n   \n{"_n":2\n' + `{"_n":"${'x'.repeat(100)}"}\n` + '{"_n":4}'
+    )
+    const found = await readAll(file, true, 64)
+    expect(found).toEqual([
+      { line: 1, call: expect.objectContaining({ payload: '{"_n":1}' }) },
+      { line: 4, problem: expect.stringMatching(/^not valid JSON/) },
+      { line: 5, problem: 'longer than 64 bytes, the most one line may hold' },
+      { line: 6, call: expect.objectContaining({ payload: '{"_n":4}' }) }
+    ])
+    await expect(countCallLines(file)).resolves.toBe(4)
+  })
+
+  it('counts a file ending in a newline, an empty file and a lone BOM', async () => {
+    const cases: [string, number][] = [
+      ['{}\n{}\n', 2],
+      ['', 0],
+      ['\uFEFF', 0],
+      ['\n \t\r\n', 0]
+    ]
+    for (const [text, count] of cases) {
+      const file = path.join(dir, `count-${count}-${text.length}.jsonl`)
+      await writeFile(file, text)
+      await expect(countCallLines(file)).resolves.toBe(count)
+      expect(await readAll(file, true)).toHaveLength(count)
+    }
+  })
+
+  it('stops reading when the consumer stops, closing the file', async () => {
+    const file = path.join(dir, 'many.jsonl')
+    await writeFile(file, '{"a":1}\n'.repeat(100_000))
+    const found: FileCall[] = []
+    for await (const entry of readCallsFile(file, { payloadLines: true })) {
+      found.push(entry)
+      if (found.length === 3) break
+    }
+    expect(found.map(entry => entry.line)).toEqual([1, 2, 3])
+  })
+})

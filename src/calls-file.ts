@@ -1,0 +1,124 @@
+import { createReadStream } from 'node:fs'
+import {
+  CallKeys,
+  hasOnlyCallKeys,
+  isRecord,
+  kindOf,
+  readCallObject,
+  type CallSpec
+} from './call-spec.js'
+import { describeJsonError } from './json-syntax.js'
+import { readLines } from './line-reader.js'
+
+/** The longest line of a calls-file, in bytes: one call with its payload. */
+export const MaxCallLineBytes = 4 * 1024 * 1024
+
+/** One entry of a calls-file: a call, or why its line is not one (the line counts as a failed call). */
+export type FileCall =
+  | { readonly line: number; readonly call: CallSpec }
+  | { readonly line: number; readonly problem: string }
+
+/** How the lines of a calls-file are read. */
+export interface CallsFileOptions {
+  /**
+   * True when the step gives `service-name`: then a line may be just the payload object. A line
+   * is a call object when all its keys are call keys and it has `payload` or `service-name`.
+   */
+  readonly payloadLines: boolean
+  /** Longest line in bytes; default MaxCallLineBytes. */
+  readonly maxLineBytes?: number
+}
+
+/**
+ * Streams the calls of a JSON Lines file, one line at a time, so a file of any size is never
+ * held in memory. Blank lines are skipped. A line that is not a call is yielded with its line
+ * number and the reason, never quoting it (a payload may hold personal data).
+ */
+export async function* readCallsFile(
+  file: string,
+  options: CallsFileOptions
+): AsyncGenerator<FileCall> {
+  const maxLineBytes = options.maxLineBytes ?? MaxCallLineBytes
+  const stream = createReadStream(file, { highWaterMark: 64 * 1024 })
+  try {
+    for await (const line of readLines(stream, maxLineBytes)) {
+      if ('tooLong' in line) {
+        yield {
+          line: line.number,
+          problem: `longer than ${maxLineBytes} bytes, the most one line may hold`
+        }
+        continue
+      }
+      if (line.text.trim() === '') continue
+      yield { line: line.number, ...(await readCallLine(line.text, options.payloadLines)) }
+    }
+  } finally {
+    stream.destroy()
+  }
+}
+
+/** One non-blank line as a call, or why it is not one. */
+export async function readCallLine(
+  text: string,
+  payloadLines: boolean
+): Promise<{ call: CallSpec } | { problem: string }> {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return { problem: `not valid JSON: ${(await describeJsonError(text)) ?? 'not valid JSON'}` }
+  }
+  if (payloadLines && !isCallObject(value)) {
+    if (!isRecord(value)) return { problem: `expected a JSON object; got ${kindOf(value)}` }
+    return {
+      call: {
+        name: undefined,
+        serviceName: undefined,
+        // Sent as written: the bytes of the line are the payload.
+        payload: text,
+        method: undefined,
+        successWhen: undefined,
+        failWhen: undefined
+      }
+    }
+  }
+  const call = await readCallObject(value)
+  return 'problem' in call ? call : { call }
+}
+
+function isCallObject(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    hasOnlyCallKeys(value) &&
+    (CallKeys.payload in value || CallKeys.serviceName in value)
+  )
+}
+
+/**
+ * How many calls a calls-file holds (its non-blank lines), counted by streaming its bytes once,
+ * so progress can say "done of total" without keeping the file in memory.
+ */
+export async function countCallLines(file: string): Promise<number> {
+  let count = 0
+  let content = false
+  let first = true
+  for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) {
+    const bytes = chunk as Buffer
+    let from = 0
+    if (first) {
+      first = false
+      // A byte order mark is not content.
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) from = 3
+    }
+    for (let i = from; i < bytes.length; i++) {
+      const byte = bytes[i]
+      if (byte === 0x0a) {
+        if (content) count++
+        content = false
+      } else if (!content && byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) {
+        content = true
+      }
+    }
+  }
+  return content ? count + 1 : count
+}
