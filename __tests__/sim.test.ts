@@ -673,3 +673,58 @@ describe('faults and shutdown', () => {
     }
   })
 })
+
+describe('throttling mode', () => {
+  it('admits a burst, answers the rest 429 with Retry-After, and refills at the rate', async () => {
+    const headers = { Authorization: 'Bearer tok-123' }
+    sim().throttle({ rate: 2, burst: 3 })
+    try {
+      const first = []
+      for (let i = 0; i < 5; i++) first.push(await call(sim(), 'POST', SESSION, { headers }))
+      expect(first.map(answer => answer.status)).toEqual([200, 200, 200, 429, 429])
+      expect(first[3]?.headers['retry-after']).toBe('1')
+      expect(first[3]?.json()).toEqual({
+        Message: 'Too many requests. Retry after the time the Retry-After header gives.'
+      })
+      // Token requests are never throttled.
+      expect(
+        (
+          await tokenRequest({
+            client_id: 'app-1',
+            client_secret: 's3cr3t-value',
+            scope: `${sim().url}/.default`
+          })
+        ).status
+      ).toBe(200)
+      await new Promise(resolve => setTimeout(resolve, 1100))
+      const later = await call(sim(), 'POST', SESSION, { headers })
+      expect(later.status).toBe(200)
+      expect(
+        sim()
+          .requests.filter(r => r.kind === 'service')
+          .map(r => r.throttled ?? false)
+      ).toEqual([false, false, false, true, true, false])
+    } finally {
+      sim().throttle(undefined)
+    }
+  })
+
+  it('leaves scripted answers to admitted requests, and is off again after reset', async () => {
+    const headers = { Authorization: 'Bearer tok-123' }
+    sim().throttle({ rate: 1 })
+    sim().script('UserSessionService/AifUserSessionService/GetUserSessionInfo', [
+      { status: 418 },
+      { status: 418 }
+    ])
+    expect((await call(sim(), 'POST', SESSION, { headers })).status).toBe(418)
+    expect((await call(sim(), 'POST', SESSION, { headers })).status).toBe(429)
+    sim().throttle(undefined)
+    expect((await call(sim(), 'POST', SESSION, { headers })).status).toBe(418)
+    sim().throttle({ rate: 1 })
+    sim().reset()
+    const statuses = []
+    for (let i = 0; i < 3; i++)
+      statuses.push((await call(sim(), 'POST', SESSION, { headers })).status)
+    expect(statuses).toEqual([200, 200, 200])
+  })
+})

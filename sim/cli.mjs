@@ -5,9 +5,11 @@
  *
  *   node sim/cli.mjs [--tenant T] [--client-id ID] [--client-secret S] [--static-token TOKEN]...
  *                    [--hostname NAME]... [--audience URL] [--port N] [--dir DIR] [--verbose]
+ *                    [--throttle-rate R [--throttle-burst B]]
  *
  * Output: {"url","caFile","tenant","clientId","clientSecret","audience","oidcRequestUrl","oidcRequestToken"}
- * --verbose logs one line per request on stderr.
+ * --verbose logs one line per request on stderr. --throttle-rate admits R F&O requests per second
+ * (bursts of B, default R) and answers the others 429 with Retry-After.
  * @module
  */
 import { parseArgs } from 'node:util'
@@ -23,7 +25,9 @@ const { values } = parseArgs({
     audience: { type: 'string' },
     port: { type: 'string' },
     dir: { type: 'string' },
-    verbose: { type: 'boolean', default: false }
+    verbose: { type: 'boolean', default: false },
+    'throttle-rate': { type: 'string' },
+    'throttle-burst': { type: 'string' }
   },
   strict: true
 })
@@ -44,7 +48,15 @@ const sim = await startSimulator({
   audience: values.audience,
   port: values.port === undefined ? undefined : Number(values.port),
   dir: values.dir,
-  log: values.verbose ? line => process.stderr.write(`[sim] ${line}\n`) : undefined
+  log: values.verbose ? line => process.stderr.write(`[sim] ${line}\n`) : undefined,
+  throttle:
+    values['throttle-rate'] === undefined
+      ? undefined
+      : {
+          rate: Number(values['throttle-rate']),
+          burst:
+            values['throttle-burst'] === undefined ? undefined : Number(values['throttle-burst'])
+        }
 })
 
 const [client] = sim.clients

@@ -56,6 +56,19 @@ export interface SimulatorOptions {
   port?: number
   /** Called with one line per answered request. */
   log?: (line: string) => void
+  /** Throttling mode from the start (and again after each reset()); default off. */
+  throttle?: ThrottleSettings
+}
+
+/**
+ * Throttling mode: a token bucket admits `rate` F&O service requests per second; the others are
+ * answered 429 with Retry-After (whole seconds until a request is admitted again).
+ */
+export interface ThrottleSettings {
+  /** Requests admitted per second (> 0). */
+  rate: number
+  /** Requests admitted at once after a quiet spell (the bucket's size); default `rate`, at least 1. */
+  burst?: number
 }
 
 export interface ScriptedResponse {
@@ -98,6 +111,8 @@ export interface RecordedRequest {
   status?: number
   /** True when a scripted response answered it. */
   scripted?: boolean
+  /** True when the throttling mode answered it 429. */
+  throttled?: boolean
 }
 
 /** How long the next token the simulator issues lives. */
@@ -194,8 +209,13 @@ export interface Simulator {
   /** Queues the lifetimes of the next tokens, one per token; later tokens live 3599 s. */
   tokenLifetimes(lifetimes: TokenLifetime[]): void
   /**
+   * Turns the throttling mode on (a full bucket) with these settings, or off with undefined.
+   * It sits before scripts: a throttled request consumes no scripted response.
+   */
+  throttle(settings: ThrottleSettings | undefined): void
+  /**
    * Clears requests, scripts, issuedTokens, tokenGrants, queued token lifetimes, submitted jobs
-   * and the OIDC token log.
+   * and the OIDC token log; the throttling mode goes back to the start option's (a full bucket).
    */
   reset(): void
   /** Closes the server and every open connection (hung requests included). */

@@ -15,6 +15,7 @@ import { createFoServices } from './fo-services.mjs'
 import { createGithubOidc, OIDC_JWKS_PATH, OIDC_TOKEN_PATH } from './github-oidc.mjs'
 import { URLSearchParams } from 'node:url'
 import { JSON_CONTENT_TYPE, sendJson } from './respond.mjs'
+import { createTokenBucket } from './throttle.mjs'
 
 export const DEFAULT_TENANT = '11111111-2222-3333-4444-555555555555'
 export const DEFAULT_CLIENT_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'
@@ -43,6 +44,7 @@ const SPECIAL_SCRIPT_KEYS = ['token', 'oidc', 'metadata', 'discovery']
  * @property {string} [oidcIssuer]
  * @property {number} [port] 0 (default) picks a free port
  * @property {(line: string) => void} [log] called with one line per answered request
+ * @property {import('./throttle.mjs').ThrottleSettings} [throttle] admit only this many F&O requests per second; the rest get 429
  */
 
 /**
@@ -63,6 +65,7 @@ const SPECIAL_SCRIPT_KEYS = ['token', 'oidc', 'metadata', 'discovery']
  * @property {(options?: IssueTokenOptions) => string} issueToken
  * @property {(servicePath: string, responses: ScriptedResponse | ScriptedResponse[]) => void} script
  * @property {(lifetimes: import('./types.mjs').TokenLifetime[]) => void} tokenLifetimes
+ * @property {(settings: import('./throttle.mjs').ThrottleSettings | undefined) => void} throttle
  * @property {() => void} reset
  * @property {() => Promise<void>} close
  */
@@ -185,6 +188,8 @@ export async function startSimulator(options = {}) {
   let closed = false
   /** @type {Promise<void> | undefined} */
   let closing
+  /** @type {import('./throttle.mjs').TokenBucket | undefined} */
+  let bucket = options.throttle ? createTokenBucket(options.throttle, Date.now()) : undefined
 
   /** @param {number} ms */
   const sleep = ms =>
@@ -401,6 +406,20 @@ export async function startSimulator(options = {}) {
       )
     })
     if (closed) return
+    if (bucket && selected.kind === 'service') {
+      const taken = bucket.take(time)
+      if (!taken.admitted) {
+        entry.throttled = true
+        sendJson(
+          res,
+          429,
+          { Message: 'Too many requests. Retry after the time the Retry-After header gives.' },
+          { 'Retry-After': String(taken.retryAfterSeconds) }
+        )
+        entry.status = 429
+        return
+      }
+    }
     const queue = selected.scriptKey === undefined ? undefined : scripts.get(selected.scriptKey)
     const step = queue?.shift()
     if (queue && queue.length === 0 && selected.scriptKey !== undefined)
@@ -458,8 +477,14 @@ export async function startSimulator(options = {}) {
     ctx.tokenLifetimes.push(...lifetimes)
   }
 
+  /** @type {Simulator['throttle']} */
+  function throttle(settings) {
+    bucket = settings ? createTokenBucket(settings, Date.now()) : undefined
+  }
+
   /** @type {Simulator['reset']} */
   function reset() {
+    throttle(options.throttle)
     requests.length = 0
     scripts.clear()
     ctx.issuedTokens.length = 0
@@ -505,6 +530,7 @@ export async function startSimulator(options = {}) {
     issueToken,
     script,
     tokenLifetimes,
+    throttle,
     reset,
     close
   }

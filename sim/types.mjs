@@ -51,6 +51,7 @@
  * @property {number} time ms since epoch when the request arrived
  * @property {number} [status] status code of the answer, once sent
  * @property {boolean} [scripted] true when a scripted response answered it
+ * @property {boolean} [throttled] true when the throttling mode answered it 429
  */
 
 /**
