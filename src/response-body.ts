@@ -142,7 +142,7 @@ export function formatBytes(bytes: number): string {
  * Fails `body` with TimeoutError when no byte arrives for `stallMs` (0 = never): a deadline
  * that restarts with every chunk (`touch`), unlike a socket's idle timer, which only half-closes.
  */
-function watchStalls(body: Readable, stallMs: number): { touch(): void; stop(): void } {
+export function watchStalls(body: Readable, stallMs: number): { touch(): void; stop(): void } {
   let watchdog: NodeJS.Timeout | undefined
   const touch = (): void => {
     if (stallMs === 0) return

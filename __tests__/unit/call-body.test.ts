@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { PassThrough, Readable } from 'node:stream'
+import { receiveCallBody } from '../../src/call-body.js'
+import { bytesReceived } from '../../src/response-body.js'
+
+describe('receiveCallBody', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'call-body-'))
+  })
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+  const options = { inlineBytes: 10, keepBytes: 16, stallMs: 0 }
+
+  it('keeps a small body in memory and writes no file', async () => {
+    const file = path.join(dir, 'small', '1.json')
+    const body = await receiveCallBody(
+      Readable.from([Buffer.from('{"a":'), Buffer.from('1}')]),
+      file,
+      options
+    )
+    expect(body).toEqual({ bytes: 7, head: Buffer.from('{"a":1}'), file: '' })
+    await expect(stat(file)).rejects.toThrow(/ENOENT/)
+  })
+
+  it('keeps a body of exactly inlineBytes in memory', async () => {
+    const file = path.join(dir, 'exact', '1.json')
+    const body = await receiveCallBody(Readable.from([Buffer.from('0123456789')]), file, options)
+    expect(body.file).toBe('')
+  })
+
+  it('writes a larger body whole into its file, keeping only the head in memory', async () => {
+    const file = path.join(dir, 'large', '2.json')
+    const chunks = ['0123', '456789a', 'bcdefghij', 'klmnopqrstuvwxyz'].map(text =>
+      Buffer.from(text)
+    )
+    const body = await receiveCallBody(Readable.from(chunks), file, options)
+    expect(body).toEqual({ bytes: 36, head: Buffer.from('0123456789abcdef'), file })
+    await expect(readFile(file, 'utf8')).resolves.toBe('0123456789abcdefghijklmnopqrstuvwxyz')
+  })
+
+  it('fails a stalled body with the timeout, saying how much arrived', async () => {
+    const stream = new PassThrough()
+    stream.write('abc')
+    const promise = receiveCallBody(stream, path.join(dir, 'stall.json'), {
+      ...options,
+      stallMs: 50
+    })
+    const error = await promise.catch((e: unknown) => e)
+    expect(error).toMatchObject({ name: 'TimeoutError' })
+    expect(bytesReceived(error)).toBe(3)
+  })
+})
