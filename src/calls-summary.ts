@@ -1,4 +1,5 @@
 import { MaxSummaryRows, type CallTally } from './call-tally.js'
+import { safeLine } from './safe-line.js'
 
 /** The facts of a many-calls step the job summary shows besides the tally. */
 export interface CallsSummaryFacts {
@@ -40,14 +41,12 @@ export function callsSummaryHtml(facts: CallsSummaryFacts): string {
   )
 }
 
-/** Untrusted text as inert HTML: one line, no control characters, escaped, in `<code>`. */
+/**
+ * Untrusted text as inert HTML: one line without control characters, scrubbed of secrets and
+ * cut (safeLine), then escaped inside `<code>`.
+ */
 export function code(text: string): string {
-  const line = text
-    // eslint-disable-next-line no-control-regex -- removing control characters is the point
-    .replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, ' ')
-    .trim()
-  const cut = line.length > MaxCellChars ? `${line.slice(0, MaxCellChars - 1)}…` : line
-  return `<code>${escapeHtml(cut)}</code>`
+  return `<code>${escapeHtml(safeLine(text, MaxCellChars))}</code>`
 }
 
 function escapeHtml(text: string): string {

@@ -14,7 +14,7 @@ describe('receiveCallBody', () => {
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true })
   })
-  const options = { inlineBytes: 10, keepBytes: 16, stallMs: 0 }
+  const options = { inlineBytes: 10, keepBytes: 16, stallMs: 0, maxBytes: 0 }
 
   it('keeps a small body in memory and writes no file', async () => {
     const file = path.join(dir, 'small', '1.json')
@@ -41,6 +41,20 @@ describe('receiveCallBody', () => {
     const body = await receiveCallBody(Readable.from(chunks), file, options)
     expect(body).toEqual({ bytes: 36, head: Buffer.from('0123456789abcdef'), file })
     await expect(readFile(file, 'utf8')).resolves.toBe('0123456789abcdefghijklmnopqrstuvwxyz')
+  })
+
+  it('stops at max-response-size, the file holding exactly that much', async () => {
+    const file = path.join(dir, 'capped', '3.json')
+    const chunks = ['0123456789ab', 'cdefghij', 'klmn'].map(text => Buffer.from(text))
+    const error = await receiveCallBody(Readable.from(chunks), file, {
+      ...options,
+      maxBytes: 15
+    }).catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      name: 'TooLargeError',
+      message: 'the response body is larger than 15 bytes (max-response-size)'
+    })
+    await expect(readFile(file, 'utf8')).resolves.toBe('0123456789abcde')
   })
 
   it('fails a stalled body with the timeout, saying how much arrived', async () => {

@@ -74,7 +74,7 @@ describe('code', () => {
         '<img src=x onerror=alert(1)> & "q" \'s\' @octocat\r\n::error::x\u001b[31mred\u202eevil\u0000'
       )
     ).toBe(
-      '<code>&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot; &#39;s&#39; &#64;octocat ::error::x [31mred evil</code>'
+      '<code>&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot; &#39;s&#39; &#64;octocat ::error::xredevil</code>'
     )
   })
 
