@@ -1,3 +1,4 @@
+import { Inputs } from './constants.js'
 import { describeJsonError } from './json-syntax.js'
 
 /**
@@ -18,11 +19,11 @@ export interface CallSpec {
 /** The keys a call object may hold, as the user writes them (the step's input names, and `name`). */
 export const CallKeys = {
   name: 'name',
-  serviceName: 'service-name',
-  payload: 'payload',
-  method: 'method',
-  successWhen: 'success-when',
-  failWhen: 'fail-when'
+  serviceName: Inputs.ServiceName,
+  payload: Inputs.Payload,
+  method: Inputs.Method,
+  successWhen: Inputs.SuccessWhen,
+  failWhen: Inputs.FailWhen
 } as const
 
 const KnownKeys: ReadonlySet<string> = new Set(Object.values(CallKeys))

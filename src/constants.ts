@@ -27,7 +27,11 @@ export const Inputs = {
   FailWhen: 'fail-when',
   Until: 'until',
   PollInterval: 'poll-interval',
-  PollTimeout: 'poll-timeout'
+  PollTimeout: 'poll-timeout',
+  Calls: 'calls',
+  CallsFile: 'calls-file',
+  Concurrency: 'concurrency',
+  ResultsFile: 'results-file'
 } as const
 
 /** Output names as written in action.yml. */
@@ -40,7 +44,11 @@ export const Outputs = {
   ElapsedMs: 'elapsed-ms',
   Error: 'error',
   Polls: 'polls',
-  ActivityId: 'activity-id'
+  ActivityId: 'activity-id',
+  Total: 'total',
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+  ResultsFile: 'results-file'
 } as const
 
 /** Environment variables that stand in for empty inputs, as the cmdlet falls back to its saved configuration. */
@@ -66,6 +74,10 @@ export const DefaultTimeoutSec = 300
 export const DefaultRetryTimeout = '00:15:00'
 export const DefaultPollIntervalSec = 10
 export const DefaultPollTimeout = '00:30:00'
+
+/** Calls in flight at once in a many-calls step (`concurrency`): the default and the most. */
+export const DefaultConcurrency = 4
+export const MaxConcurrency = 32
 
 /** Public Entra authority host. */
 export const PublicAuthorityHost = 'https://login.microsoftonline.com'

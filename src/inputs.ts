@@ -1,8 +1,19 @@
 import * as core from '@actions/core'
+import { constants } from 'node:fs'
+import { access, stat } from 'node:fs/promises'
+import path from 'node:path'
 import { chooseCredentialKind, parseAuthMode } from './auth-mode.js'
-import { CertificateProblem, parseClientCertificate } from './certificate.js'
-import { encodeText, resolveCharset } from './charset.js'
+import { CallListProblem, parseCallList } from './call-list.js'
 import {
+  createExpressionCache,
+  prepareCall,
+  type CallDefaults,
+  type PreparedCall
+} from './call-plan.js'
+import { CertificateProblem, parseClientCertificate } from './certificate.js'
+import { encodeText, resolveCharset, type Charset } from './charset.js'
+import {
+  DefaultConcurrency,
   DefaultMaxResponseBytes,
   DefaultPollIntervalSec,
   DefaultPollTimeout,
@@ -10,6 +21,7 @@ import {
   DefaultTimeoutSec,
   EnvDefaults,
   Inputs,
+  MaxConcurrency,
   PublicAuthorityHost
 } from './constants.js'
 import { buildServiceUrl, parseAuthorityHost, parseEnvironmentUrl } from './endpoint-url.js'
@@ -18,12 +30,14 @@ import { describeJsonError } from './json-syntax.js'
 import { expressionProblem } from './outcome-check.js'
 import { resolveResponseFile } from './response-file.js'
 import { parseRetryOn, RetryOnChoices, type RetryOn } from './retry-classes.js'
+import { resolveMethod } from './method-rule.js'
 import { maskSecret } from './secrets.js'
 import { parseServiceName } from './service-name.js'
 import type {
   AppRegistration,
   Credential,
   ExpectedToken,
+  ManyCalls,
   Settings,
   SettingSource
 } from './settings.js'
@@ -58,8 +72,12 @@ export async function readSettings(
   }
   maskSecretInputs(env)
 
-  const segments = parseServiceName(input(Inputs.ServiceName))
-  if (!segments) {
+  const manyCalls = input(Inputs.Calls) !== '' || input(Inputs.CallsFile) !== ''
+  const segments =
+    manyCalls && input(Inputs.ServiceName) === ''
+      ? undefined
+      : parseServiceName(input(Inputs.ServiceName))
+  if (!segments && !manyCalls) {
     throw new InputError(
       Inputs.ServiceName,
       `Invalid ${Inputs.ServiceName} '${input(Inputs.ServiceName).slice(0, 100)}'. Expected ServiceGroup/Service/Operation ` +
@@ -69,8 +87,9 @@ export async function readSettings(
 
   const payload = input(Inputs.Payload)
   if (payload) await checkJson(payload)
-  const method = readMethod(payload, segments.length)
-  const { body, contentType } = await encodeBody(payload, method)
+  // With many calls the step's service name, method and payload are defaults, checked per call.
+  const method = manyCalls ? readMethodWord() : readMethod(payload, segments?.length ?? 3)
+  const { body, contentType, charset } = await encodeBody(manyCalls ? '' : payload, method)
 
   const retryTimeoutMs = readTimespan(Inputs.RetryTimeout, DefaultRetryTimeout)
   const retryOn = readRetryOn()
@@ -104,12 +123,25 @@ export async function readSettings(
         : credential.app.tenant,
     systemUrl
   }
+  const serviceName = segments === undefined ? '' : segments.length === 0 ? '/' : segments.join('/')
+  const many = manyCalls
+    ? await readManyCalls(env, {
+        serviceName: segments === undefined ? undefined : serviceName,
+        payload: payload || undefined,
+        method: input(Inputs.Method),
+        successWhen,
+        failWhen,
+        charset,
+        systemUrl
+      })
+    : undefined
+  if (!many) refuseManyCallInputs()
 
   return Object.freeze({
-    serviceName: segments.length === 0 ? '/' : segments.join('/'),
-    serviceUrl: buildServiceUrl(systemUrl, segments),
+    serviceName,
+    serviceUrl: segments === undefined ? '' : buildServiceUrl(systemUrl, segments),
     method,
-    metadataOnly: method === 'GET' && segments.length === 3,
+    metadataOnly: !many && method === 'GET' && segments?.length === 3,
     body,
     contentType,
     retryTimeoutMs,
@@ -128,8 +160,106 @@ export async function readSettings(
     maxResponseBytes: readByteSize(Inputs.MaxResponseSize, DefaultMaxResponseBytes),
     responseFile: readResponseFile(env),
     maskResponse,
+    many,
     sources: Object.freeze(sources)
   })
+}
+
+/**
+ * The inputs of many calls in one step: `calls` (each item checked now, before any request) or
+ * `calls-file` (a file that exists; its lines are checked as they are read), `concurrency` and
+ * `results-file`. Neither goes with `until`, `response-file`, or the other.
+ */
+async function readManyCalls(env: Environment, defaults: CallDefaults): Promise<ManyCalls> {
+  const callsText = input(Inputs.Calls)
+  const callsFile = input(Inputs.CallsFile)
+  if (callsText && callsFile) {
+    throw new InputError(
+      Inputs.CallsFile,
+      `Give ${Inputs.Calls} or ${Inputs.CallsFile}, not both: ${Inputs.Calls} lists the calls in the workflow, ${Inputs.CallsFile} names a JSON Lines file of them.`
+    )
+  }
+  const given = callsText ? Inputs.Calls : Inputs.CallsFile
+  for (const single of [Inputs.Until, Inputs.ResponseFile] as const) {
+    if (input(single)) {
+      throw new InputError(
+        single,
+        `${single} is for a single call and cannot go with ${given}: ` +
+          (single === Inputs.Until
+            ? `poll in a step of its own (without ${given}).`
+            : `each call's answer is in ${Inputs.ResultsFile}.`)
+      )
+    }
+  }
+  const concurrency = readWholeNumber(Inputs.Concurrency, MaxConcurrency, DefaultConcurrency, 1)
+  const results = input(Inputs.ResultsFile)
+  const resultsFile = results ? resolveResponseFile(results, env, Inputs.ResultsFile) : undefined
+
+  let calls: PreparedCall[] | undefined
+  if (callsText) {
+    let specs
+    try {
+      specs = await parseCallList(callsText)
+    } catch (error) {
+      if (!(error instanceof CallListProblem)) throw error
+      throw new InputError(Inputs.Calls, `Invalid ${Inputs.Calls}: ${error.message}.`)
+    }
+    const cache = createExpressionCache()
+    calls = []
+    for (const [position, spec] of specs.entries()) {
+      const call = await prepareCall(spec, defaults, { index: position + 1 }, cache)
+      if ('problem' in call) {
+        throw new InputError(
+          Inputs.Calls,
+          `Invalid ${Inputs.Calls}: item ${position + 1}${spec.name ? ` ('${spec.name}')` : ''}: ${call.problem}.`
+        )
+      }
+      calls.push(Object.freeze(call))
+    }
+  }
+  return Object.freeze({
+    calls: calls && Object.freeze(calls),
+    callsFile: callsFile ? await readCallsFilePath(callsFile, env) : undefined,
+    defaults: Object.freeze(defaults),
+    concurrency,
+    resultsFile
+  })
+}
+
+/** `calls-file` against GITHUB_WORKSPACE: it must be a file the action can read. */
+async function readCallsFilePath(given: string, env: Environment): Promise<string> {
+  const shown = given.slice(0, 200)
+  if (given.includes('\0')) {
+    throw new InputError(
+      Inputs.CallsFile,
+      `Invalid ${Inputs.CallsFile}: a path cannot hold a NUL character.`
+    )
+  }
+  const file = path.resolve(env['GITHUB_WORKSPACE'] || process.cwd(), given)
+  const problem = await access(file, constants.R_OK).then(
+    () => stat(file).then(stats => (stats.isFile() ? undefined : 'is not a file')),
+    (error: unknown) =>
+      (error as { code?: unknown } | null)?.code === 'ENOENT' ? 'does not exist' : 'cannot be read'
+  )
+  if (problem !== undefined) {
+    throw new InputError(
+      Inputs.CallsFile,
+      `Invalid ${Inputs.CallsFile} '${shown}': ${file} ${problem}. Expected a JSON Lines file (one call or payload per line), relative to GITHUB_WORKSPACE.`
+    )
+  }
+  return file
+}
+
+/** `concurrency` and `results-file` belong to many calls; alone they would silently do nothing. */
+function refuseManyCallInputs(): void {
+  if (input(Inputs.ResultsFile)) {
+    throw new InputError(
+      Inputs.ResultsFile,
+      `${Inputs.ResultsFile} is for many calls in one step: give ${Inputs.Calls} or ${Inputs.CallsFile} too, or use ${Inputs.ResponseFile} for a single call.`
+    )
+  }
+  // concurrency has a default in action.yml, so only its value can be checked here.
+  readWholeNumber(Inputs.Concurrency, MaxConcurrency, DefaultConcurrency, 1)
 }
 
 /** Registers every secret input (and secret environment fallback) before anything can be logged. */
@@ -156,36 +286,28 @@ async function checkJson(payload: string): Promise<void> {
   }
 }
 
+/** `method` checked as a word only: with many calls it is a default, fitted to each call. */
+function readMethodWord(): 'GET' | 'POST' {
+  const rule = resolveMethod(input(Inputs.Method), '', 3, false)
+  if ('problem' in rule) throw new InputError(rule.input, rule.problem)
+  return rule.method
+}
+
 function readMethod(payload: string, segmentCount: number): 'GET' | 'POST' {
-  const given = input(Inputs.Method).toUpperCase() || 'AUTO'
-  if (given !== 'AUTO' && given !== 'GET' && given !== 'POST') {
-    throw new InputError(
-      Inputs.Method,
-      `Invalid ${Inputs.Method} '${input(Inputs.Method).slice(0, 40)}'. Expected auto, GET or POST.`
-    )
-  }
-  // An operation is run (POST, even without payload); groups and services are listed (GET).
-  const method = given === 'AUTO' ? (segmentCount === 3 ? 'POST' : 'GET') : given
-  if (segmentCount < 3 && (method === 'POST' || payload)) {
-    throw new InputError(
-      Inputs.ServiceName,
-      `${Inputs.ServiceName} '${input(Inputs.ServiceName)}' names ${segmentCount === 0 ? 'every service group' : 'a service group or service'}, which can only be listed (GET, no ${Inputs.Payload}). ` +
-        'To run an operation, give ServiceGroup/Service/Operation.'
-    )
-  }
-  if (method === 'GET' && payload) {
-    throw new InputError(
-      Inputs.Method,
-      `${Inputs.Method} GET sends no body: leave ${Inputs.Payload} empty or use POST.`
-    )
-  }
-  return method
+  const rule = resolveMethod(
+    input(Inputs.Method),
+    input(Inputs.ServiceName),
+    segmentCount,
+    payload !== ''
+  )
+  if ('problem' in rule) throw new InputError(rule.input, rule.problem)
+  return rule.method
 }
 
 async function encodeBody(
   payload: string,
   method: 'GET' | 'POST'
-): Promise<{ body?: Buffer; contentType?: string }> {
+): Promise<{ body?: Buffer; contentType?: string; charset: Charset }> {
   const label = input(Inputs.PayloadCharset) || 'UTF-8'
   const charset = await resolveCharset(label)
   if (!charset) {
@@ -194,7 +316,7 @@ async function encodeBody(
       `Invalid ${Inputs.PayloadCharset} '${label.slice(0, 40)}'. Expected a charset name such as UTF-8, UTF-16, ASCII, ISO-8859-1, windows-1252 or ANSI.`
     )
   }
-  if (method === 'GET') return {}
+  if (method === 'GET') return { charset }
   const encoded = await encodeText(payload, charset)
   if ('unrepresentable' in encoded) {
     const code = encoded.unrepresentable.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')
@@ -205,7 +327,8 @@ async function encodeBody(
   }
   return {
     body: encoded.bytes,
-    contentType: payload ? `application/json;charset=${charset.name}` : undefined
+    contentType: payload ? `application/json;charset=${charset.name}` : undefined,
+    charset
   }
 }
 

@@ -16,6 +16,13 @@ export interface StepReport {
   readonly polls: number
   /** F&O's ActivityId from an error body; undefined when none. */
   readonly activityId: string | undefined
+  /** The totals of a many-calls step; undefined for a single call (the outputs are empty then). */
+  readonly many?: {
+    readonly total: number
+    readonly succeeded: number
+    readonly failed: number
+    readonly resultsFile: string
+  }
 }
 
 /** The `response` output: the body as UTF-8 text, or '' when it is too large for a step output. */
@@ -39,6 +46,11 @@ export function writeOutputs(report: StepReport): string | undefined {
     core.setOutput(Outputs.Error, report.error ?? '')
     core.setOutput(Outputs.Polls, String(report.polls))
     core.setOutput(Outputs.ActivityId, report.activityId ?? '')
+    const many = report.many
+    core.setOutput(Outputs.Total, many ? String(many.total) : '')
+    core.setOutput(Outputs.Succeeded, many ? String(many.succeeded) : '')
+    core.setOutput(Outputs.Failed, many ? String(many.failed) : '')
+    core.setOutput(Outputs.ResultsFile, many ? many.resultsFile : '')
     return undefined
   } catch (error) {
     return `Could not set the step outputs (GITHUB_OUTPUT): ${oneLine(error)}`

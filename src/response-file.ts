@@ -44,24 +44,33 @@ function rootsText(env: Environment): string {
     .join(' or ')
 }
 
+/** The inputs that name a file the action writes: `response-file`, and `results-file` of many calls. */
+export type OutputFileInput = typeof Inputs.ResponseFile | typeof Inputs.ResultsFile
+
+const Examples: Readonly<Record<OutputFileInput, string>> = {
+  [Inputs.ResponseFile]: 'out/response.json',
+  [Inputs.ResultsFile]: 'out/results.jsonl'
+}
+
 /**
- * Resolves the `response-file` input against GITHUB_WORKSPACE. The path must lie inside
- * GITHUB_WORKSPACE or RUNNER_TEMP once `..` is resolved; anything else is an InputError.
+ * Resolves the `response-file` input (or `results-file`) against GITHUB_WORKSPACE. The path must
+ * lie inside GITHUB_WORKSPACE or RUNNER_TEMP once `..` is resolved; anything else is an InputError.
  */
-export function resolveResponseFile(given: string, env: Environment): string {
+export function resolveResponseFile(
+  given: string,
+  env: Environment,
+  input: OutputFileInput = Inputs.ResponseFile
+): string {
   const shown = given.slice(0, 200)
   if (given.includes('\0')) {
-    throw new InputError(
-      Inputs.ResponseFile,
-      `Invalid ${Inputs.ResponseFile}: a path cannot hold a NUL character.`
-    )
+    throw new InputError(input, `Invalid ${input}: a path cannot hold a NUL character.`)
   }
   const file = path.resolve(roots(env)[0].folder, given)
   if (!roots(env).some(root => isBelow(file, root.folder))) {
     throw new InputError(
-      Inputs.ResponseFile,
-      `Invalid ${Inputs.ResponseFile} '${shown}': it resolves to ${file}, which is not inside ${rootsText(env)}. ` +
-        'Give a file path inside the workspace, e.g. out/response.json, or under RUNNER_TEMP.'
+      input,
+      `Invalid ${input} '${shown}': it resolves to ${file}, which is not inside ${rootsText(env)}. ` +
+        `Give a file path inside the workspace, e.g. ${Examples[input]}, or under RUNNER_TEMP.`
     )
   }
   return file
@@ -73,19 +82,23 @@ export function resolveResponseFile(given: string, env: Environment): string {
  * must lead inside GITHUB_WORKSPACE or RUNNER_TEMP (a checked-out pull request can hold one),
  * and the file itself is never a link (O_NOFOLLOW), a folder, or a FIFO or device.
  */
-export async function openResponseFile(file: string, env: Environment): Promise<ResponseFile> {
+export async function openResponseFile(
+  file: string,
+  env: Environment,
+  input: OutputFileInput = Inputs.ResponseFile
+): Promise<ResponseFile> {
   const refuse = (problem: string): never => {
-    throw new InputError(Inputs.ResponseFile, `Invalid ${Inputs.ResponseFile}: ${problem}.`)
+    throw new InputError(input, `Invalid ${input}: ${problem}.`)
   }
   const allowed = roots(env)
   const root = allowed.find(candidate => isBelow(file, candidate.folder))
   if (!root) return refuse(`${file} is not inside ${rootsText(env)}`)
-  const realRoots = await Promise.all(allowed.map(candidate => realFolder(candidate.folder)))
+  const realRoots = await Promise.all(allowed.map(candidate => realFolder(candidate.folder, input)))
 
   // Walk the folders on their real paths, so a link is judged by where it leads.
   const parts = path.relative(root.folder, file).split(path.sep)
   const name = parts.pop() as string
-  let folder = await realFolder(root.folder)
+  let folder = await realFolder(root.folder, input)
   let shown = root.folder
   for (const part of parts) {
     shown = path.join(shown, part)
@@ -118,7 +131,7 @@ export async function openResponseFile(file: string, env: Environment): Promise<
   )
   if (existing?.isSymbolicLink()) refuse(`${file} is a symbolic link, which is not followed`)
   if (existing?.isDirectory())
-    refuse(`${file} is a folder; give a file path, e.g. out/response.json`)
+    refuse(`${file} is a folder; give a file path, e.g. ${Examples[input]}`)
   if (existing && !existing.isFile()) refuse(`${file} is not a regular file (${kindOf(existing)})`)
 
   // O_NOFOLLOW closes the gap between the check and the open; O_NONBLOCK keeps a FIFO that
@@ -140,11 +153,11 @@ export async function openResponseFile(file: string, env: Environment): Promise<
 }
 
 /** The real path of an existing folder (a runner's folders exist; a missing one is refused). */
-async function realFolder(folder: string): Promise<string> {
+async function realFolder(folder: string, input: OutputFileInput): Promise<string> {
   return realpath(folder).catch((error: unknown) => {
     throw new InputError(
-      Inputs.ResponseFile,
-      `Invalid ${Inputs.ResponseFile}: the folder ${folder} cannot be used: ${codeOf(error)}.`
+      input,
+      `Invalid ${input}: the folder ${folder} cannot be used: ${codeOf(error)}.`
     )
   })
 }

@@ -1,3 +1,4 @@
+import type { CallDefaults, PreparedCall } from './call-plan.js'
 import type { PollPlan } from './poll.js'
 import type { RetryOn } from './retry-classes.js'
 
@@ -55,6 +56,20 @@ export interface ExpectedToken {
 /** Where a setting's value came from, for the log (values are never logged). */
 export type SettingSource = 'input' | 'environment' | 'default'
 
+/** Many calls in one step (`calls` or `calls-file`). */
+export interface ManyCalls {
+  /** The calls of `calls`, each checked before any request; undefined with `calls-file`. */
+  readonly calls: readonly PreparedCall[] | undefined
+  /** `calls-file` as an absolute path; its lines are read and checked one by one as the step runs. */
+  readonly callsFile: string | undefined
+  /** The step's inputs that every call takes unless it sets its own. */
+  readonly defaults: CallDefaults
+  /** Calls in flight at once, at most (`concurrency`). */
+  readonly concurrency: number
+  /** `results-file` as an absolute path; undefined means a fresh file under RUNNER_TEMP. */
+  readonly resultsFile: string | undefined
+}
+
 /** Every input, validated. Built once by `readSettings`; nothing else reads inputs. */
 export interface Settings {
   /** `ServiceGroup/Service/Operation` as given (1 to 3 AOT names), or `/` for every group. */
@@ -98,6 +113,11 @@ export interface Settings {
   readonly responseFile: string | undefined
   /** Whether the body is registered as a secret and kept out of the summary. */
   readonly maskResponse: boolean
+  /**
+   * Many calls in one step; undefined for the single call. With it, the single-call fields above
+   * (service name, method, body) hold only the step's defaults, which `many.defaults` carries.
+   */
+  readonly many: ManyCalls | undefined
   /** Where each environment-backed setting came from. */
   readonly sources: Readonly<Record<string, SettingSource>>
 }

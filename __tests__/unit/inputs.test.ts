@@ -117,6 +117,7 @@ describe('readSettings defaults', () => {
     maxResponseBytes: 1024 ** 3,
     responseFile: undefined,
     maskResponse: false,
+    many: undefined,
     sources: { url: 'input', 'system-url': 'default' }
   }
 
@@ -1283,5 +1284,198 @@ describe('response-file', () => {
 
   it('is undefined when not given, so a file under RUNNER_TEMP is used', async () => {
     expect((await read(Base, { GITHUB_WORKSPACE: '/ws' })).responseFile).toBeUndefined()
+  })
+})
+
+describe('calls, calls-file, concurrency and results-file', () => {
+  const Many: Inputs = { url: Url, token: Token }
+  const Suite = `
+- name: Session
+  service-name: UserSessionService/AifUserSessionService/GetUserSessionInfo
+  success-when: UserId
+- service-name: G/S
+- payload: {a: 1}
+`
+
+  it('prepares every call of calls before any request, with the step inputs as defaults', async () => {
+    const settings = await read({
+      ...Many,
+      'service-name': 'G/S/O',
+      'fail-when': 'Failed',
+      calls: Suite
+    })
+    expect(settings.many).toMatchObject({
+      callsFile: undefined,
+      concurrency: 4,
+      resultsFile: undefined,
+      defaults: { serviceName: 'G/S/O', payload: undefined, method: 'auto', failWhen: 'Failed' }
+    })
+    expect(settings.many?.calls).toEqual([
+      {
+        name: 'Session',
+        index: 1,
+        line: undefined,
+        serviceName: 'UserSessionService/AifUserSessionService/GetUserSessionInfo',
+        method: 'POST',
+        url: `${Url}/api/services/UserSessionService/AifUserSessionService/GetUserSessionInfo`,
+        body: Buffer.alloc(0),
+        contentType: undefined,
+        successWhen: 'UserId',
+        failWhen: 'Failed'
+      },
+      expect.objectContaining({
+        name: 'call 2',
+        method: 'GET',
+        url: `${Url}/api/services/G/S`,
+        body: undefined
+      }),
+      expect.objectContaining({
+        name: 'call 3',
+        serviceName: 'G/S/O',
+        method: 'POST',
+        body: Buffer.from('{"a":1}'),
+        contentType: 'application/json;charset=utf-8'
+      })
+    ])
+    // The single-call fields hold nothing to send.
+    expect(settings).toMatchObject({ serviceName: 'G/S/O', metadataOnly: false, poll: undefined })
+  })
+
+  it('needs no step service-name when every call has one', async () => {
+    const settings = await read({ ...Many, calls: '- {service-name: G/S/O}' })
+    expect(settings.many?.defaults.serviceName).toBeUndefined()
+    expect(settings.serviceName).toBe('')
+  })
+
+  it('still refuses a step without service-name and without calls', async () => {
+    await expectRefused(Many, 'service-name', /^Invalid service-name ''/)
+  })
+
+  it.each([
+    [
+      'an item without service-name',
+      '- {name: lost}',
+      "Invalid calls: item 1 ('lost'): no service-name: give it for the call, or as the step's input for every call."
+    ],
+    [
+      'a service that is POSTed',
+      '- {service-name: G/S, method: POST}',
+      "Invalid calls: item 1: service-name 'G/S' names a service group or service, which can only be listed (GET, no payload). To run an operation, give ServiceGroup/Service/Operation."
+    ],
+    [
+      'a GET with a payload',
+      '- {service-name: G/S/O, method: GET, payload: {a: 1}}',
+      'Invalid calls: item 1: method GET sends no body: leave payload empty or use POST.'
+    ],
+    [
+      'a bad method',
+      '- {service-name: G/S/O}\n- {service-name: G/S/O, method: PUT}',
+      "Invalid calls: item 2: invalid method 'PUT'. Expected auto, GET or POST."
+    ],
+    [
+      'a bad expression',
+      '- {service-name: G/S/O, success-when: "Result =="}',
+      /^Invalid calls: item 1: invalid success-when 'Result ==': .*; expected a JMESPath expression, e.g\. Result == `true`\.$/
+    ],
+    [
+      'a bad service name',
+      '- {service-name: "G/../O"}',
+      "Invalid calls: item 1: invalid service-name 'G/../O': expected ServiceGroup/Service/Operation (1 to 3 names of letters, digits and _; / lists every service group)."
+    ],
+    ['text that is not a list', 'G/S/O', /^Invalid calls: expected a list of calls/]
+  ])('refuses %s in calls, naming the item', async (_, calls, message) => {
+    await expectRefused({ ...Many, calls }, 'calls', message)
+  })
+
+  it('refuses a payload the charset cannot encode', async () => {
+    await expectRefused(
+      {
+        ...Many,
+        calls: '- {service-name: G/S/O, payload: {a: "€"}}',
+        'payload-charset': 'ISO-8859-1'
+      },
+      'calls',
+      "Invalid calls: item 1: the payload has U+20AC, which payload-charset 'iso-8859-1' cannot encode; use UTF-8, or escape it in the JSON as \\u20AC."
+    )
+  })
+
+  it('refuses calls with calls-file, until or response-file', async () => {
+    await expectRefused(
+      { ...Many, calls: Suite, 'calls-file': 'c.jsonl' },
+      'calls-file',
+      /^Give calls or calls-file, not both/
+    )
+    await expectRefused(
+      { ...Many, calls: Suite, until: 'Done' },
+      'until',
+      'until is for a single call and cannot go with calls: poll in a step of its own (without calls).'
+    )
+    await expectRefused(
+      { ...Many, 'calls-file': 'c.jsonl', 'response-file': 'r.json' },
+      'response-file',
+      "response-file is for a single call and cannot go with calls-file: each call's answer is in results-file."
+    )
+  })
+
+  it.each(['0', '33', 'four', '-1'])('refuses concurrency %j', async concurrency => {
+    await expectRefused(
+      { ...Many, calls: Suite, concurrency },
+      'concurrency',
+      `Invalid concurrency '${concurrency}'. Expected a whole number from 1 to 32.`
+    )
+  })
+
+  it('takes concurrency 1 and 32, and resolves results-file like response-file', async () => {
+    const env = { GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/runner/_temp' }
+    const Many: Inputs = { url: Url, token: Token, 'service-name': 'G/S/O' }
+    const one = await read(
+      { ...Many, calls: Suite, concurrency: '1', 'results-file': 'out/r.jsonl' },
+      env
+    )
+    expect(one.many).toMatchObject({ concurrency: 1, resultsFile: '/ws/out/r.jsonl' })
+    expect((await read({ ...Many, calls: Suite, concurrency: '32' })).many?.concurrency).toBe(32)
+    await expectRefused(
+      { ...Many, calls: Suite, 'results-file': '../r.jsonl' },
+      'results-file',
+      "Invalid results-file '../r.jsonl': it resolves to /r.jsonl, which is not inside GITHUB_WORKSPACE (/ws) or RUNNER_TEMP (/runner/_temp). Give a file path inside the workspace, e.g. out/results.jsonl, or under RUNNER_TEMP.",
+      env
+    )
+  })
+
+  it('refuses results-file for a single call', async () => {
+    await expectRefused(
+      { ...Base, 'results-file': 'r.jsonl' },
+      'results-file',
+      'results-file is for many calls in one step: give calls or calls-file too, or use response-file for a single call.'
+    )
+  })
+
+  it('reads calls-file against GITHUB_WORKSPACE, and refuses one that is missing or a folder', async () => {
+    const workspace = path.resolve('__tests__')
+    const settings = await read(
+      { ...Many, 'service-name': 'G/S/O', 'calls-file': 'unit/inputs.test.ts' },
+      { GITHUB_WORKSPACE: workspace }
+    )
+    expect(settings.many).toMatchObject({
+      calls: undefined,
+      callsFile: path.join(workspace, 'unit', 'inputs.test.ts'),
+      defaults: { serviceName: 'G/S/O' }
+    })
+    await expectRefused(
+      { ...Many, 'calls-file': 'nowhere.jsonl' },
+      'calls-file',
+      `Invalid calls-file 'nowhere.jsonl': ${path.join(workspace, 'nowhere.jsonl')} does not exist. Expected a JSON Lines file (one call or payload per line), relative to GITHUB_WORKSPACE.`,
+      { GITHUB_WORKSPACE: workspace }
+    )
+    await expectRefused(
+      { ...Many, 'calls-file': 'unit' },
+      'calls-file',
+      /^Invalid calls-file 'unit': .* is not a file\./,
+      { GITHUB_WORKSPACE: workspace }
+    )
+  })
+
+  it('leaves many undefined for a single call', async () => {
+    expect((await read(Base)).many).toBeUndefined()
   })
 })

@@ -33,9 +33,37 @@ describe('writeOutputs', () => {
       [Outputs.ElapsedMs]: '1235',
       [Outputs.Error]: '',
       [Outputs.Polls]: '4',
-      [Outputs.ActivityId]: '3fa85f64-5717-4562-b3fc-2c963f66afa6'
+      [Outputs.ActivityId]: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+      // A single call leaves the many-calls outputs empty.
+      [Outputs.Total]: '',
+      [Outputs.Succeeded]: '',
+      [Outputs.Failed]: '',
+      [Outputs.ResultsFile]: ''
     })
     expect(core.setOutput).toHaveBeenCalledTimes(Object.keys(Outputs).length)
+  })
+
+  it('sets the totals and the results file of many calls', () => {
+    writeOutputs({
+      status: undefined,
+      response: '',
+      responseFile: '',
+      headers: {},
+      attempts: 7,
+      elapsedMs: 10,
+      error: '1 of 5 calls failed: Journal',
+      polls: 0,
+      activityId: undefined,
+      many: { total: 5, succeeded: 4, failed: 1, resultsFile: '/runner/temp/results.jsonl' }
+    })
+    expect(Object.fromEntries(core.setOutput.mock.calls)).toMatchObject({
+      [Outputs.Total]: '5',
+      [Outputs.Succeeded]: '4',
+      [Outputs.Failed]: '1',
+      [Outputs.ResultsFile]: '/runner/temp/results.jsonl',
+      [Outputs.Attempts]: '7',
+      [Outputs.Error]: '1 of 5 calls failed: Journal'
+    })
   })
 
   it('sets status to empty when no answer came, and the error line', () => {

@@ -38,6 +38,7 @@ const settings: Settings = Object.freeze({
   responseFile: undefined,
   maxResponseBytes: 1024 ** 3,
   maskResponse: false,
+  many: undefined,
   sources: {}
 })
 

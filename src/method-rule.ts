@@ -1,0 +1,42 @@
+import { Inputs } from './constants.js'
+
+/** The method of a call, or which input is wrong and why (one sentence). */
+export type MethodRule =
+  | { readonly method: 'GET' | 'POST' }
+  | { readonly input: typeof Inputs.Method | typeof Inputs.ServiceName; readonly problem: string }
+
+/**
+ * Resolves `method` for a service name of `segmentCount` AOT names (0 = every group): `auto`
+ * (or nothing) runs an operation (POST, even without payload) and lists groups and services
+ * (GET); a group or service cannot be POSTed, and GET sends no payload.
+ */
+export function resolveMethod(
+  given: string,
+  serviceName: string,
+  segmentCount: number,
+  hasPayload: boolean
+): MethodRule {
+  const word = given.trim().toUpperCase() || 'AUTO'
+  if (word !== 'AUTO' && word !== 'GET' && word !== 'POST') {
+    return {
+      input: Inputs.Method,
+      problem: `Invalid ${Inputs.Method} '${given.slice(0, 40)}'. Expected auto, GET or POST.`
+    }
+  }
+  const method = word === 'AUTO' ? (segmentCount === 3 ? 'POST' : 'GET') : word
+  if (segmentCount < 3 && (method === 'POST' || hasPayload)) {
+    return {
+      input: Inputs.ServiceName,
+      problem:
+        `${Inputs.ServiceName} '${serviceName.slice(0, 100)}' names ${segmentCount === 0 ? 'every service group' : 'a service group or service'}, which can only be listed (GET, no ${Inputs.Payload}). ` +
+        'To run an operation, give ServiceGroup/Service/Operation.'
+    }
+  }
+  if (method === 'GET' && hasPayload) {
+    return {
+      input: Inputs.Method,
+      problem: `${Inputs.Method} GET sends no body: leave ${Inputs.Payload} empty or use POST.`
+    }
+  }
+  return { method }
+}
