@@ -44,8 +44,8 @@ const UserAgent = 'd365fo-rest-endpoint-action'
  * @actions/http-client reads them (a CONNECT tunnel through the proxy). `timeoutMs` (0 = none)
  * is a deadline from the first byte of the connection — DNS, proxy tunnel, TLS handshake,
  * request — to the last response header; the body's stalls are the reader's to bound. Redirects
- * are followed only when asked (GET), never from https to http, and Authorization is dropped
- * when a redirect leaves the origin (host or port).
+ * are followed only when asked, and only for a GET, never from https to http, and Authorization
+ * is dropped when a redirect leaves the origin (host or port).
  */
 export function createTransport(options: {
   timeoutMs: number
@@ -148,7 +148,9 @@ export function createTransport(options: {
         const response = await exchange(request.method, url, headers, request.body)
         const status = response.statusCode ?? 0
         const location = response.headers.location
-        if (!options.followRedirects || !RedirectStatuses.has(status) || !location) {
+        // A POST is never sent again to where a redirect points: it might run twice.
+        const follow = options.followRedirects && request.method === 'GET'
+        if (!follow || !RedirectStatuses.has(status) || !location) {
           return { status, headers: flattenHeaders(response.headers), body: response }
         }
         // Its body is of no use, and a dripping one must not hold the connection.

@@ -36,6 +36,13 @@ export interface InvokerDeps {
    * to expire is renewed in time; without it the request's own headers are sent.
    */
   bearer?(): Promise<string>
+  /**
+   * Waits, before each attempt, for a pause the step shares with other calls (many calls in one
+   * step: another call's 429). `untilMs` is when this call's retry budget ends (undefined: no
+   * limit, or no request sent yet). Resolves with the time waited, or, without waiting, with how
+   * long the pause still lasts when it would end past `untilMs`: then the call gives up.
+   */
+  pace?(untilMs: number | undefined): Promise<{ waitedMs: number } | { pausedMs: number }>
 }
 
 /** How one call is retried. */
@@ -114,6 +121,28 @@ export async function invoke(
   }
 
   for (;;) {
+    if (deps.pace) {
+      const budgetEnd =
+        attempts === 0 || limit.budgetMs === 0 ? undefined : startedAt + limit.budgetMs
+      const paced = await deps.pace(budgetEnd)
+      if ('pausedMs' in paced) {
+        deps.info(`${label} → paused with the step's other calls, giving up (attempt ${attempts})`)
+        return finish({
+          status: undefined,
+          headers: {},
+          body: undefined,
+          failure: {
+            kind: 'throttled',
+            message:
+              `${request.method} ${request.url} failed: HTTP 429 Too Many Requests — the step's calls are paused ` +
+              `${Math.ceil(paced.pausedMs / 1000)} s more for another call's Retry-After, past what ${limit.input} leaves ` +
+              `(${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`
+          },
+          retryClass: 'throttled'
+        })
+      }
+      waitedMs += paced.waitedMs
+    }
     let sendable = request
     if (deps.bearer) {
       try {

@@ -19,7 +19,8 @@ export const RenewBeforeMs = 5 * 60_000
 /**
  * A source that hands out `first` until it comes within 5 minutes of its expiry, then asks
  * `renew` (a new sign-in: client secret, certificate, or OIDC with a fresh GitHub ID token)
- * before the next request. Without `renew` (a given token) it always hands out `first`.
+ * before the next request; requests that ask while a renewal is under way wait for that one.
+ * Without `renew` (a given token) it always hands out `first`.
  */
 export function createTokenSource(
   first: AccessToken,
@@ -27,17 +28,24 @@ export function createTokenSource(
   deps: { now(): number; info(line: string): void }
 ): TokenSource {
   let token = first
+  // Calls in flight at once (many calls in one step) share one renewal, not one each.
+  let renewing: Promise<AccessToken> | undefined
   return {
     async current() {
       if (renew === undefined || token.expiresAtMs === undefined) return token.token
       const leftMs = token.expiresAtMs - deps.now()
       if (leftMs > RenewBeforeMs) return token.token
-      deps.info(
-        leftMs > 0
-          ? `The token expires in ${Math.floor(leftMs / 1000)} s: signing in again`
-          : 'The token has expired: signing in again'
-      )
-      token = await renew()
+      if (renewing === undefined) {
+        deps.info(
+          leftMs > 0
+            ? `The token expires in ${Math.floor(leftMs / 1000)} s: signing in again`
+            : 'The token has expired: signing in again'
+        )
+        renewing = renew().finally(() => {
+          renewing = undefined
+        })
+      }
+      token = await renewing
       return token.token
     }
   }

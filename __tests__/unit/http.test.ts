@@ -160,3 +160,30 @@ describe('through a proxy tunnel', () => {
     expect(Buffer.concat(parts).toString()).toBe('seen /path')
   })
 })
+
+describe('redirects', () => {
+  it('follows them for a GET only, even when the transport follows redirects (many calls share one)', async () => {
+    const seen: string[] = []
+    const base = await http((req, res) => {
+      seen.push(`${req.method} ${req.url}`)
+      if (req.url === '/moved') {
+        res.writeHead(307, { Location: '/here' }).end()
+      } else {
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}')
+      }
+    })
+    transport = createTransport({ timeoutMs: 5000, followRedirects: true })
+    const get = await transport.send({ method: 'GET', url: `${base}/moved`, headers: {} })
+    get.body.resume()
+    expect(get.status).toBe(200)
+    const post = await transport.send({
+      method: 'POST',
+      url: `${base}/moved`,
+      headers: {},
+      body: Buffer.from('{}')
+    })
+    post.body.resume()
+    expect(post.status).toBe(307)
+    expect(seen).toEqual(['GET /moved', 'GET /here', 'POST /moved'])
+  })
+})

@@ -553,3 +553,56 @@ describe('invoke with a token source', () => {
     })
   })
 })
+
+describe('invoke with a shared pause (many calls in one step)', () => {
+  it('waits for the pause before each attempt, telling the end of the retry budget from the second on', async () => {
+    const fake = fakeDeps([{ status: 429, headers: { 'retry-after': '2' } }, { status: 200 }])
+    const asked: (number | undefined)[] = []
+    const start = fake.deps.now()
+    const result = await invoke(Post, policy(60_000), {
+      ...fake.deps,
+      async pace(untilMs) {
+        asked.push(untilMs)
+        return { waitedMs: 300 }
+      }
+    })
+    expect(result).toMatchObject({ status: 200, attempts: 2, waitedMs: 2_600 })
+    // No budget before the first request; the retry's is counted from the first request.
+    expect(asked).toEqual([undefined, start + 60_000])
+  })
+
+  it('asks with no limit when retry-timeout is 00:00:00', async () => {
+    const fake = fakeDeps([{ status: 429, headers: { 'retry-after': '1' } }, { status: 200 }])
+    const asked: (number | undefined)[] = []
+    await invoke(Post, policy(0), {
+      ...fake.deps,
+      async pace(untilMs) {
+        asked.push(untilMs)
+        return { waitedMs: 0 }
+      }
+    })
+    expect(asked).toEqual([undefined, undefined])
+  })
+
+  it('gives up as throttled, without sending, when the pause lasts past the budget', async () => {
+    const fake = fakeDeps([{ status: 429, headers: { 'retry-after': '1' } }])
+    let paces = 0
+    const result = await invoke(Post, policy(10_000), {
+      ...fake.deps,
+      async pace() {
+        paces++
+        return paces === 1 ? { waitedMs: 0 } : { pausedMs: 30_500 }
+      }
+    })
+    expect(fake.sent).toHaveLength(1)
+    expect(result).toMatchObject({
+      status: undefined,
+      attempts: 1,
+      retryClass: 'throttled',
+      failure: {
+        kind: 'throttled',
+        message: `POST ${Url} failed: HTTP 429 Too Many Requests — the step's calls are paused 31 s more for another call's Retry-After, past what retry-timeout leaves (1 attempt)`
+      }
+    })
+  })
+})

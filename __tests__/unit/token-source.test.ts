@@ -66,6 +66,27 @@ describe('createTokenSource', () => {
     expect(s.lines).toEqual(['The token has expired: signing in again'])
   })
 
+  it('renews once for requests that ask at the same time (many calls in flight)', async () => {
+    const s = source({ token: 'one', expiresAtMs: Now + Minute }, [
+      { token: 'two', expiresAtMs: Now + 120 * Minute },
+      { token: 'three', expiresAtMs: Now + 180 * Minute }
+    ])
+    const all = await Promise.all(Array.from({ length: 8 }, () => s.tokens.current()))
+    expect(all).toEqual(Array(8).fill('two'))
+    expect(s.renewed()).toBe(1)
+    expect(s.lines).toHaveLength(1)
+  })
+
+  it('tries again after a renewal that failed', async () => {
+    const s = source({ token: 'one', expiresAtMs: Now + Minute }, [])
+    await expect(Promise.all([s.tokens.current(), s.tokens.current()])).rejects.toThrow(
+      'no more tokens'
+    )
+    expect(s.renewed()).toBe(1)
+    await expect(s.tokens.current()).rejects.toThrow('no more tokens')
+    expect(s.renewed()).toBe(2)
+  })
+
   it('passes a failed renewal on', async () => {
     const s = source({ token: 'one', expiresAtMs: Now + Minute }, [])
     await expect(s.tokens.current()).rejects.toThrow('no more tokens')
