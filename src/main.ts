@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { signIn } from './auth.js'
 import { failureOf } from './failure.js'
 import { readSettings } from './inputs.js'
+import type { ManyOutcome } from './many-calls.js'
 import { notePlan } from './plan-notes.js'
 import { report, reportCrash, type Outcome } from './report.js'
 import type { ResponseFile } from './response-file.js'
@@ -12,17 +13,23 @@ import type { Settings } from './settings.js'
 import { throttleDelayMs } from './throttle.js'
 import type { TokenSource } from './token-source.js'
 
-/** The action: settings → (throttle) → token → call, then one report of how it went. */
+/** The action: settings → (throttle) → token → call(s), then one report of how it went. */
 export async function run(): Promise<void> {
   try {
-    await report(await callOnce())
+    const outcome = await callOnce()
+    if ('tally' in outcome) {
+      const { reportMany } = await import('./many-report.js')
+      await reportMany(outcome)
+    } else {
+      await report(outcome)
+    }
   } catch (error) {
     reportCrash(error)
   }
 }
 
 /** Runs the call, stopping at the first failure; what happened is data for the report. */
-async function callOnce(): Promise<Outcome> {
+async function callOnce(): Promise<Outcome | ManyOutcome> {
   let settings: Settings
   try {
     settings = await readSettings()
@@ -30,6 +37,11 @@ async function callOnce(): Promise<Outcome> {
     return { failure: failureOf(error, 'input') }
   }
   logSettings(settings)
+  if (settings.many) {
+    // Loaded only for many calls, so a single call never pays for it.
+    const { runManyCalls } = await import('./many-calls.js')
+    return runManyCalls(settings, settings.many)
+  }
   notePlan(settings)
   let file: ResponseFile
   try {

@@ -94,8 +94,11 @@ export function reportCrash(error: unknown): void {
   core.setFailed(safeLine(`The action failed unexpectedly: ${oneLine(error) || 'unknown error'}`))
 }
 
-/** The failure as the one line for `::error::`, the `error` output and the summary. */
-function errorLine(failure: Failure, masked: boolean): string {
+/**
+ * The failure as the one line for `::error::`, the `error` output and the summary: inert, with
+ * the service's own words left out under mask-response.
+ */
+export function errorLine(failure: Failure, masked: boolean): string {
   return safeLine(
     masked && failure.withoutBody !== undefined
       ? `${failure.withoutBody} (the service's message is not shown: mask-response)`

@@ -1,5 +1,6 @@
-import { mkdir, open, rm, type FileHandle } from 'node:fs/promises'
-import path from 'node:path'
+import { constants } from 'node:fs'
+import { open, rm, type FileHandle } from 'node:fs/promises'
+import type { ResponseFile } from './response-file.js'
 
 /** How one call of a many-calls step ended, as its line of the results file holds it. */
 export interface CallResult {
@@ -62,18 +63,18 @@ export interface ResultsWriter {
 export const MaxBufferedBytes = 8 * 1024 * 1024
 
 /**
- * Opens `file` (parent folders created, any old content replaced) for the results of a
- * many-calls step. Lines are written as soon as every earlier call has finished; only lines
- * that are ahead of a slower call wait, in memory up to `maxBufferedBytes`, then in a spill
- * file beside the results, so memory stays bounded however long one call takes.
+ * Writes the results of a many-calls step into `results`, already open (and checked) for
+ * writing; the writer closes it. Lines are written as soon as every earlier call has finished;
+ * only lines that are ahead of a slower call wait, in memory up to `maxBufferedBytes`, then in
+ * a spill file beside the results, so memory stays bounded however long one call takes.
  */
 export async function openResultsWriter(
-  file: string,
+  results: ResponseFile,
   options: { maxBufferedBytes?: number } = {}
 ): Promise<ResultsWriter> {
   const maxBuffered = options.maxBufferedBytes ?? MaxBufferedBytes
-  await mkdir(path.dirname(file), { recursive: true })
-  const out = await open(file, 'w')
+  const file = results.path
+  const out = results.handle
   const waiting = new Map<number, string | { offset: number; length: number }>()
   let bufferedBytes = 0
   let spill: { handle: FileHandle; file: string; size: number } | undefined
@@ -153,5 +154,8 @@ async function openSpill(
   file: string
 ): Promise<{ handle: FileHandle; file: string; size: number }> {
   const spillFile = `${file}.pending`
-  return { handle: await open(spillFile, 'w+'), file: spillFile, size: 0 }
+  // Beside a results file that was checked: never through a link someone left there.
+  const flags =
+    constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0)
+  return { handle: await open(spillFile, flags, 0o600), file: spillFile, size: 0 }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { openResultsWriter, resultLine, type CallResult } from '../../src/results-file.js'
@@ -63,6 +63,12 @@ describe('openResultsWriter', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
+  /** The results file opened (folders created) as the action opens it before the first request. */
+  async function opened(file: string) {
+    await mkdir(path.dirname(file), { recursive: true })
+    return openResultsWriter({ path: file, handle: await open(file, 'w') }, {})
+  }
+
   /** Adds lines in the given order and returns what the file held after each add. */
   async function writeInOrder(order: number[], maxBufferedBytes?: number) {
     const file = path.join(
@@ -70,7 +76,11 @@ describe('openResultsWriter', () => {
       `sub-${order.join('-')}-${maxBufferedBytes ?? 'x'}`,
       'results.jsonl'
     )
-    const writer = await openResultsWriter(file, { maxBufferedBytes })
+    await mkdir(path.dirname(file), { recursive: true })
+    const writer = await openResultsWriter(
+      { path: file, handle: await open(file, 'w') },
+      { maxBufferedBytes }
+    )
     const seen: string[] = []
     for (const position of order) {
       await writer.add(position, `${position}\n`)
@@ -98,7 +108,11 @@ describe('openResultsWriter', () => {
 
   it('keeps multi-byte text intact through the spill file', async () => {
     const file = path.join(dir, 'utf8', 'results.jsonl')
-    const writer = await openResultsWriter(file, { maxBufferedBytes: 1 })
+    await mkdir(path.dirname(file), { recursive: true })
+    const writer = await openResultsWriter(
+      { path: file, handle: await open(file, 'w') },
+      { maxBufferedBytes: 1 }
+    )
     await writer.add(2, 'ü€😀\n')
     await writer.add(1, 'æ\n')
     expect((await readdir(path.dirname(file))).sort()).toEqual([
@@ -112,10 +126,10 @@ describe('openResultsWriter', () => {
 
   it('replaces what the file held, and says which result never came', async () => {
     const file = path.join(dir, 'gap', 'results.jsonl')
-    const first = await openResultsWriter(file)
+    const first = await opened(file)
     await first.add(0, 'old\n')
     await first.close()
-    const writer = await openResultsWriter(file)
+    const writer = await opened(file)
     await writer.add(0, 'a\n')
     await writer.add(2, 'c\n')
     await expect(writer.close()).rejects.toThrow(

@@ -1,0 +1,366 @@
+import * as core from '@actions/core'
+import { randomUUID } from 'node:crypto'
+import { mkdir, mkdtemp, open } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { signIn } from './auth.js'
+import { receiveCallBody } from './call-body.js'
+import { createExpressionCache, prepareCall, type PreparedCall } from './call-plan.js'
+import { createTally, type CallTally } from './call-tally.js'
+import { countCallLines, readCallsFile, type FileCall } from './calls-file.js'
+import { createConcurrencyControl } from './concurrency-control.js'
+import { Inputs, MaxResponseOutputBytes } from './constants.js'
+import { InputError } from './errors.js'
+import { failureOf, type Failure } from './failure.js'
+import { createTransport, type Transport } from './http.js'
+import { invoke, type InvokerDeps } from './invoker.js'
+import { judgeAnswer } from './outcome-check.js'
+import { createProgress, ProgressIntervalMs } from './progress.js'
+import { errorLine } from './report.js'
+import { openResponseFile, type ResponseFile } from './response-file.js'
+import {
+  InlineResponseBytes,
+  openResultsWriter,
+  resultLine,
+  type CallResult
+} from './results-file.js'
+import { decideRetry } from './retry-policy.js'
+import { safeLine } from './safe-line.js'
+import type { ManyCalls, Settings } from './settings.js'
+import { createThrottleGate, MaxJitterMs } from './throttle-gate.js'
+import { throttleDelayMs } from './throttle.js'
+import type { TokenSource } from './token-source.js'
+import { runPool } from './worker-pool.js'
+
+/** How a many-calls step ended: everything its report tells the runner. */
+export interface ManyOutcome {
+  readonly settings: Settings
+  /** What the calls added up to. */
+  readonly tally: CallTally
+  /** HTTP requests sent to F&O by every call. */
+  readonly attempts: number
+  /** Wall time from the first call to the last result. */
+  readonly elapsedMs: number
+  /** Where the results are; '' when the file could not be opened. */
+  readonly resultsFile: string
+  /**
+   * Why the step failed as a whole (a bad results-file, the sign-in, a fault of the action);
+   * undefined when it ran its calls, whether they succeeded or not (the tally says).
+   */
+  readonly failure: Failure | undefined
+}
+
+/** One call to run: ready to send, or why its line of calls-file cannot be one. */
+type Entry =
+  PreparedCall | { readonly index: number; readonly line: number; readonly problem: string }
+
+/**
+ * Runs many calls in one step: the results file is opened and the calls counted before any
+ * request, then one sign-in (renewed before it expires), one connection pool, and at most
+ * `concurrency` calls in flight. A 429 on any call pauses them all for its Retry-After (plus a
+ * little jitter), and repeated 429s halve the calls in flight until a run of successes brings
+ * them back. Each call has its own retries, checks and result, written in input order.
+ */
+export async function runManyCalls(settings: Settings, many: ManyCalls): Promise<ManyOutcome> {
+  const empty = (failure: Failure, resultsFile = '', total = 0): ManyOutcome => ({
+    settings,
+    tally: { total, succeeded: 0, failed: total, rows: [], failedNames: [] },
+    attempts: 0,
+    elapsedMs: 0,
+    resultsFile,
+    failure
+  })
+
+  let results: ResponseFile
+  let total: number
+  try {
+    results = await openResults(many)
+    total = many.calls?.length ?? (await countFileCalls(many.callsFile ?? ''))
+  } catch (error) {
+    return empty(failureOf(error, 'input'))
+  }
+  core.info(
+    `${total} ${total === 1 ? 'call' : 'calls'} from ${many.calls ? Inputs.Calls : Inputs.CallsFile}, at most ${many.concurrency} at once; results in ${results.path}`
+  )
+
+  const delayMs = throttleDelayMs(settings.throttleSeed, Math.random)
+  if (delayMs > 0) {
+    core.info(`throttle-seed: waiting ${delayMs / 1000} s before the first request`)
+    await sleep(delayMs)
+  }
+
+  core.info(`Signing in (${settings.credential.kind})`)
+  let tokens: TokenSource
+  try {
+    tokens = await signIn(settings.credential, {
+      timeoutMs: settings.timeoutMs,
+      retryTimeoutMs: settings.retryTimeoutMs,
+      now: () => Date.now(),
+      sleep: ms => sleep(ms),
+      info: line => core.info(safeLine(line))
+    })
+  } catch (error) {
+    await results.handle.close().catch(() => undefined)
+    return empty(failureOf(error, 'sign-in'), results.path, total)
+  }
+
+  const transport = createTransport({ timeoutMs: settings.timeoutMs, followRedirects: true })
+  const startedAt = Date.now()
+  let attempts = 0
+  const tally = createTally()
+  try {
+    const writer = await openResultsWriter(results)
+    const run = createCallRunner(settings, tokens, transport, many)
+    const progress = createProgress(total, {
+      now: () => Date.now(),
+      info: line => core.info(safeLine(line))
+    })
+    const ticker = setInterval(
+      () => progress.status(run.inFlight(), run.limit()),
+      ProgressIntervalMs
+    )
+    ticker.unref()
+    try {
+      await runPool(entries(many), run.call, {
+        limit: run.limit,
+        async done(position, result) {
+          attempts += result.attempts
+          tally.add(result)
+          progress.finished(result)
+          await writer.add(position, resultLine(result))
+        }
+      })
+    } finally {
+      clearInterval(ticker)
+      await writer.close()
+    }
+    progress.status(0, run.limit())
+    return {
+      settings,
+      tally: tally.snapshot(),
+      attempts,
+      elapsedMs: Date.now() - startedAt,
+      resultsFile: results.path,
+      failure: undefined
+    }
+  } catch (error) {
+    return {
+      settings,
+      tally: tally.snapshot(),
+      attempts,
+      elapsedMs: Date.now() - startedAt,
+      resultsFile: results.path,
+      failure: failureOf(error, 'internal')
+    }
+  } finally {
+    transport.close()
+  }
+}
+
+/** The results-file input, checked and opened as response-file is; else a fresh file under RUNNER_TEMP. */
+async function openResults(many: ManyCalls, env = process.env): Promise<ResponseFile> {
+  if (many.resultsFile) return openResponseFile(many.resultsFile, env, Inputs.ResultsFile)
+  const folder = env['RUNNER_TEMP'] || os.tmpdir()
+  await mkdir(folder, { recursive: true })
+  const file = path.join(folder, `d365fo-results-${randomUUID()}.jsonl`)
+  return { path: file, handle: await open(file, 'wx') }
+}
+
+/** The calls in calls-file, counted before any request; a file without one is a bad input. */
+async function countFileCalls(file: string): Promise<number> {
+  const count = await countCallLines(file)
+  if (count === 0) {
+    throw new InputError(
+      Inputs.CallsFile,
+      `Invalid ${Inputs.CallsFile}: ${file} holds no calls (every line is blank).`
+    )
+  }
+  return count
+}
+
+/** The calls in input order: `calls` as checked, or the lines of calls-file as they are read. */
+async function* entries(many: ManyCalls): AsyncGenerator<Entry> {
+  if (many.calls) {
+    yield* many.calls
+    return
+  }
+  const cache = createExpressionCache()
+  let index = 0
+  for await (const entry of readCallsFile(many.callsFile ?? '', {
+    payloadLines: many.defaults.serviceName !== undefined
+  })) {
+    index++
+    yield await prepareEntry(entry, index, many, cache)
+  }
+}
+
+async function prepareEntry(
+  entry: FileCall,
+  index: number,
+  many: ManyCalls,
+  cache: ReturnType<typeof createExpressionCache>
+): Promise<Entry> {
+  if ('problem' in entry) return { index, line: entry.line, problem: entry.problem }
+  const call = await prepareCall(entry.call, many.defaults, { index, line: entry.line }, cache)
+  return 'problem' in call ? { index, line: entry.line, problem: call.problem } : call
+}
+
+/** Runs one call at a time of many, sharing the gate, the limit, the token and the connections. */
+function createCallRunner(
+  settings: Settings,
+  tokens: TokenSource,
+  transport: Transport,
+  many: ManyCalls
+): { call(entry: Entry): Promise<CallResult>; limit(): number; inFlight(): number } {
+  const gate = createThrottleGate({
+    now: () => Date.now(),
+    sleep: ms => sleep(ms),
+    random: Math.random
+  })
+  const control = createConcurrencyControl({
+    max: many.concurrency,
+    now: () => Date.now(),
+    changed: (from, to, why) =>
+      core.info(
+        why === 'throttled'
+          ? `Throttled again: ${to} calls in flight at most (was ${from})`
+          : `A run of successes: ${to} calls in flight at most (was ${from})`
+      )
+  })
+  // Every 429 pauses every call; the Retry-After is read as the call's own retry reads it.
+  const observed: Pick<Transport, 'send'> = {
+    async send(request) {
+      const sentAt = Date.now()
+      const response = await transport.send(request)
+      if (response.status === 429) {
+        const now = Date.now()
+        const waitMs = decideRetry(response.headers['retry-after'], now, now, 0).waitMs
+        const before = gate.remainingMs()
+        const opensAt = gate.pause(waitMs)
+        if (opensAt - now > before) {
+          core.info(`HTTP 429: every call waits ${Math.ceil((opensAt - now) / 1000)} s`)
+        }
+        control.throttled(sentAt)
+      } else {
+        control.succeeded()
+      }
+      return response
+    }
+  }
+  let responses: Promise<string> | undefined
+  const responsesFolder = (): Promise<string> => {
+    const folder = process.env['RUNNER_TEMP'] || os.tmpdir()
+    responses ??= mkdir(folder, { recursive: true }).then(() =>
+      mkdtemp(path.join(folder, 'd365fo-responses-'))
+    )
+    return responses
+  }
+  let inFlight = 0
+
+  async function call(entry: Entry): Promise<CallResult> {
+    if ('problem' in entry) {
+      return {
+        name: `line ${entry.line}`,
+        index: entry.index,
+        line: entry.line,
+        serviceName: undefined,
+        status: undefined,
+        attempts: 0,
+        elapsedMs: 0,
+        activityId: undefined,
+        error: safeLine(`line ${entry.line} of ${Inputs.CallsFile}: ${entry.problem}`),
+        response: undefined,
+        responseFile: undefined
+      }
+    }
+    inFlight++
+    try {
+      // A call that has not started waits out a pause without spending its retry-timeout.
+      await gate.ready()
+      return await send(entry)
+    } finally {
+      inFlight--
+    }
+  }
+
+  async function send(call: PreparedCall): Promise<CallResult> {
+    const headers: Record<string, string> = { Accept: 'application/json' }
+    if (call.contentType) headers['Content-Type'] = call.contentType
+    let bodyFile: string | undefined
+    const deps: InvokerDeps = {
+      transport: observed,
+      now: () => Date.now(),
+      sleep: ms => sleep(ms),
+      random: Math.random,
+      // One line per finished call is the log; each attempt is there for debugging.
+      info: line => core.debug(safeLine(line)),
+      bearer: () => tokens.current(),
+      async pace(untilMs) {
+        const left = gate.remainingMs()
+        if (left === 0) return { waitedMs: 0 }
+        // The jitter never costs a call its last retry.
+        if (untilMs !== undefined && Date.now() + left > untilMs + MaxJitterMs) {
+          return { pausedMs: left }
+        }
+        const from = Date.now()
+        await gate.ready()
+        return { waitedMs: Date.now() - from }
+      },
+      async receive(response) {
+        bodyFile ??= path.join(await responsesFolder(), `${call.index}.json`)
+        return receiveCallBody(response.body, bodyFile, {
+          inlineBytes: InlineResponseBytes,
+          // The checks read up to 1 MiB, as for a single call.
+          keepBytes: MaxResponseOutputBytes + 1,
+          stallMs: settings.timeoutMs,
+          maxBytes: settings.maxResponseBytes
+        })
+      }
+    }
+    const label = `${call.method} ${call.url}`
+    const result = await invoke(
+      { method: call.method, url: call.url, headers, body: call.body },
+      { retryTimeoutMs: settings.retryTimeoutMs, retryOn: settings.retryOn },
+      deps
+    )
+    const verdict = await judgeAnswer(result, {
+      label,
+      successWhen: call.successWhen,
+      failWhen: call.failWhen,
+      until: undefined,
+      maskResponse: settings.maskResponse,
+      retryOn: settings.retryOn
+    })
+    const failure = verdict.state === 'failed' ? verdict.failure : undefined
+    const body = result.body
+    const inline = body !== undefined && body.file === '' && body.bytes <= InlineResponseBytes
+    return {
+      name: call.name,
+      index: call.index,
+      line: call.line,
+      serviceName: call.serviceName,
+      status: result.status,
+      attempts: result.attempts,
+      elapsedMs: result.elapsedMs,
+      // The ActivityId is part of the body: mask-response keeps it in the results file only.
+      activityId: result.activityId,
+      error: failure === undefined ? undefined : errorLine(failure, settings.maskResponse),
+      response: inline ? bodyValue(body.head) : undefined,
+      responseFile: body !== undefined && !inline ? body.file || undefined : undefined
+    }
+  }
+
+  return { call, limit: () => control.limit(), inFlight: () => inFlight }
+}
+
+/** A body as the results file holds it: its JSON, or its text when it is not JSON. */
+function bodyValue(head: Buffer): unknown {
+  if (head.length === 0) return undefined
+  const text = head.toString('utf8').replace(/^\uFEFF/, '')
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
