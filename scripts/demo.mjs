@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * `npm run demo`: starts the built-in F&O + Entra ID simulator on 127.0.0.1 and runs the bundled
- * action against it as a runner would, once with a client secret and once for discovery,
- * printing the step log and the outputs.
+ * action against it as a runner would, once with a client secret, once for discovery, and once
+ * with the README's smoke-test sample (five calls with their checks in one step), printing the
+ * step log and the outputs.
  *
  * Works on a fresh clone: the action is the committed dist/index.js (no dependency), but the
  * simulator and the runner harness need a few packages, so when they are missing the demo runs
@@ -66,6 +67,7 @@ async function demo() {
   // Imported only now: they need the packages installIfMissing checked.
   const { startSimulator } = await import('../sim/index.mjs')
   const { bundlePath, runAction } = await import('./action-runner.mjs')
+  const { SmokeCalls } = await import('./smoke-suite.mjs')
   if (!existsSync(bundlePath)) throw new Error(`${bundlePath} is missing: run npm run bundle`)
 
   const clientId = 'demo-app-11111111'
@@ -107,6 +109,10 @@ async function demo() {
       await step('List the services of a service group', {
         ...common,
         'service-name': 'UserSessionService'
+      }),
+      await step('A smoke test: five calls with their checks in one step', {
+        ...common,
+        calls: SmokeCalls
       })
     ]
     return codes.some(code => code !== 0) ? 1 : 0

@@ -5,10 +5,12 @@
  * would give it (the table below). A step passes when it got past its inputs and sign-in and F&O
  * answered: 2xx, or an HTTP error for a service the simulator does not have (the examples' own
  * services), never 401 or 403. An example whose point is a service's behaviour (a job to poll)
- * calls the simulator's equivalent instead (`SimulatedServices`).
+ * calls the simulator's equivalent instead (`SimulatedServices`). A step of many calls passes
+ * when every call got such an answer; its `calls-file` is a small file of payloads made here.
  */
-import { beforeAll, describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
@@ -35,9 +37,19 @@ const app = { clientId: 'readme-app-0001', clientSecret: 'readme~secret.value_12
 const givenToken = 'readme-example-token-from-another-step'
 let certificatePem = ''
 
+let files = ''
 beforeAll(async () => {
   certificatePem = (await createClientCertificate()).pem
+  files = mkdtempSync(path.join(os.tmpdir(), 'readme-examples-'))
 })
+afterAll(() => rmSync(files, { recursive: true, force: true }))
+
+/** A `calls-file` for an example: three payloads, written where the step can read it. */
+function exampleCallsFile(name: string): string {
+  const file = path.join(files, path.basename(name))
+  writeFileSync(file, ['{"_id": 1}', '{"_id": 2}', '{"_id": 3}'].join('\n'))
+  return file
+}
 const sim = useSimulator(() => ({
   clients: [app],
   certificateClients: [{ clientId: app.clientId, certificatePem }],
@@ -138,7 +150,7 @@ const steps: ActionStep[] = fencedBlocks(readme)
         typeof step['uses'] === 'string' && ThisAction.test(step['uses'])
           ? [
               {
-                title: `README.md:${block.line}, step ${index + 1}: ${String((step['with'] as Record<string, unknown> | undefined)?.['service-name'])}`,
+                title: `README.md:${block.line}, step ${index + 1}: ${stepTitle(step)}`,
                 upTo: job.steps.slice(0, index + 1),
                 jobEnv: job.env
               }
@@ -147,6 +159,14 @@ const steps: ActionStep[] = fencedBlocks(readme)
       )
     )
   )
+
+/** What a step calls: its service-name, or that it makes many calls. */
+function stepTitle(step: Step): string {
+  const inputs = (step['with'] ?? {}) as Record<string, unknown>
+  if (inputs['calls'] !== undefined) return 'calls'
+  if (inputs['calls-file'] !== undefined) return `calls-file of ${String(inputs['service-name'])}`
+  return String(inputs['service-name'])
+}
 
 /** Runs the action's steps of `upTo` in order, as a job would; returns the last step's run. */
 async function runJob(example: ActionStep): Promise<ActionRun> {
@@ -160,6 +180,9 @@ async function runJob(example: ActionStep): Promise<ActionRun> {
     const service = inputs['service-name']
     if (service !== undefined && service in SimulatedServices) {
       inputs['service-name'] = SimulatedServices[service]
+    }
+    if (inputs['calls-file'] !== undefined) {
+      inputs['calls-file'] = exampleCallsFile(inputs['calls-file'])
     }
     last = await runAgainst(sim(), {
       inputs: { 'authority-host': sim().authorityHost, ...inputs },
@@ -184,6 +207,21 @@ describe('README examples, run against the simulator', () => {
   it.each(steps.map(step => [step.title, step] as const))('%s', async (_, example) => {
     const run = await runJob(example)
     const { status = '', error = '' } = run.outputs
+
+    if (run.outputs['total']) {
+      // Many calls: each got an answer from F&O, and the step failed only if a call did.
+      const results = readFileSync(run.outputs['results-file'], 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map(line => JSON.parse(line) as { status: number | null; error: string | null })
+      expect(results.length).toBe(Number(run.outputs['total']))
+      expect(results.map(result => `${result.status} ${result.error ?? ''}`.trim())).toEqual(
+        results.map(() => expect.stringMatching(/^(?!40[13])\d{3}\b/))
+      )
+      if (run.outputs['failed'] === '0')
+        expect({ exitCode: run.exitCode, error }).toEqual({ exitCode: 0, error: '' })
+      return
+    }
 
     // F&O answered, so inputs and sign-in worked; when it did not, the message shows the error.
     expect(`${status} ${error}`.trim()).toMatch(/^(?!40[13])\d{3}\b/)

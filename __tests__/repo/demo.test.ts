@@ -5,10 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SmokeCalls } from '../../scripts/smoke-suite.mjs'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const fakeNpm = path.join(root, '__fixtures__', 'fake-npm.mjs')
@@ -70,6 +71,17 @@ describe('npm run demo', () => {
     expect(run.stdout).not.toContain('npm ci')
     expect(run.stdout).toMatch(/^ {2}status: 200$/m)
     expect(run.stdout).toContain('"Company": "USMF"')
+    // The README's smoke-test sample: five calls, every check held.
+    expect(run.stdout).toMatch(/^ {2}total: 5\n {2}succeeded: 5\n {2}failed: 0$/m)
+  })
+
+  it("runs the README's smoke-test sample as the README shows it", () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8')
+    const indented = SmokeCalls.trimEnd()
+      .split('\n')
+      .map(line => `      ${line}`)
+      .join('\n')
+    expect(readme).toContain(`    calls: |\n${indented}\n`)
   })
 
   it('on a fresh clone, runs npm ci first (saying so), then the demo', async () => {

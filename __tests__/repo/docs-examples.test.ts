@@ -107,7 +107,7 @@ describe('the checker', () => {
     ])
   })
 
-  it('refuses an input action.yml does not declare, and a missing required one', () => {
+  it('refuses an input action.yml does not declare, and a step with nothing to call', () => {
     expect(
       check(
         snippet(
@@ -118,7 +118,7 @@ describe('the checker', () => {
       )
     ).toEqual([
       "example.md:12: with: 'servicename' is not an input in action.yml",
-      "example.md:10: this action needs 'service-name' (required in action.yml)"
+      "example.md:10: this action needs 'service-name' (or 'calls' or 'calls-file')"
     ])
   })
 
