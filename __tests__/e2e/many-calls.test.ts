@@ -207,6 +207,31 @@ describe('a smoke suite in one step (calls)', () => {
   })
 })
 
+describe('one sign-in for the whole step', () => {
+  it('renews the token once for the calls in flight when it nears expiry, with no 401', async () => {
+    // The first token is due for renewal 3 s in and refused 0.5 s later (as in the poll test):
+    // eight calls of 1 s, two at a time, outlive it.
+    sim().tokenLifetimes([{ expiresInSeconds: 303, validForMs: 3_500 }])
+    const result = await runAgainst(sim(), {
+      inputs: {
+        ...clientSecretInputs(sim(), app),
+        'service-name': 'SimTestService/EchoService/Slow',
+        calls: JSON.stringify(Array.from({ length: 8 }, () => ({ payload: { delayMs: 1000 } }))),
+        concurrency: '2'
+      }
+    })
+    expect(errors(result)).toEqual([])
+    expect(result.outputs).toMatchObject({ total: '8', succeeded: '8', failed: '0' })
+    expect(sim().requests.filter(r => r.kind === 'token')).toHaveLength(2)
+    const [first, renewed] = sim().issuedTokens
+    const used = serviceRequests(sim()).map(r => r.headers.authorization)
+    expect(serviceRequests(sim()).map(r => r.status)).toEqual(Array(8).fill(200))
+    expect(used[0]).toBe(`Bearer ${first}`)
+    expect(used.at(-1)).toBe(`Bearer ${renewed}`)
+    expect(result.stdout.match(/^The token expires in \d+ s: signing in again$/gm)).toHaveLength(1)
+  })
+})
+
 describe('a calls-file of payloads', () => {
   it('sends 199 of 200 lines and reports the bad line by its number, as a failed call', async () => {
     const file = path.join(dir, 'payloads.jsonl')
