@@ -21,7 +21,7 @@ export interface ConcurrencyControl {
 }
 
 /** A run of this many successes adds one call in flight. */
-export const IncreaseAfter = 50
+export const IncreaseAfter = 100
 
 /**
  * Additive increase, multiplicative decrease: a second 429 without a success between halves the

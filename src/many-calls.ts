@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, open } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import v8 from 'node:v8'
 import { signIn } from './auth.js'
 import { receiveCallBody } from './call-body.js'
 import { createExpressionCache, prepareCall, type PreparedCall } from './call-plan.js'
@@ -63,6 +64,7 @@ type Entry =
  * them back. Each call has its own retries, checks and result, written in input order.
  */
 export async function runManyCalls(settings: Settings, many: ManyCalls): Promise<ManyOutcome> {
+  keepHeapSmall()
   const empty = (failure: Failure, resultsFile = '', total = 0): ManyOutcome => ({
     settings,
     tally: { total, succeeded: 0, failed: total, rows: [], failedNames: [] },
@@ -156,6 +158,19 @@ export async function runManyCalls(settings: Settings, many: ManyCalls): Promise
   } finally {
     transport.close()
   }
+}
+
+/**
+ * Thousands of calls allocate steadily, though little stays alive (a few MiB). Left alone, V8
+ * grows its young generation to three 16 MiB semi-spaces and lets the old one fill with garbage
+ * up to several times what is alive before it collects: together most of the step's memory,
+ * growing with the number of calls. Keeping the young generation at its starting size and the
+ * old one close to what is alive keeps memory flat (100,000 calls within 1.4× of 10), for more
+ * frequent, short collections.
+ */
+function keepHeapSmall(): void {
+  v8.setFlagsFromString('--semi-space-growth-factor=1')
+  v8.setFlagsFromString('--heap-growing-percent=10')
 }
 
 /** The results-file input, checked and opened as response-file is; else a fresh file under RUNNER_TEMP. */

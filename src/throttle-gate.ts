@@ -24,7 +24,7 @@ export interface ThrottleGate {
 }
 
 /** The jitter is at most this share of the wait, so workers of parallel jobs do not resume in step. */
-export const JitterShare = 0.05
+export const JitterShare = 0.02
 /** And never more than this. */
 export const MaxJitterMs = 1000
 

@@ -46,11 +46,11 @@ describe('createThrottleGate', () => {
     expect(woke).toEqual([start + 2000, start + 2000, start + 2000])
   })
 
-  it('adds up to 5 % jitter, at most a second', () => {
+  it('adds up to 2 % jitter, at most a second', () => {
     const time = fakeTime()
     const almostOne = 0.999999
     const gate = createThrottleGate({ ...time, random: () => almostOne })
-    expect(gate.pause(1000) - time.now()).toBe(1049)
+    expect(gate.pause(1000) - time.now()).toBe(1019)
     const other = createThrottleGate({ ...time, random: () => almostOne })
     expect(other.pause(60_000) - time.now()).toBe(60_000 + MaxJitterMs - 1)
   })
