@@ -18,7 +18,7 @@ export const MsalMarker = 'x-client-SKU'
 /**
  * Packages src/ loads with import() only when a run needs them: iconv-lite for a
  * payload-charset other than UTF-8, jsonc-parser to locate the error in an invalid payload,
- * JMESPath for an outcome check or `until`.
+ * JMESPath for an outcome check or `until`, the YAML parser for `calls` written in YAML.
  */
 export const OnDemandPackages = [
   {
@@ -31,7 +31,8 @@ export const OnDemandPackages = [
     name: '@jmespath-community/jmespath',
     marker: 'Unknown function: ',
     use: 'success-when, fail-when or until'
-  }
+  },
+  { name: 'yaml', marker: 'YAMLParseError', use: 'calls written in YAML' }
 ]
 
 /** Dependencies of dependencies that no code path of the action reaches (src/stand-ins/). */

@@ -27,6 +27,10 @@ const MiB = 1024 * 1024
  * @property {number} largeBytes The large body.
  * @property {number} plateau Runs with a tenth of the large body (0: none).
  * @property {number} cloudRuns Runs per known cloud.
+ * @property {number} throttledCalls Calls of the many-calls step against the throttled simulator.
+ * @property {number} smokeRuns One-step / twenty-steps pairs of the smoke suite.
+ * @property {number} callsFileLines The long calls-file of the memory scenario.
+ * @property {number} memoryRuns Short / long calls-file pairs.
  */
 
 /** @type {Readonly<Record<'quick' | 'full', Plan>>} */
@@ -39,7 +43,11 @@ export const Plans = {
     large: 3,
     largeBytes: 20 * MiB,
     plateau: 0,
-    cloudRuns: 1
+    cloudRuns: 1,
+    throttledCalls: 150,
+    smokeRuns: 1,
+    callsFileLines: 10_000,
+    memoryRuns: 1
   },
   full: {
     warmup: 3,
@@ -48,7 +56,11 @@ export const Plans = {
     large: 15,
     largeBytes: 200 * MiB,
     plateau: 15,
-    cloudRuns: 2
+    cloudRuns: 2,
+    throttledCalls: 500,
+    smokeRuns: 3,
+    callsFileLines: 100_000,
+    memoryRuns: 3
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { summarize } from './measure.mjs'
 import { countCell, formatBytes, formatMiB, formatMs, formatRatio } from './report.mjs'
+import { AdmittedRate } from './scenarios/many-throttled.mjs'
 import { DemandedMs, ThrottleCount } from './scenarios/throttled.mjs'
 import { KnownCloudHosts } from './session.mjs'
 
@@ -19,7 +20,7 @@ import { KnownCloudHosts } from './session.mjs'
  * @property {string} measure The result's key: a list of samples, or one value.
  * @property {'median' | 'each' | 'count'} of What is compared: the samples' median, each
  *   sample, or how many there are.
- * @property {'<=' | '='} comparator
+ * @property {'<=' | '<' | '>=' | '='} comparator
  * @property {number | boolean} target
  * @property {string} label The table's Target cell.
  */
@@ -138,6 +139,60 @@ export const Targets = [
     comparator: '<=',
     target: 1.2,
     label: '≤ 1.20× the 1 KiB call'
+  },
+  {
+    id: 'many-throttled-failed',
+    scenario: 'many-throttled',
+    measure: 'failed',
+    of: 'each',
+    comparator: '=',
+    target: 0,
+    label: '= 0'
+  },
+  {
+    id: 'many-throttled-throughput',
+    scenario: 'many-throttled',
+    measure: 'throughputRatio',
+    of: 'median',
+    comparator: '>=',
+    target: 0.95,
+    label: '≥ 0.95× admitted'
+  },
+  {
+    id: 'many-throttled-429-share',
+    scenario: 'many-throttled',
+    measure: 'throttledShare',
+    of: 'median',
+    comparator: '<',
+    target: 0.05,
+    label: '< 5 %'
+  },
+  {
+    id: 'smoke-speedup',
+    scenario: 'smoke-suite',
+    measure: 'speedup',
+    of: 'median',
+    comparator: '>=',
+    target: 5,
+    label: '≥ 5× faster'
+  },
+  {
+    id: 'smoke-token-requests',
+    scenario: 'smoke-suite',
+    measure: 'oneStepTokens',
+    of: 'each',
+    comparator: '=',
+    target: 1,
+    label: '= 1'
+  },
+  {
+    id: 'calls-file-rss',
+    scenario: 'calls-file-memory',
+    measure: 'longToShortRss',
+    of: 'median',
+    comparator: '<=',
+    target: 1.5,
+    label: '≤ 1.50× the 10-line file'
   }
 ]
 
@@ -180,6 +235,27 @@ export const Goals = [
       `429: ${formatMs(summarize(r['throttled'].overheadMs).median)} over the ${DemandedMs / 1000} s demanded (≤ ${ThrottleBudgetMs} ms), ${countCell(r['throttled'].serviceRequests)} requests.`
   },
   {
+    targets: ['many-throttled-failed', 'many-throttled-throughput', 'many-throttled-429-share'],
+    text: r => {
+      const many = r['many-throttled']
+      return `${many.calls} calls in one step against ${AdmittedRate} requests/s admitted: ${countCell(many.failed)} failed, throughput ${formatRatio(summarize(many.throughputRatio).median)} of the admitted rate (≥ 0.95×), ${(summarize(many.throttledShare).median * 100).toFixed(1)} % of requests answered 429 (< 5 %).`
+    }
+  },
+  {
+    targets: ['smoke-speedup', 'smoke-token-requests'],
+    text: r => {
+      const smoke = r['smoke-suite']
+      return `20 smoke calls in one step vs 20 single-call steps: ${formatRatio(summarize(smoke.speedup).median)} faster (≥ 5×; ${formatMs(summarize(smoke.oneStepWall).median)} vs ${formatMs(summarize(smoke.stepsWall).median)}), ${countCell(smoke.oneStepTokens)} token request instead of ${countCell(smoke.stepsTokens)}.`
+    }
+  },
+  {
+    targets: ['calls-file-rss'],
+    text: r => {
+      const memory = r['calls-file-memory']
+      return `a ${memory.lines}-line calls-file runs with peak RSS ≤ 1.5× a 10-line one's: median ratio ${formatRatio(summarize(memory.longToShortRss).median)} (${formatMiB(summarize(memory.longRss).median)} vs ${formatMiB(summarize(memory.shortRss).median)}).`
+    }
+  },
+  {
     targets: ['large-body-rss'],
     text: r => {
       const large = r['large-body']
@@ -207,8 +283,18 @@ function isMet(target, results) {
   /** @type {(number | boolean)[]} */
   const samples = scenarios.flatMap(id => [results[id][target.measure]].flat())
   /** @param {number | boolean} value */
-  const holds = value =>
-    target.comparator === '<=' ? Number(value) <= Number(target.target) : value === target.target
+  const holds = value => {
+    switch (target.comparator) {
+      case '<=':
+        return Number(value) <= Number(target.target)
+      case '<':
+        return Number(value) < Number(target.target)
+      case '>=':
+        return Number(value) >= Number(target.target)
+      default:
+        return value === target.target
+    }
+  }
   if (target.of === 'count') return holds(samples.length)
   if (target.of === 'median') return holds(summarize(samples.map(Number)).median)
   return samples.length > 0 && samples.every(holds)

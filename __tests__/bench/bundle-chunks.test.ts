@@ -23,7 +23,8 @@ async function loadedBy(inputs: Record<string, string>): Promise<string[]> {
   const log = await moduleLog()
   const run = await runAgainst(sim(), { inputs, nodeArgs: log.nodeArgs, env: log.env })
   expect(run.exitCode).toBe(0)
-  expect(run.outputs['status']).toBe('200')
+  if (inputs['calls']) expect(run.outputs['failed']).toBe('0')
+  else expect(run.outputs['status']).toBe('200')
   return log.loadedFrom(path.dirname(bundlePath))
 }
 
@@ -40,7 +41,7 @@ describe('the bundle', () => {
       Object.values(contents.onDemandChunks)
         .map(pkg => pkg.name)
         .sort()
-    ).toEqual(['@jmespath-community/jmespath', 'iconv-lite', 'jsonc-parser'])
+    ).toEqual(['@jmespath-community/jmespath', 'iconv-lite', 'jsonc-parser', 'yaml'])
   })
 })
 
@@ -66,6 +67,17 @@ describe('the files a run loads', () => {
           .map(([name]) => name)
       ].sort()
     )
+  })
+
+  it('include the YAML chunk only for calls written in YAML', async () => {
+    const yamlChunks = Object.entries(contents.onDemandChunks)
+      .filter(([, pkg]) => pkg.name === 'yaml')
+      .map(([name]) => name)
+    const common = { 'service-name': sessionInfo, url: sim().url, token }
+    const asJson = await loadedBy({ ...common, calls: '[{"name": "one"}]' })
+    expect(asJson.filter(name => yamlChunks.includes(name))).toEqual([])
+    const asYaml = await loadedBy({ ...common, calls: '- name: one' })
+    expect(asYaml).toEqual(expect.arrayContaining(yamlChunks))
   })
 
   it('include the MSAL chunk for a client-secret sign-in (so the log sees chunks)', async () => {

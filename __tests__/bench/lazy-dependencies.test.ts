@@ -3,13 +3,15 @@ import * as actualCore from '@actions/core'
 import * as jmespath from '@jmespath-community/jmespath'
 import iconv from 'iconv-lite'
 import * as jsoncParser from 'jsonc-parser'
+import * as yaml from 'yaml'
 import * as core from '../../__fixtures__/core.js'
 import { clearInputs, setInputs } from '../../__fixtures__/unit-inputs.js'
 
 // iconv-lite (its code tables were three quarters of dist/index.js), jsonc-parser and JMESPath are
 // loaded with import() only when a run needs them, so ncc puts each in a chunk of its own and a run
 // with the default charset, a valid payload and no outcome check never evaluates any (a start-up
-// cost the benchmark measures). Each mock notes that it was imported and hands over the real package.
+// cost the benchmark measures). The YAML parser waits for a `calls` list written in YAML. Each mock
+// notes that it was imported and hands over the real package.
 const imported = new Set<string>()
 jest.unstable_mockModule('iconv-lite', () => {
   imported.add('iconv-lite')
@@ -22,6 +24,10 @@ jest.unstable_mockModule('jsonc-parser', () => {
 jest.unstable_mockModule('@jmespath-community/jmespath', () => {
   imported.add('jmespath')
   return jmespath
+})
+jest.unstable_mockModule('yaml', () => {
+  imported.add('yaml')
+  return yaml
 })
 jest.unstable_mockModule('@actions/core', () => ({
   ...core,
@@ -119,6 +125,22 @@ describe('a run that needs one', () => {
       expect([...imported]).toEqual(['jmespath'])
     }
   )
+
+  it('imports the YAML parser, and only it, for calls written in YAML', async () => {
+    setInputs({ ...Call, calls: '- name: one\n- name: two' })
+    await expect(sources.readSettings({})).resolves.toMatchObject({
+      many: { calls: [{ name: 'one' }, { name: 'two' }] }
+    })
+    expect([...imported]).toEqual(['yaml'])
+  })
+
+  it('reads calls written as JSON without the YAML parser', async () => {
+    setInputs({ ...Call, calls: '[{"name": "one"}]' })
+    await expect(sources.readSettings({})).resolves.toMatchObject({
+      many: { calls: [{ name: 'one' }] }
+    })
+    expect([...imported]).toEqual([])
+  })
 
   it('imports jsonc-parser, and only it, to locate the error in an invalid payload', async () => {
     setInputs({ ...Call, payload: '{"a":1,}' })

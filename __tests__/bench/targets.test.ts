@@ -43,6 +43,18 @@ describe('judge', () => {
     expect(verdicts.get('secret-path-msal')).toBe(false)
   })
 
+  it('compares at least and strictly below where a target says so', () => {
+    const many = { failed: [0], throughputRatio: [0.95], throttledShare: [0.05] }
+    const met = judge({ 'many-throttled': many })
+    expect(met.get('many-throttled-throughput')).toBe(true)
+    expect(met.get('many-throttled-429-share')).toBe(false)
+    const worse = judge({
+      'many-throttled': { ...many, throughputRatio: [0.949], throttledShare: [0.049] }
+    })
+    expect(worse.get('many-throttled-throughput')).toBe(false)
+    expect(worse.get('many-throttled-429-share')).toBe(true)
+  })
+
   it('never meets a target whose scenario did not run or has no samples', () => {
     const verdicts = judge({ 'token-call': { ...paired, serviceRequests: [] } })
     expect(verdicts.get('token-service-requests')).toBe(false)

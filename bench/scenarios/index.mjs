@@ -12,9 +12,12 @@
  * @module
  */
 import { bundleSize } from './bundle-size.mjs'
+import { callsFileMemory } from './calls-file-memory.mjs'
 import { clientSecret } from './client-secret.mjs'
 import { largeBody } from './large-body.mjs'
 import { lazyLoading } from './lazy-loading.mjs'
+import { manyThrottled } from './many-throttled.mjs'
+import { smokeSuite } from './smoke-suite.mjs'
 import { sovereignClouds } from './sovereign-clouds.mjs'
 import { throttled } from './throttled.mjs'
 import { tokenCall } from './token-call.mjs'
@@ -43,5 +46,8 @@ export const Scenarios = [
   lazyLoading,
   throttled,
   largeBody,
+  manyThrottled,
+  smokeSuite,
+  callsFileMemory,
   bundleSize
 ]
