@@ -26,7 +26,7 @@ import {
   resultLine,
   type CallResult
 } from './results-file.js'
-import { decideRetry } from './retry-policy.js'
+import { decideRetry, MinRetryWaitMs } from './retry-policy.js'
 import { safeLine } from './safe-line.js'
 import type { ManyCalls, Settings } from './settings.js'
 import { createThrottleGate, MaxJitterMs } from './throttle-gate.js'
@@ -243,14 +243,21 @@ function createCallRunner(
           : `A run of successes: ${to} calls in flight at most (was ${from})`
       )
   })
-  // Every 429 pauses every call; the Retry-After is read as the call's own retry reads it.
+  // Every 429 pauses every call; the Retry-After is read as the call's own retry reads it, and
+  // without one the pause is the shortest wait (the call itself backs off from there).
   const observed: Pick<Transport, 'send'> = {
     async send(request) {
       const sentAt = Date.now()
       const response = await transport.send(request)
       if (response.status === 429) {
         const now = Date.now()
-        const waitMs = decideRetry(response.headers['retry-after'], now, now, 0).waitMs
+        const waitMs = decideRetry(
+          response.headers['retry-after'],
+          now,
+          now,
+          0,
+          MinRetryWaitMs
+        ).waitMs
         const before = gate.remainingMs()
         const opensAt = gate.pause(waitMs)
         if (opensAt - now > before) {
