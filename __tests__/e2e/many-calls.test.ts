@@ -209,23 +209,23 @@ describe('a smoke suite in one step (calls)', () => {
 
 describe('one sign-in for the whole step', () => {
   it('renews the token once for the calls in flight when it nears expiry, with no 401', async () => {
-    // The first token is due for renewal 3 s in and refused 0.5 s later (as in the poll test):
-    // eight calls of 1 s, two at a time, outlive it.
+    // The first token is due for renewal about 3 s in and refused 3.5 s in (as in the poll test):
+    // twelve calls of 1 s, two at a time, outlive it by far.
     sim().tokenLifetimes([{ expiresInSeconds: 303, validForMs: 3_500 }])
     const result = await runAgainst(sim(), {
       inputs: {
         ...clientSecretInputs(sim(), app),
         'service-name': 'SimTestService/EchoService/Slow',
-        calls: JSON.stringify(Array.from({ length: 8 }, () => ({ payload: { delayMs: 1000 } }))),
+        calls: JSON.stringify(Array.from({ length: 12 }, () => ({ payload: { delayMs: 1000 } }))),
         concurrency: '2'
       }
     })
     expect(errors(result)).toEqual([])
-    expect(result.outputs).toMatchObject({ total: '8', succeeded: '8', failed: '0' })
+    expect(result.outputs).toMatchObject({ total: '12', succeeded: '12', failed: '0' })
     expect(sim().requests.filter(r => r.kind === 'token')).toHaveLength(2)
     const [first, renewed] = sim().issuedTokens
     const used = serviceRequests(sim()).map(r => r.headers.authorization)
-    expect(serviceRequests(sim()).map(r => r.status)).toEqual(Array(8).fill(200))
+    expect(serviceRequests(sim()).map(r => r.status)).toEqual(Array(12).fill(200))
     expect(used[0]).toBe(`Bearer ${first}`)
     expect(used.at(-1)).toBe(`Bearer ${renewed}`)
     expect(result.stdout.match(/^The token expires in \d+ s: signing in again$/gm)).toHaveLength(1)

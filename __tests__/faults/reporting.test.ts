@@ -142,7 +142,11 @@ describe('every outcome gets one report', () => {
       'elapsed-ms': '0',
       error: line,
       polls: '0',
-      'activity-id': ''
+      'activity-id': '',
+      total: '',
+      succeeded: '',
+      failed: '',
+      'results-file': ''
     })
   })
 })
