@@ -28,6 +28,7 @@ import {
 } from './results-file.js'
 import { decideRetry, MinRetryWaitMs } from './retry-policy.js'
 import { safeLine } from './safe-line.js'
+import { withRefusalExplained } from './service-call.js'
 import type { ManyCalls, Settings } from './settings.js'
 import { createThrottleGate, MaxJitterMs } from './throttle-gate.js'
 import { throttleDelayMs } from './throttle.js'
@@ -310,6 +311,7 @@ function createCallRunner(
     const headers: Record<string, string> = { Accept: 'application/json' }
     if (call.contentType) headers['Content-Type'] = call.contentType
     let bodyFile: string | undefined
+    let lastSent = ''
     const deps: InvokerDeps = {
       transport: observed,
       now: () => Date.now(),
@@ -317,7 +319,8 @@ function createCallRunner(
       random: Math.random,
       // One line per finished call is the log; each attempt is there for debugging.
       info: line => core.debug(safeLine(line)),
-      bearer: () => tokens.current(),
+      // The sign-in doctor reads the token a 401 or 403 refused, as for a single call.
+      bearer: async () => (lastSent = await tokens.current()),
       async pace(untilMs) {
         const left = gate.remainingMs()
         if (left === 0) return { waitedMs: 0 }
@@ -354,7 +357,11 @@ function createCallRunner(
       maskResponse: settings.maskResponse,
       retryOn: settings.retryOn
     })
-    const failure = verdict.state === 'failed' ? verdict.failure : undefined
+    const { failure } = withRefusalExplained(
+      { ...result, failure: verdict.state === 'failed' ? verdict.failure : undefined },
+      settings,
+      lastSent
+    )
     const body = result.body
     const inline = body !== undefined && body.file === '' && body.bytes <= InlineResponseBytes
     return {

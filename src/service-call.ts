@@ -127,7 +127,7 @@ export async function callService(
 }
 
 /** A 401 or 403 gets the sign-in doctor's reading of the token sent. */
-function withRefusalExplained<T extends InvokeResult>(
+export function withRefusalExplained<T extends InvokeResult>(
   result: T,
   settings: Settings,
   token: string

@@ -21,7 +21,16 @@ const token = 'static-token-many-calls-7c1f'
 const app = { clientId: 'many-calls-app', clientSecret: 'many-calls-secret~Z3.k_42' }
 const echo = 'SimTestService/EchoService/Echo'
 
-const sim = useSimulator({ clients: [app], staticTokens: [token] })
+const unregistered = {
+  clientId: 'many-calls-unknown-app',
+  clientSecret: 'many-calls-secret~U7.q_13'
+}
+
+const sim = useSimulator({
+  clients: [app, unregistered],
+  registeredApps: [app.clientId],
+  staticTokens: [token]
+})
 
 let dir: string
 beforeAll(async () => {
@@ -229,6 +238,23 @@ describe('one sign-in for the whole step', () => {
     expect(used[0]).toBe(`Bearer ${first}`)
     expect(used.at(-1)).toBe(`Bearer ${renewed}`)
     expect(result.stdout.match(/^The token expires in \d+ s: signing in again$/gm)).toHaveLength(1)
+  })
+})
+
+describe('a refused call', () => {
+  it("gets the sign-in doctor's reading, as a single call does", async () => {
+    const result = await runAgainst(sim(), {
+      inputs: { ...clientSecretInputs(sim(), unregistered), calls: smokeSuite(true) }
+    })
+    expectFailure(
+      result,
+      /^5 of 5 calls failed: Session, Partition, Journal J-1001, Echo, Submit job$/
+    )
+    const [first] = await results(result)
+    expect(first).toMatchObject({ status: 401 })
+    expect(String(first?.['error'])).toMatch(
+      /failed: HTTP 401 Unauthorized — .*in F&O under System administration › Setup › Microsoft Entra applications/
+    )
   })
 })
 
