@@ -10,7 +10,7 @@ import {
   constants,
   X509Certificate
 } from 'node:crypto'
-import { request as httpsRequest } from 'node:https'
+import { Agent, request as httpsRequest } from 'node:https'
 import iconv from 'iconv-lite'
 import selfsigned from 'selfsigned'
 import { useSimulator } from '../__fixtures__/simulator.js'
@@ -24,18 +24,18 @@ interface Answer {
   json: () => any // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/** One HTTPS request to the simulator (no keep-alive), trusting its CA. */
+/** One HTTPS request to the simulator (no keep-alive unless an agent is given), trusting its CA. */
 function call(
   sim: Simulator,
   method: string,
   path: string,
-  options: { headers?: Record<string, string>; body?: string | Buffer } = {}
+  options: { headers?: Record<string, string>; body?: string | Buffer; agent?: Agent } = {}
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, sim.url)
     const req = httpsRequest(
       url,
-      { method, ca: sim.caPem, agent: false, headers: options.headers },
+      { method, ca: sim.caPem, agent: options.agent ?? false, headers: options.headers },
       res => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
@@ -641,6 +641,30 @@ describe('GitHub OIDC federation', () => {
       )
     } finally {
       sim().oidc.subject = OIDC_SUBJECT
+    }
+  })
+})
+
+describe('TLS handshakes', () => {
+  it('records one per connection, with the server name the client sent, until reset', async () => {
+    const agent = new Agent({ keepAlive: true })
+    try {
+      const headers = { Authorization: 'Bearer tok-123' }
+      await call(sim(), 'GET', SESSION, { headers, agent })
+      await call(sim(), 'GET', SESSION, { headers, agent })
+      expect(sim().requests).toHaveLength(2)
+      expect(sim().tlsHandshakes.map(h => h.servername)).toEqual([undefined])
+
+      await call(sim(), 'GET', SESSION.replace('/api', `https://localhost:${sim().port}/api`), {
+        headers
+      })
+      expect(sim().tlsHandshakes.map(h => h.servername)).toEqual([undefined, 'localhost'])
+      expect(sim().tlsHandshakes[1].time).toBeGreaterThanOrEqual(sim().tlsHandshakes[0].time)
+
+      sim().reset()
+      expect(sim().tlsHandshakes).toEqual([])
+    } finally {
+      agent.destroy()
     }
   })
 })

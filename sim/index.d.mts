@@ -128,6 +128,14 @@ export interface TokenLifetime {
   validForMs?: number
 }
 
+/** A TLS connection the simulator accepted. */
+export interface TlsHandshake {
+  /** ms since epoch. */
+  time: number
+  /** The SNI the client sent; none for an IP address such as 127.0.0.1. */
+  servername: string | undefined
+}
+
 export interface TokenGrant {
   /** A v1.0 JWT signed with the simulator's Entra key (claims aud, iss, tid, appid, exp, …). */
   accessToken: string
@@ -189,6 +197,8 @@ export interface Simulator {
   readonly clients: SecretClient[]
   /** Every request, in order (cleared by reset()). */
   readonly requests: RecordedRequest[]
+  /** Every TLS handshake the server completed, in order (cleared by reset()). */
+  readonly tlsHandshakes: TlsHandshake[]
   /** Access tokens the token endpoint issued (cleared by reset(); the tokens stay valid). */
   readonly issuedTokens: string[]
   /** Details of the issued tokens, same order as issuedTokens. */
@@ -214,8 +224,9 @@ export interface Simulator {
    */
   throttle(settings: ThrottleSettings | undefined): void
   /**
-   * Clears requests, scripts, issuedTokens, tokenGrants, queued token lifetimes, submitted jobs
-   * and the OIDC token log; the throttling mode goes back to the start option's (a full bucket).
+   * Clears requests, TLS handshakes, scripts, issuedTokens, tokenGrants, queued token lifetimes,
+   * submitted jobs and the OIDC token log; the throttling mode goes back to the start option's (a
+   * full bucket).
    */
   reset(): void
   /** Closes the server and every open connection (hung requests included). */

@@ -59,6 +59,7 @@ const SPECIAL_SCRIPT_KEYS = ['token', 'oidc', 'metadata', 'discovery']
  * @property {string} dir
  * @property {import('./types.mjs').SecretClient[]} clients
  * @property {RecordedRequest[]} requests
+ * @property {import('./types.mjs').TlsHandshake[]} tlsHandshakes
  * @property {string[]} issuedTokens
  * @property {import('./types.mjs').TokenGrant[]} tokenGrants
  * @property {import('./types.mjs').OidcInfo} oidc
@@ -185,6 +186,8 @@ export async function startSimulator(options = {}) {
   const scripts = new Map()
   /** @type {RecordedRequest[]} */
   const requests = []
+  /** @type {import('./types.mjs').TlsHandshake[]} */
+  const tlsHandshakes = []
   let closed = false
   /** @type {Promise<void> | undefined} */
   let closing
@@ -213,6 +216,11 @@ export async function startSimulator(options = {}) {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     if (closed) socket.destroy()
+  })
+  // One per TLS connection: what a client that reuses its connection saves.
+  server.on('secureConnection', (/** @type {import('node:tls').TLSSocket} */ socket) => {
+    const servername = /** @type {string | false | undefined} */ (socket.servername)
+    tlsHandshakes.push({ time: Date.now(), servername: servername || undefined })
   })
   await new Promise((resolve, reject) => {
     server.once('error', reject)
@@ -486,6 +494,7 @@ export async function startSimulator(options = {}) {
   function reset() {
     throttle(options.throttle)
     requests.length = 0
+    tlsHandshakes.length = 0
     scripts.clear()
     ctx.issuedTokens.length = 0
     ctx.tokenGrants.length = 0
@@ -524,6 +533,7 @@ export async function startSimulator(options = {}) {
     dir,
     clients: ctx.clients,
     requests,
+    tlsHandshakes,
     issuedTokens: ctx.issuedTokens,
     tokenGrants: ctx.tokenGrants,
     oidc: oidc.info,

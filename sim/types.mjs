@@ -69,6 +69,12 @@
  */
 
 /**
+ * @typedef {object} TlsHandshake A TLS connection the server accepted.
+ * @property {number} time ms since epoch
+ * @property {string | undefined} servername the SNI the client sent (none for an IP address)
+ */
+
+/**
  * @typedef {object} TokenGrant
  * @property {string} accessToken
  * @property {string} audience resource the token is for (scope without '/.default', as requested)
