@@ -71,10 +71,11 @@ function sharedMethod(plan) {
  * @param {Machine} report.machine
  * @param {string[]} report.method Each scenario's Method lines, in order.
  * @param {import('./report.mjs').Row[]} report.rows
+ * @param {import('./scenarios/index.mjs').Section[]} report.sections
  * @param {{ met: boolean, text: string }[]} report.goals
  * @returns {Promise<string>}
  */
-export async function renderBenchmarks({ options, machine, method, rows, goals }) {
+export async function renderBenchmarks({ options, machine, method, rows, sections, goals }) {
   const bullets = [...sharedMethod(options.plan), ...method]
     .map(line => (line.startsWith('  ') ? line : `- ${line}`))
     .join('\n')
@@ -97,7 +98,7 @@ ${bullets}
 ## Results
 
 ${renderMarkdown(rows)}
-
+${sections.map(section => `\n### ${section.title}\n\n${section.lines.join('\n')}\n`).join('')}
 ## Targets
 
 ${goals.map(goal => `- ${goal.met ? '**Met**' : '**Not met**'}: ${goal.text}`).join('\n')}

@@ -4,6 +4,7 @@
  * (full or --quick), and whether to write BENCHMARKS.md (--write).
  * @module
  */
+import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { nodeBinary } from '../scripts/action-runner.mjs'
@@ -31,6 +32,9 @@ const MiB = 1024 * 1024
  * @property {number} smokeRuns One-step / twenty-steps pairs of the smoke suite.
  * @property {number} callsFileLines The long calls-file of the memory scenario.
  * @property {number} memoryRuns Short / long calls-file pairs.
+ * @property {number} latency Measured iterations per round-trip time and Node binary (after
+ *   `warmup`), each running every floor and call once.
+ * @property {number} polls Runs of the 10-round poll.
  */
 
 /** @type {Readonly<Record<'quick' | 'full', Plan>>} */
@@ -47,7 +51,9 @@ export const Plans = {
     throttledCalls: 150,
     smokeRuns: 1,
     callsFileLines: 10_000,
-    memoryRuns: 1
+    memoryRuns: 1,
+    latency: 2,
+    polls: 1
   },
   full: {
     warmup: 3,
@@ -60,7 +66,9 @@ export const Plans = {
     throttledCalls: 500,
     smokeRuns: 3,
     callsFileLines: 100_000,
-    memoryRuns: 3
+    memoryRuns: 3,
+    latency: 15,
+    polls: 3
   }
 }
 
@@ -68,14 +76,18 @@ export const Plans = {
  * @typedef {object} Options
  * @property {boolean} quick
  * @property {Plan} plan
- * @property {string} node The Node binary the action and the floor run under.
+ * @property {string} node The Node binary the action and the floor run under (the headline:
+ *   the runners' Node 24).
+ * @property {string | undefined} secondNode Another Node binary the latency scenario also
+ *   measures (the second column): --second-node=, else the Node running the benchmark when
+ *   --node= names another version.
  * @property {string} bundle The bundle measured (dist/index.js unless --bundle=).
  * @property {string} distDir The bundle's folder: its chunks and files are reported.
  * @property {string | undefined} reportPath Where --write puts the Markdown report.
  */
 
 const Usage =
-  'Usage: npm run bench [-- --quick] [-- --write] [-- --node=<path>] [-- --bundle=<path>]'
+  'Usage: npm run bench [-- --quick] [-- --write] [-- --node=<path>] [-- --second-node=<path>] [-- --bundle=<path>]'
 
 /**
  * Reads the command line. The Node binary is --node=<path>, else E2E_NODE (as for the end-to-end
@@ -92,7 +104,7 @@ export function parseOptions(args) {
     if (arg !== undefined && !value) throw new Error(`--${name}= needs a path. ${Usage}`)
     return value
   }
-  const known = /^--(quick|write|node=.*|bundle=.*)$/
+  const known = /^--(quick|write|node=.*|second-node=.*|bundle=.*)$/
   const unknown = args.filter(arg => !known.test(arg))
   if (unknown.length) throw new Error(`Unknown argument ${unknown.join(', ')}. ${Usage}`)
 
@@ -104,12 +116,26 @@ export function parseOptions(args) {
     : shipped
       ? path.join(root, 'BENCHMARKS.md')
       : path.join(scratch, `BENCHMARKS.${quick ? 'quick' : 'other-bundle'}.md`)
+  const node = valueOf('node') ?? nodeBinary
   return {
     quick,
     plan: quick ? Plans.quick : Plans.full,
-    node: valueOf('node') ?? nodeBinary,
+    node,
+    secondNode: valueOf('second-node') ?? otherVersion(process.execPath, node),
     bundle,
     distDir: path.dirname(bundle),
     reportPath
   }
+}
+
+/**
+ * `candidate` when it is another Node version than `node`, else undefined.
+ * @param {string} candidate
+ * @param {string} node
+ * @returns {string | undefined}
+ */
+function otherVersion(candidate, node) {
+  const version = (/** @type {string} */ binary) =>
+    spawnSync(binary, ['-p', 'process.version'], { encoding: 'utf8' }).stdout.trim()
+  return version(candidate) === version(node) ? undefined : candidate
 }

@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * `npm run bench [-- --quick] [-- --write] [-- --node=<path>] [-- --bundle=<path>]`: measures
+ * `npm run bench [-- --quick] [-- --write] [-- --node=<path>] [-- --second-node=<path>]
+ * [-- --bundle=<path>]`: measures
  * the bundled action (dist/index.js) as a runner runs it, on loopback against the simulator, side
  * by side with a bare node:https script (the floor, bench/floor.mjs), and prints one table.
  *
@@ -59,7 +60,8 @@ async function main(args) {
   const { plan } = options
   console.log(
     `Benchmark (${options.quick ? 'quick' : 'full'}): ${plan.iterations} iterations after ${plan.warmup} warm-up, ` +
-      `node ${options.node}, bundle ${path.relative(root, options.bundle) || options.bundle}`
+      `node ${options.node}${options.secondNode ? ` (and ${options.secondNode} for the latency table)` : ''}, ` +
+      `bundle ${path.relative(root, options.bundle) || options.bundle}`
   )
 
   const results = await withSession(options, async session => {
@@ -81,8 +83,11 @@ async function main(args) {
     text: goal.text(results)
   }))
 
+  const sections = Scenarios.flatMap(s => (s.section ? [s.section(results[s.id])] : []))
+
   console.log()
   console.log(renderConsole(rows))
+  for (const section of sections) console.log(`\n${section.title}\n\n${section.lines.join('\n')}`)
   console.log()
   for (const goal of goals) console.log(`${goal.met ? 'Met' : 'Not met'}: ${goal.text}`)
   console.log()
@@ -108,7 +113,7 @@ async function main(args) {
     const method = Scenarios.flatMap(s => s.method(plan))
     await writeFile(
       options.reportPath,
-      await renderBenchmarks({ options, machine, method, rows, goals })
+      await renderBenchmarks({ options, machine, method, rows, sections, goals })
     )
     console.log(`Report: ${path.relative(root, options.reportPath)}`)
   }

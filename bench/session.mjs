@@ -34,6 +34,12 @@ export const KnownCloudHosts = [
 export const StaticToken = 'bench-static-token-5d1e8a'
 const App = { clientId: 'bench-app-00000001', clientSecret: 'bench-secret~Value_0123456789' }
 const AuthorityKinds = new Set(['token', 'metadata', 'discovery'])
+/** @type {import('../sim/index.mjs').SimulatorOptions} */
+const SimulatorOptions = {
+  clients: [App],
+  staticTokens: [StaticToken],
+  hostnames: KnownCloudHosts
+}
 
 /**
  * @typedef {object} BundleRun
@@ -41,6 +47,7 @@ const AuthorityKinds = new Set(['token', 'metadata', 'discovery'])
  * @property {number | undefined} maxRssKb
  * @property {Readonly<Record<string, string>>} outputs
  * @property {RecordedRequest[]} requests What the simulator received during the run.
+ * @property {Simulator['tlsHandshakes']} tlsHandshakes TLS connections it accepted meanwhile.
  * @property {number} authorityRequests Requests to Entra (token, OpenID metadata, discovery).
  * @property {number} serviceRequests Requests to F&O.
  */
@@ -51,6 +58,8 @@ const AuthorityKinds = new Set(['token', 'metadata', 'discovery'])
  * @property {Record<string, string>} [env] More environment (HTTPS_PROXY, a module log).
  * @property {string[]} [nodeArgs]
  * @property {number} [killAfterMs] Longer than the default 3 minutes, for a long run of many calls.
+ * @property {string} [node] The Node binary (default the one measured, --node=).
+ * @property {Simulator} [sim] The simulator whose requests count (default the session's).
  */
 
 /**
@@ -60,6 +69,17 @@ const AuthorityKinds = new Set(['token', 'metadata', 'discovery'])
  * @property {string} [operation] Default Operation (a GET).
  * @property {string} [payload] POST this JSON instead.
  * @property {string} [file] Pipe the body to this file.
+ * @property {FloorSignIn} [signIn] Request the token first (client credentials).
+ * @property {boolean} [overlap] Connect to F&O while the token is requested.
+ * @property {string} [node] The Node binary (default the one measured, --node=).
+ */
+
+/**
+ * The floor's client-credentials request (bench/floor.mjs, BENCH_FLOOR_SIGN_IN).
+ * @typedef {object} FloorSignIn
+ * @property {string} tokenUrl
+ * @property {{ host: string, port: number }} dial Where to connect instead of the URL's host.
+ * @property {string} scope
  */
 
 /**
@@ -75,6 +95,9 @@ const AuthorityKinds = new Set(['token', 'metadata', 'discovery'])
  *   Runs the floor once; throws when it fails.
  * @property {<T extends { close(): Promise<void> }>(resource: T) => T} own
  *   Closes the resource with the simulator when the session ends.
+ * @property {(options?: import('../sim/index.mjs').SimulatorOptions) => Promise<Simulator>} simulator
+ *   Starts another simulator with the session's app, token and host names (say, one whose
+ *   audience is a relay's address), closed when the session ends.
  */
 
 /** The user pressed Ctrl-C: the session stopped its run under way and closed everything. */
@@ -101,11 +124,7 @@ export async function withSession(options, work) {
   const owned = []
   try {
     await mkdir(scratch, { recursive: true })
-    const sim = await startSimulator({
-      clients: [App],
-      staticTokens: [StaticToken],
-      hostnames: KnownCloudHosts
-    })
+    const sim = await startSimulator(SimulatorOptions)
     owned.push(sim)
     return await work(createSession(sim, options, interrupt.signal, owned))
   } catch (error) {
@@ -147,11 +166,13 @@ function createSession(sim, options, signal, owned) {
     },
     async action(label, inputs, call = {}) {
       signal.throwIfAborted()
-      const mark = sim.requests.length
+      const target = call.sim ?? sim
+      const mark = target.requests.length
+      const handshakeMark = target.tlsHandshakes.length
       const run = await runAction({
         inputs,
         env: { NODE_EXTRA_CA_CERTS: sim.caFile, ...call.env },
-        node: options.node,
+        node: call.node ?? options.node,
         bundle: options.bundle,
         nodeArgs: call.nodeArgs,
         measurePeakRss: call.measureRss,
@@ -173,12 +194,13 @@ function createSession(sim, options, signal, owned) {
           `${label}: exit code ${run.exitCode}, ${outcome}: ${reason ?? run.stderr.split('\n').pop()}`
         )
       }
-      const requests = sim.requests.slice(mark)
+      const requests = target.requests.slice(mark)
       return {
         wallMs: run.durationMs,
         maxRssKb: run.peakRssBytes === undefined ? undefined : run.peakRssBytes / 1024,
         outputs: run.outputs,
         requests,
+        tlsHandshakes: target.tlsHandshakes.slice(handshakeMark),
         authorityRequests: requests.filter(r => AuthorityKinds.has(r.kind)).length,
         serviceRequests: requests.filter(r => r.kind === 'service').length
       }
@@ -193,8 +215,13 @@ function createSession(sim, options, signal, owned) {
       }
       if (floor.payload !== undefined) env['BENCH_FLOOR_PAYLOAD'] = floor.payload
       if (floor.file !== undefined) env['BENCH_FLOOR_FILE'] = floor.file
+      if (floor.signIn) {
+        env['BENCH_FLOOR_SIGN_IN'] = JSON.stringify({ ...floor.signIn, ...App })
+        delete env['BENCH_FLOOR_TOKEN']
+      }
+      if (floor.overlap) env['BENCH_FLOOR_OVERLAP'] = '1'
       const run = await runProcess({
-        node: options.node,
+        node: floor.node ?? options.node,
         script: path.join(here, 'floor.mjs'),
         env,
         cwd: scratch,
@@ -212,6 +239,12 @@ function createSession(sim, options, signal, owned) {
     own(resource) {
       owned.push(resource)
       return resource
+    },
+    async simulator(extra = {}) {
+      signal.throwIfAborted()
+      const another = await startSimulator({ ...SimulatorOptions, ...extra })
+      owned.push(another)
+      return another
     }
   }
 }

@@ -3,7 +3,8 @@
  * Peak RSS of a body streamed to `response-file`: a 1 KiB and a large body in pairs (alternating
  * which goes first, after one warm-up pair), the floor piping the large body to a file with bare
  * node:https for scale, and in full mode a tenth of the large body, to show whether the peak
- * grows with the body.
+ * grows with the body. Then the large body's wall time against the floor's, in pairs of their
+ * own (no RSS wrapper in those runs).
  * @module
  */
 import { rm } from 'node:fs/promises'
@@ -24,17 +25,20 @@ const PlateauBytes = 20 * 1024 * 1024
  * @property {number[]} smallRss Peak RSS (KiB) with the 1 KiB body.
  * @property {number[]} bigRss With the large body.
  * @property {number[]} bigToSmallRss Within each pair.
- * @property {number[]} bigWall
  * @property {number[]} floorBigRss The floor piping the large body to a file.
  * @property {number[]} bigToFloorRss
  * @property {number[]} plateauRss With PlateauBytes.
+ * @property {number[]} timedBigWall The large body, in wall-time pairs with the floor.
+ * @property {number[]} timedFloorWall
+ * @property {number[]} bigToFloorWall Within each pair.
  */
 
 /**
  * @param {import('../session.mjs').Session} session
  * @param {number} bytes
+ * @param {boolean} [measureRss]
  */
-function streamToFile(session, bytes) {
+function streamToFile(session, bytes, measureRss = true) {
   return session.action(
     `large body (${bytes} bytes)`,
     {
@@ -44,19 +48,20 @@ function streamToFile(session, bytes) {
       token: StaticToken,
       'response-file': 'bench/body.json'
     },
-    { measureRss: true }
+    { measureRss }
   )
 }
 
 /**
  * @param {import('../session.mjs').Session} session
  * @param {number} bytes
+ * @param {boolean} [measureRss]
  */
-async function floorToFile(session, bytes) {
+async function floorToFile(session, bytes, measureRss = true) {
   const file = path.join(scratch, `floor-body-${process.pid}.json`)
   try {
     const payload = JSON.stringify({ bytes })
-    return await session.floor({ operation: LargeOperation, payload, file, measureRss: true })
+    return await session.floor({ operation: LargeOperation, payload, file, measureRss })
   } finally {
     await rm(file, { force: true })
   }
@@ -67,7 +72,8 @@ export const largeBody = {
   id: 'large-body',
   method: plan => [
     `Large body: ${plan.large} pairs (1 KiB, ${formatBytes(plan.largeBytes)}) after one warm-up pair, alternating order, each`,
-    `  body streamed by \`${LargeOperation}\` to \`response-file\`.`
+    `  body streamed by \`${LargeOperation}\` to \`response-file\`; then ${plan.large} pairs of the large body and the floor`,
+    '  piping it to a file, alternating order, for wall time.'
   ],
   async run(session) {
     const { large, largeBytes, plateau } = session.options.plan
@@ -86,6 +92,13 @@ export const largeBody = {
       { warmup: 0, iterations: plateau },
       { plateau: () => streamToFile(session, PlateauBytes) }
     )
+    const timed = await interleave(
+      { warmup: 1, iterations: large },
+      {
+        big: () => streamToFile(session, largeBytes, false),
+        floor: () => floorToFile(session, largeBytes, false)
+      }
+    )
     /** @param {{ maxRssKb?: number }} run */
     const kb = run => run.maxRssKb ?? NaN
     return {
@@ -93,10 +106,12 @@ export const largeBody = {
       smallRss: pairs.small.map(kb),
       bigRss: pairs.big.map(kb),
       bigToSmallRss: pairs.big.map((run, i) => kb(run) / kb(pairs.small[i])),
-      bigWall: pairs.big.map(run => run.wallMs),
       floorBigRss: floors.floor.map(kb),
       bigToFloorRss: pairs.big.map((run, i) => kb(run) / kb(floors.floor[i])),
-      plateauRss: plateaus.plateau.map(kb)
+      plateauRss: plateaus.plateau.map(kb),
+      timedBigWall: timed.big.map(run => run.wallMs),
+      timedFloorWall: timed.floor.map(run => run.wallMs),
+      bigToFloorWall: timed.big.map((run, i) => run.wallMs / timed.floor[i].wallMs)
     }
   },
   rows: result => {
@@ -105,7 +120,8 @@ export const largeBody = {
     const big = summarize(result.bigRss)
     const plateau = summarize(result.plateauRss)
     const floor = summarize(result.floorBigRss)
-    const wall = summarize(result.bigWall)
+    const wall = summarize(result.timedBigWall)
+    const floorWall = summarize(result.timedFloorWall)
     return [
       {
         measure: '1 KiB body to response-file: peak RSS',
@@ -136,9 +152,16 @@ export const largeBody = {
         ratio: `action ${ratioCell(summarize(result.bigToFloorRss))}`
       },
       {
+        measure: `Floor piping ${label} to a file: wall`,
+        value: formatMs(floorWall.median),
+        range: range(floorWall, formatMs)
+      },
+      {
         measure: `${label} body to response-file: wall`,
         value: formatMs(wall.median),
-        range: range(wall, formatMs)
+        range: range(wall, formatMs),
+        ratio: `${ratioCell(summarize(result.bigToFloorWall))} of the floor's`,
+        target: 'large-body-wall'
       }
     ]
   }

@@ -31,6 +31,7 @@ export function throttledAnswers() {
  * @property {number[]} overheadMs Wall time minus the waits demanded.
  * @property {number[]} callOverheadMs The elapsed-ms output minus the waits demanded.
  * @property {number[]} serviceRequests
+ * @property {number[]} serviceHandshakes TLS handshakes (all to F&O: the token is given).
  */
 
 /** @type {import('./index.mjs').Scenario<ThrottledResult>} */
@@ -41,7 +42,12 @@ export const throttled = {
   ],
   async run(session) {
     /** @type {ThrottledResult} */
-    const result = { overheadMs: [], callOverheadMs: [], serviceRequests: [] }
+    const result = {
+      overheadMs: [],
+      callOverheadMs: [],
+      serviceRequests: [],
+      serviceHandshakes: []
+    }
     for (let i = 0; i < session.options.plan.throttled; i++) {
       session.sim.script(Operation, throttledAnswers())
       const run = await session.action('429 call', session.tokenInputs)
@@ -50,6 +56,7 @@ export const throttled = {
       result.overheadMs.push(run.wallMs - DemandedMs)
       result.callOverheadMs.push(Number(run.outputs['elapsed-ms']) - DemandedMs)
       result.serviceRequests.push(run.serviceRequests)
+      result.serviceHandshakes.push(run.tlsHandshakes.length)
     }
     return result
   },
@@ -72,6 +79,10 @@ export const throttled = {
         measure: '429: F&O requests',
         value: countCell(result.serviceRequests),
         target: 'throttled-requests'
+      },
+      {
+        measure: '429: TLS handshakes to F&O',
+        value: countCell(result.serviceHandshakes)
       }
     ]
   }
