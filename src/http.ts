@@ -1,9 +1,7 @@
-import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
-import { isIP, type Socket } from 'node:net'
 import type { Readable } from 'node:stream'
-import tls from 'node:tls'
+import { createConnectionPool, TrackOption, type Piece } from './connection-pool.js'
 import { withoutQuery } from './endpoint-url.js'
 
 /** One HTTP request as the action sends it. */
@@ -26,6 +24,13 @@ export interface HttpResponse {
 /** Sends requests; one instance per run, closed at the end so no socket keeps the process alive. */
 export interface Transport {
   send(request: HttpRequest): Promise<HttpResponse>
+  /**
+   * Starts opening the connection that the next send to `url`'s origin will use (through the
+   * proxy when send would go through it), so its handshakes overlap other work. Sends nothing
+   * and never fails: a connection that fails before a send takes it is dropped, and that send
+   * opens its own and reports its own failure.
+   */
+  preconnect(url: string): void
   close(): void
 }
 
@@ -41,7 +46,8 @@ const UserAgent = 'd365fo-rest-endpoint-action'
 
 /**
  * A transport on Node's own http/https, honouring HTTPS_PROXY / HTTP_PROXY / NO_PROXY as
- * @actions/http-client reads them (a CONNECT tunnel through the proxy). `timeoutMs` (0 = none)
+ * @actions/http-client reads them (a CONNECT tunnel through the proxy); every connection, direct
+ * or tunnelled, is kept alive for the next request to the same origin. `timeoutMs` (0 = none)
  * is a deadline from the first byte of the connection — DNS, proxy tunnel, TLS handshake,
  * request — to the last response header; the body's stalls are the reader's to bound. Redirects
  * are followed only when asked, and only for a GET, never from https to http, and Authorization
@@ -51,12 +57,7 @@ export function createTransport(options: {
   timeoutMs: number
   followRedirects: boolean
 }): Transport {
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true })
-  }
-  // Tunnelled connections live outside the agents: close() ends them too.
-  const tunnels = new Set<Socket>()
+  const pool = createConnectionPool()
   let closed = false
 
   /** One request and its answer's headers, within the deadline. */
@@ -67,7 +68,8 @@ export function createTransport(options: {
     body: Buffer | undefined
   ): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const pieces: { destroy(): void }[] = []
+      // The request and, while it opens, its connection (a tunnel's CONNECT and sockets).
+      const pieces: Piece[] = []
       let settled = false
       const fail = (error: unknown): void => {
         if (settled) return
@@ -81,59 +83,27 @@ export function createTransport(options: {
           ? setTimeout(() => fail(new TimeoutError(options.timeoutMs)), options.timeoutMs)
           : undefined
 
-      const start = (connection?: Socket): void => {
-        const module = url.protocol === 'https:' ? https : http
-        const request = module.request(url, {
-          method,
-          headers,
-          // Without an agent Node takes 80 as the default: Host must not say fo.test:80 for https.
-          defaultPort: url.protocol === 'https:' ? 443 : 80,
-          ...(connection
-            ? { createConnection: () => connection }
-            : { agent: agents[url.protocol as keyof typeof agents] })
-        })
-        pieces.push(request)
-        // Stays attached: a request destroyed on the deadline still reports an error.
-        request.on('error', fail)
-        request.once('response', response => {
-          if (settled) {
-            response.destroy()
-            return
-          }
-          settled = true
-          clearTimeout(deadline)
-          resolve(response)
-        })
-        request.end(body)
+      const module = url.protocol === 'https:' ? https : http
+      const requestOptions: https.RequestOptions & Record<string, unknown> = {
+        method,
+        headers,
+        agent: pool.agent(url.protocol),
+        [TrackOption]: (piece: Piece) => pieces.push(piece)
       }
-
-      const proxy = getProxyUrl(url)
-      if (!proxy) {
-        start()
-        return
-      }
-      openTunnel(proxy, url, piece => pieces.push(piece)).then(raw => {
-        tunnels.add(raw)
-        raw.once('close', () => tunnels.delete(raw))
+      const request = module.request(url, requestOptions)
+      pieces.push(request)
+      // Stays attached: a request destroyed on the deadline still reports an error.
+      request.on('error', fail)
+      request.once('response', response => {
         if (settled) {
-          raw.destroy()
+          response.destroy()
           return
         }
-        if (url.protocol !== 'https:') {
-          start(raw)
-          return
-        }
-        const host = hostOf(url)
-        const secure = tls.connect({
-          socket: raw,
-          host,
-          ...(isIP(host) ? {} : { servername: host })
-        })
-        // The request reports the socket's errors; this keeps one after it is gone from crashing.
-        secure.on('error', () => undefined)
-        pieces.push(secure)
-        start(secure)
-      }, fail)
+        settled = true
+        clearTimeout(deadline)
+        resolve(response)
+      })
+      request.end(body)
     })
   }
 
@@ -170,72 +140,18 @@ export function createTransport(options: {
         url = next
       }
     },
+    preconnect(url) {
+      if (!closed) pool.preconnect(url)
+    },
     close() {
       closed = true
-      agents['http:'].destroy()
-      agents['https:'].destroy()
-      for (const socket of tunnels) socket.destroy()
+      pool.close()
     }
   }
 }
 
 const RedirectStatuses = new Set([301, 302, 303, 307, 308])
 const MaxRedirects = 5
-
-/**
- * A CONNECT tunnel through `proxy` to `target`'s host and port, as http-client's tunnel agent
- * opens one (proxy credentials from the proxy URL as Basic). Each piece is handed to `track`
- * the moment it exists, so the caller's deadline can end a proxy that never answers.
- */
-function openTunnel(
-  proxy: URL,
-  target: URL,
-  track: (piece: { destroy(): void }) => void
-): Promise<Socket> {
-  const port = target.port || (target.protocol === 'https:' ? '443' : '80')
-  const authority = `${target.hostname}:${port}`
-  const headers: Record<string, string> = { Host: authority }
-  if (proxy.username || proxy.password) {
-    headers['Proxy-Authorization'] =
-      `Basic ${Buffer.from(`${proxy.username}:${proxy.password}`).toString('base64')}`
-  }
-  const secureProxy = proxy.protocol === 'https:'
-  const connect = (secureProxy ? https : http).request({
-    host: hostOf(proxy),
-    port: proxy.port || (secureProxy ? 443 : 80),
-    method: 'CONNECT',
-    path: authority,
-    headers,
-    agent: false
-  })
-  track(connect)
-  // Named without credentials: they may be in the proxy URL.
-  const where = `proxy ${proxy.protocol}//${proxy.host}`
-  return new Promise((resolve, reject) => {
-    connect.once('connect', (answer: IncomingMessage, socket: Socket, head: Buffer) => {
-      track(socket)
-      if (answer.statusCode !== 200) {
-        socket.destroy()
-        reject(new Error(`${where} refused the tunnel to ${authority}: HTTP ${answer.statusCode}`))
-      } else if (head.length > 0) {
-        socket.destroy()
-        reject(new Error(`${where} sent data before the tunnel to ${authority} was open`))
-      } else {
-        socket.on('error', () => undefined)
-        resolve(socket)
-      }
-    })
-    connect.on('error', (error: NodeJS.ErrnoException) => {
-      reject(Object.assign(new Error(`${where}: ${error.message}`), { code: error.code }))
-    })
-    connect.end()
-  })
-}
-
-/** The host to dial: an IPv6 literal without its URL brackets. */
-function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1')
-}
 
 /** Lower-case names, one string per header. */
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
