@@ -1,18 +1,33 @@
+import { createTransport } from './http.js'
 import type { TokenRequestPolicy } from './msal-network.js'
 import type { Credential } from './settings.js'
 import { createTokenSource, type AccessToken, type TokenSource } from './token-source.js'
 
+type Environment = Readonly<Record<string, string | undefined>>
+
 /**
  * The bearer token for the call: the given one as is, or one from Entra ID. MSAL is loaded only
- * when a token must be acquired, so the `token` path never pays for it.
+ * when a token must be acquired, so the `token` path never pays for it; while it loads, the
+ * connections its first requests need are opened (the authority, and GitHub's ID-token service
+ * for OIDC), on the transport those requests then use.
  */
 export async function acquireToken(
   credential: Credential,
-  policy: TokenRequestPolicy
+  policy: TokenRequestPolicy,
+  env: Environment = process.env
 ): Promise<AccessToken> {
   if (credential.kind === 'token') return { token: credential.token, expiresAtMs: undefined }
-  const { acquireEntraToken } = await import('./entra-token.js')
-  return acquireEntraToken(credential, policy)
+  const transport = createTransport({ timeoutMs: policy.timeoutMs, followRedirects: false })
+  transport.preconnect(credential.app.authorityHost)
+  if (credential.kind === 'oidc') transport.preconnect(env['ACTIONS_ID_TOKEN_REQUEST_URL'] ?? '')
+  let entra: typeof import('./entra-token.js')
+  try {
+    entra = await import('./entra-token.js')
+  } catch (error) {
+    transport.close()
+    throw error
+  }
+  return entra.acquireEntraToken(credential, policy, transport)
 }
 
 /**

@@ -3,6 +3,7 @@ import { authorityOptions } from './cloud-metadata.js'
 import { Inputs } from './constants.js'
 import { entraErrorText } from './entra-error.js'
 import { CallError, oneLine } from './errors.js'
+import type { Transport } from './http.js'
 import {
   createMsalNetworkClient,
   type MsalNetworkClient,
@@ -15,12 +16,16 @@ import type { AccessToken } from './token-source.js'
 
 type EntraCredential = Exclude<Credential, { kind: 'token' }>
 
-/** Client-credentials token from Entra ID through MSAL, over the action's own HTTP layer. */
+/**
+ * Client-credentials token from Entra ID through MSAL, over the action's own HTTP layer
+ * (`transport`, closed when the token is had, or a new one).
+ */
 export async function acquireEntraToken(
   credential: EntraCredential,
-  policy: TokenRequestPolicy
+  policy: TokenRequestPolicy,
+  transport?: Transport
 ): Promise<AccessToken> {
-  const network = createMsalNetworkClient(policy, credential.app.authorityHost)
+  const network = createMsalNetworkClient(policy, credential.app.authorityHost, transport)
   let oidcToken: string | undefined
   const configuration: Configuration = {
     auth: {

@@ -8,7 +8,7 @@ import { notePlan } from './plan-notes.js'
 import { report, reportCrash, type Outcome } from './report.js'
 import type { ResponseFile } from './response-file.js'
 import { safeLine } from './safe-line.js'
-import { callService, prepareResponseFile } from './service-call.js'
+import { callService, createServiceTransport, prepareResponseFile } from './service-call.js'
 import type { Settings } from './settings.js'
 import { throttleDelayMs } from './throttle.js'
 import type { TokenSource } from './token-source.js'
@@ -57,6 +57,10 @@ async function callOnce(): Promise<Outcome | ManyOutcome> {
     await sleep(delayMs)
   }
 
+  // Opened while signing in: the call then finds its connection, TLS and all, ready.
+  const transport = createServiceTransport(settings)
+  transport.preconnect(settings.serviceUrl)
+
   core.info(`Signing in (${settings.credential.kind})`)
   let tokens: TokenSource
   try {
@@ -69,13 +73,14 @@ async function callOnce(): Promise<Outcome | ManyOutcome> {
       info: line => core.info(safeLine(line))
     })
   } catch (error) {
+    transport.close()
     await file.handle.close().catch(() => undefined)
     return { settings, failure: failureOf(error, 'sign-in') }
   }
 
   try {
     const call = await core.group(`${settings.method} ${settings.serviceName}`, () =>
-      callService(settings, tokens, file)
+      callService(settings, tokens, file, transport)
     )
     return { settings, responseFile: file.path, call, failure: call.failure }
   } catch (error) {

@@ -34,7 +34,8 @@ export interface MsalNetworkClient extends INetworkModule {
 const MaxServerErrorRetries = 2
 
 /**
- * MSAL's network module built on the action's own transport, so token requests obey the same
+ * MSAL's network module built on the action's own transport (`transport`, which close() closes;
+ * by default a new one, never following redirects), so token requests obey the same
  * proxy settings and timeout-sec deadline as the service call, never follow a redirect, and read
  * at most 1 MiB of an answer. 429 and 5xx answers are retried within the retry-timeout budget,
  * honouring Retry-After. MSAL's requests go to `authorityHost`'s origin only: a custom
@@ -43,12 +44,9 @@ const MaxServerErrorRetries = 2
  */
 export function createMsalNetworkClient(
   policy: TokenRequestPolicy,
-  authorityHost: string
+  authorityHost: string,
+  transport: Transport = createTransport({ timeoutMs: policy.timeoutMs, followRedirects: false })
 ): MsalNetworkClient {
-  const transport: Transport = createTransport({
-    timeoutMs: policy.timeoutMs,
-    followRedirects: false
-  })
   const state: { lastFailure: string | undefined } = { lastFailure: undefined }
 
   async function send<T>(request: HttpRequest, trustedOrigin: string): Promise<NetworkResponse<T>> {

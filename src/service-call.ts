@@ -6,7 +6,7 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Inputs, MaxResponseOutputBytes } from './constants.js'
 import { withoutQuery } from './endpoint-url.js'
-import { createTransport } from './http.js'
+import { createTransport, type Transport } from './http.js'
 import { invoke, type InvokeResult, type InvokerDeps } from './invoker.js'
 import { judgeAnswer, type OutcomeChecks } from './outcome-check.js'
 import { poll } from './poll.js'
@@ -38,20 +38,27 @@ export interface CallOutcome extends InvokeResult {
   readonly polls: number
 }
 
+/** The keep-alive transport the call sends on (redirects followed for GET only). */
+export function createServiceTransport(settings: Settings): Transport {
+  return createTransport({
+    timeoutMs: settings.timeoutMs,
+    followRedirects: settings.method === 'GET'
+  })
+}
+
 /**
  * Calls the endpoint (with retries, and repeated until `until` holds when polling), with a
  * token that is renewed before it expires, and judges the final answer against the outcome
- * checks; the body (of the last answer) lands in `file`, which is closed when the call ends.
+ * checks. Every request goes on `transport` (its connection perhaps already open), so retries
+ * and poll rounds reuse one connection; the body (of the last answer) lands in `file`. Both are
+ * closed when the call ends.
  */
 export async function callService(
   settings: Settings,
   tokens: TokenSource,
-  file: ResponseFile
+  file: ResponseFile,
+  transport: Transport = createServiceTransport(settings)
 ): Promise<CallOutcome> {
-  const transport = createTransport({
-    timeoutMs: settings.timeoutMs,
-    followRedirects: settings.method === 'GET'
-  })
   const headers: Record<string, string> = { Accept: 'application/json' }
   if (settings.contentType) headers['Content-Type'] = settings.contentType
   const request = {
