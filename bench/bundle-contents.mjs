@@ -18,7 +18,9 @@ export const MsalMarker = 'x-client-SKU'
 /**
  * Packages src/ loads with import() only when a run needs them: iconv-lite for a
  * payload-charset other than UTF-8, jsonc-parser to locate the error in an invalid payload,
- * JMESPath for an outcome check or `until`, the YAML parser for `calls` written in YAML.
+ * JMESPath for an outcome check or `until`, the YAML parser for `calls` written in YAML,
+ * jsonwebtoken (which MSAL imports, src/stand-ins/jsonwebtoken.ts) to sign a certificate's
+ * client assertion.
  */
 export const OnDemandPackages = [
   {
@@ -32,7 +34,8 @@ export const OnDemandPackages = [
     marker: 'Unknown function: ',
     use: 'success-when, fail-when or until'
   },
-  { name: 'yaml', marker: 'YAMLParseError', use: 'calls written in YAML' }
+  { name: 'yaml', marker: 'YAMLParseError', use: 'calls written in YAML' },
+  { name: 'jsonwebtoken', marker: 'JsonWebTokenError', use: 'a certificate sign-in' }
 ]
 
 /** Dependencies of dependencies that no code path of the action reaches (src/stand-ins/). */

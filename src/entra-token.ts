@@ -11,6 +11,7 @@ import {
 } from './msal-network.js'
 import { gitHubIdToken, subjectOf } from './oidc.js'
 import { maskSecret, scrub } from './secrets.js'
+import { loadJsonWebToken } from './stand-ins/jsonwebtoken.js'
 import type { Credential } from './settings.js'
 import type { AccessToken } from './token-source.js'
 
@@ -36,6 +37,8 @@ export async function acquireEntraToken(
     system: { networkClient: network, disableInternalRetries: true }
   }
   try {
+    // Only a certificate's client assertion is signed with it (see the stand-in).
+    if (credential.kind === 'certificate') await loadJsonWebToken()
     const app = new ConfidentialClientApplication(configuration)
     const result = await app.acquireTokenByClientCredential({
       scopes: [credential.app.scope],

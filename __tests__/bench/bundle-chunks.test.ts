@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals'
 import path from 'node:path'
 import { bundlePath } from '../../scripts/action-runner.mjs'
 import { inspectBundle, moduleLog, type BundleContents } from '../../bench/bundle-contents.mjs'
+import { createClientCertificate, type ClientCertificate } from '../../sim/index.mjs'
 import { clientSecretInputs, runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 
 // The benchmark reports which files of the bundle each path loads and what index.js holds; this
@@ -11,8 +12,19 @@ const app = { clientId: 'bench-chunks-app', clientSecret: 'bench-chunks~secret_1
 const token = 'bench-chunks-static-token'
 const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
 
-const sim = useSimulator({ clients: [app], staticTokens: [token] })
+const certificateApp = 'bench-chunks-certificate-app'
+let certificate: ClientCertificate
 let contents: BundleContents
+
+// Before useSimulator: the simulator registers this certificate.
+beforeAll(async () => {
+  certificate = await createClientCertificate()
+})
+const sim = useSimulator(() => ({
+  clients: [app],
+  staticTokens: [token],
+  certificateClients: [{ clientId: certificateApp, certificatePem: certificate.certificatePem }]
+}))
 
 beforeAll(async () => {
   contents = await inspectBundle(bundlePath)
@@ -41,7 +53,13 @@ describe('the bundle', () => {
       Object.values(contents.onDemandChunks)
         .map(pkg => pkg.name)
         .sort()
-    ).toEqual(['@jmespath-community/jmespath', 'iconv-lite', 'jsonc-parser', 'yaml'])
+    ).toEqual([
+      '@jmespath-community/jmespath',
+      'iconv-lite',
+      'jsonc-parser',
+      'jsonwebtoken',
+      'yaml'
+    ])
   })
 })
 
@@ -86,6 +104,20 @@ describe('the files a run loads', () => {
       'service-name': sessionInfo
     })
     expect(loaded).toEqual(expect.arrayContaining(['index.js', ...contents.msalChunks]))
+    // No jsonwebtoken either: MSAL imports it, but only a certificate signs with it.
     expect(loaded.filter(name => contents.onDemandChunks[name])).toEqual([])
+  })
+
+  it('include jsonwebtoken for a certificate sign-in, which signs its client assertion with it', async () => {
+    const loaded = await loadedBy({
+      ...clientSecretInputs(sim(), app),
+      'client-secret': '',
+      'client-id': certificateApp,
+      'client-certificate': certificate.pem,
+      'service-name': sessionInfo
+    })
+    expect(loaded.map(name => contents.onDemandChunks[name]?.name).filter(Boolean)).toEqual([
+      'jsonwebtoken'
+    ])
   })
 })

@@ -10,6 +10,7 @@ import {
   missingStandInExports
 } from '../../scripts/stand-ins.mjs'
 import { getExecOutput } from '../../src/stand-ins/actions-exec.js'
+import jsonwebtoken, { loadJsonWebToken, sign } from '../../src/stand-ins/jsonwebtoken.js'
 import { ProxyAgent } from '../../src/stand-ins/undici.js'
 
 // The bundle leaves out dependencies of dependencies that no code path of the action reaches
@@ -23,7 +24,8 @@ describe('stand-ins for unreached dependencies', () => {
     }
     expect(tsconfig.compilerOptions.paths).toMatchObject({
       undici: ['./src/stand-ins/undici.ts'],
-      '@actions/exec': ['./src/stand-ins/actions-exec.ts']
+      '@actions/exec': ['./src/stand-ins/actions-exec.ts'],
+      jsonwebtoken: ['./src/stand-ins/jsonwebtoken.ts']
     })
   })
 
@@ -34,6 +36,19 @@ describe('stand-ins for unreached dependencies', () => {
     expect(() => getExecOutput()).toThrow(
       '@actions/exec is not bundled with this action: core.platform.getDetails() is not available'
     )
+  })
+
+  it('sign with the real jsonwebtoken once it is loaded, and say what is missing before', async () => {
+    expect(() => sign({ sub: 'x' }, 'key', {})).toThrow(
+      'jsonwebtoken is loaded on demand in this action: loadJsonWebToken() must run before MSAL signs'
+    )
+    await loadJsonWebToken()
+    // MSAL's ES module build calls it as the default export's member.
+    expect(jsonwebtoken.sign).toBe(sign)
+    const jwt = sign({ sub: 'x' }, 'a-shared-secret', { algorithm: 'HS256', noTimestamp: true })
+    expect(JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString())).toEqual({
+      sub: 'x'
+    })
   })
 
   it('cover every name the installed dependencies import from the packages they replace', () => {
