@@ -129,7 +129,8 @@ describe('the sign-in floors', () => {
 })
 
 describe('the calls behind the relays', () => {
-  const base = { 'service-name': sessionInfo }
+  // GET, as the benchmark's calls and floors send.
+  const base = { 'service-name': sessionInfo, method: 'GET' }
   const env = (): Record<string, string> => ({ HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' })
 
   it('client secret: one token request to the cloud, through the proxy; one GET to F&O, direct', async () => {
