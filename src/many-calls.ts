@@ -93,6 +93,10 @@ export async function runManyCalls(settings: Settings, many: ManyCalls): Promise
     await sleep(delayMs)
   }
 
+  // Every call shares it; its first connection opens while signing in.
+  const transport = createTransport({ timeoutMs: settings.timeoutMs, followRedirects: true })
+  transport.preconnect(settings.expectedToken.systemUrl)
+
   core.info(`Signing in (${settings.credential.kind})`)
   let tokens: TokenSource
   try {
@@ -104,11 +108,11 @@ export async function runManyCalls(settings: Settings, many: ManyCalls): Promise
       info: line => core.info(safeLine(line))
     })
   } catch (error) {
+    transport.close()
     await results.handle.close().catch(() => undefined)
     return empty(failureOf(error, 'sign-in'), results.path, total)
   }
 
-  const transport = createTransport({ timeoutMs: settings.timeoutMs, followRedirects: true })
   const startedAt = Date.now()
   let attempts = 0
   const tally = createTally()

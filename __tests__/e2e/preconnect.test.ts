@@ -102,6 +102,25 @@ describe('connecting to F&O while signing in', () => {
     expect(run.outputs['attempts']).toBe('1')
   })
 
+  it('for many calls: the shared connection opens while signing in, and the calls use it', async () => {
+    holdTheToken()
+
+    const run = await signInAndCall({
+      'service-name': '',
+      payload: '',
+      calls: `- {service-name: ${sessionInfo}, payload: {}}\n- {service-name: ${sessionInfo}, payload: {}}`,
+      concurrency: '1'
+    })
+
+    expect(run.annotations.filter(a => a.level === 'error')).toEqual([])
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['failed']).toBe('0')
+    expect(received()).toEqual([...expectedRequests(), expectedRequests()[2]])
+    const fo = handshakes(undefined)
+    expect(fo).toHaveLength(1)
+    expect(fo[0]).toBeLessThan(tokenArrived() + HoldMs)
+  })
+
   it('with a given token: one request to F&O over one connection', async () => {
     const run = await runAgainst(sim(), {
       inputs: { 'service-name': sessionInfo, payload: '{}', url: sim().url, token }
