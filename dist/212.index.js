@@ -364,8 +364,8 @@ function createConcurrencyControl(options) {
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/failure.ts
 var failure = __webpack_require__(1633);
-// EXTERNAL MODULE: ./src/http.ts + 4 modules
-var http = __webpack_require__(8743);
+// EXTERNAL MODULE: ./src/http.ts + 5 modules
+var http = __webpack_require__(2083);
 // EXTERNAL MODULE: ./src/invoker.ts
 var invoker = __webpack_require__(3809);
 // EXTERNAL MODULE: ./src/outcome-check.ts
@@ -659,6 +659,9 @@ async function runManyCalls(settings, many) {
         core/* info */.pq(`throttle-seed: waiting ${delayMs / 1000} s before the first request`);
         await (0,external_node_timers_promises_.setTimeout)(delayMs);
     }
+    // Every call shares it; its first connection opens while signing in.
+    const transport = (0,http/* createTransport */.o)({ timeoutMs: settings.timeoutMs, followRedirects: true });
+    transport.preconnect(settings.expectedToken.systemUrl);
     core/* info */.pq(`Signing in (${settings.credential.kind})`);
     let tokens;
     try {
@@ -671,10 +674,10 @@ async function runManyCalls(settings, many) {
         });
     }
     catch (error) {
+        transport.close();
         await results.handle.close().catch(() => undefined);
         return empty((0,failure/* failureOf */.g)(error, 'sign-in'), results.path, total);
     }
-    const transport = (0,http/* createTransport */.o)({ timeoutMs: settings.timeoutMs, followRedirects: true });
     const startedAt = Date.now();
     let attempts = 0;
     const tally = (0,call_tally/* createTally */.Xf)();

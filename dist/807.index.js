@@ -5,6 +5,8 @@ export const modules = {
 /***/ 2807:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
@@ -121,8 +123,8 @@ var errors = __webpack_require__(3916);
 var endpoint_url = __webpack_require__(7638);
 // EXTERNAL MODULE: ./src/failure-message.ts
 var failure_message = __webpack_require__(9743);
-// EXTERNAL MODULE: ./src/http.ts + 4 modules
-var http = __webpack_require__(8743);
+// EXTERNAL MODULE: ./src/http.ts + 5 modules
+var http = __webpack_require__(2083);
 // EXTERNAL MODULE: ./src/response-body.ts + 2 modules
 var response_body = __webpack_require__(1396);
 // EXTERNAL MODULE: ./src/retry-policy.ts + 1 modules
@@ -139,18 +141,15 @@ var retry_policy = __webpack_require__(5147);
 // A 5xx without Retry-After is retried this many times at most, even with no retry-timeout.
 const MaxServerErrorRetries = 2;
 /**
- * MSAL's network module built on the action's own transport, so token requests obey the same
+ * MSAL's network module built on the action's own transport (`transport`, which close() closes;
+ * by default a new one, never following redirects), so token requests obey the same
  * proxy settings and timeout-sec deadline as the service call, never follow a redirect, and read
  * at most 1 MiB of an answer. 429 and 5xx answers are retried within the retry-timeout budget,
  * honouring Retry-After. MSAL's requests go to `authorityHost`'s origin only: a custom
  * authority's OpenID metadata may name any token endpoint, and the client secret or assertion
  * would go there.
  */
-function createMsalNetworkClient(policy, authorityHost) {
-    const transport = (0,http/* createTransport */.o)({
-        timeoutMs: policy.timeoutMs,
-        followRedirects: false
-    });
+function createMsalNetworkClient(policy, authorityHost, transport = (0,http/* createTransport */.o)({ timeoutMs: policy.timeoutMs, followRedirects: false })) {
     const state = { lastFailure: undefined };
     async function send(request, trustedOrigin) {
         const origin = originOf(request.url);
@@ -303,6 +302,8 @@ function subjectOf(jwt) {
     }
 }
 
+// EXTERNAL MODULE: ./src/stand-ins/jsonwebtoken.ts
+var jsonwebtoken = __webpack_require__(1468);
 ;// CONCATENATED MODULE: ./src/entra-token.ts
 
 
@@ -312,9 +313,13 @@ function subjectOf(jwt) {
 
 
 
-/** Client-credentials token from Entra ID through MSAL, over the action's own HTTP layer. */
-async function acquireEntraToken(credential, policy) {
-    const network = createMsalNetworkClient(policy, credential.app.authorityHost);
+
+/**
+ * Client-credentials token from Entra ID through MSAL, over the action's own HTTP layer
+ * (`transport`, closed when the token is had, or a new one).
+ */
+async function acquireEntraToken(credential, policy, transport) {
+    const network = createMsalNetworkClient(policy, credential.app.authorityHost, transport);
     let oidcToken;
     const configuration = {
         auth: {
@@ -325,6 +330,9 @@ async function acquireEntraToken(credential, policy) {
         system: { networkClient: network, disableInternalRetries: true }
     };
     try {
+        // Only a certificate's client assertion is signed with it (see the stand-in).
+        if (credential.kind === 'certificate')
+            await (0,jsonwebtoken/* loadJsonWebToken */.eG)();
         const app = new dist/* ConfidentialClientApplication */.WR(configuration);
         const result = await app.acquireTokenByClientCredential({
             scopes: [credential.app.scope],
@@ -403,6 +411,51 @@ function hintFor(aadsts, oidcToken) {
         return ` Check '${constants/* Inputs */.G0.Tenant}': it must be a tenant of the cloud '${constants/* Inputs */.G0.AuthorityHost}' signs in to.`;
     }
     return '';
+}
+
+
+/***/ }),
+
+/***/ 1468:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ay: () => (__WEBPACK_DEFAULT_EXPORT__),
+/* harmony export */   eG: () => (/* binding */ loadJsonWebToken)
+/* harmony export */ });
+/* unused harmony export sign */
+/**
+ * Stands in for `jsonwebtoken` in the bundle (tsconfig.json `paths`, which ncc resolves through).
+ *
+ * @azure/msal-node imports jsonwebtoken when it loads, for one call: `sign`, which signs the client
+ * assertion of a certificate credential. Evaluating jsonwebtoken and its dependencies (jws,
+ * semver, the lodash helpers) cost the client-secret and OIDC sign-ins, which never sign
+ * anything, about 6 % of a whole call (a paired run on Node 24). The certificate sign-in loads
+ * the real package first (`loadJsonWebToken`, src/entra-token.ts), in a chunk of its own; `sign`
+ * hands MSAL's call to it. Tests run against the real package (jest does not read `paths`);
+ * `npm run bundle` refuses to build when MSAL imports a name this file lacks
+ * (scripts/stand-ins.mjs).
+ *
+ * Upstream: @azure/msal-node requires jsonwebtoken at the top of its bundle
+ * (lib/msal-node.cjs). Remove this stand-in, and its `paths` entry, when MSAL loads it only to
+ * sign (or signs with node:crypto).
+ */
+let real;
+/** jsonwebtoken's `sign`, once loadJsonWebToken() has loaded the real package. */
+function sign(payload, key, options) {
+    if (!real) {
+        throw new Error('jsonwebtoken is loaded on demand in this action: loadJsonWebToken() must run before MSAL signs (see src/stand-ins/jsonwebtoken.ts)');
+    }
+    return real.sign(payload, key, options);
+}
+/** As MSAL's ES module build imports it: `import jwt from 'jsonwebtoken'`, then `jwt.sign`. */
+/* harmony default export */ const __WEBPACK_DEFAULT_EXPORT__ = ({ sign });
+/** Loads the real jsonwebtoken, for a certificate credential's client assertion. */
+async function loadJsonWebToken() {
+    // A path inside the package: `paths` maps the bare name only, so this is the real one. It is
+    // CommonJS: its exports are the namespace's default.
+    const module = (await __webpack_require__.e(/* import() */ 653).then(__webpack_require__.t.bind(__webpack_require__, 9653, 23)));
+    real ??= module.default ?? module;
 }
 
 
