@@ -21,7 +21,8 @@ import { floorRows } from './paired.mjs'
 import { renderConsole } from './report.mjs'
 import { Scenarios } from './scenarios/index.mjs'
 import { Interrupted, withSession } from './session.mjs'
-import { Goals, judge, Targets } from './targets.mjs'
+import { Goals } from './goals.mjs'
+import { judge, Targets } from './targets.mjs'
 
 /** @typedef {import('./scenarios/index.mjs').Results} Results */
 /** @typedef {import('./report.mjs').Row} Row */

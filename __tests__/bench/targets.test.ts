@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { interleave } from '../../bench/paired.mjs'
-import { Goals, judge, Targets } from '../../bench/targets.mjs'
+import { Goals } from '../../bench/goals.mjs'
+import { judge, Targets } from '../../bench/targets.mjs'
 
 // The benchmark's targets are data that the table, the Targets section and the results file all
 // read through judge(); these pin down how a target is judged and that the data holds together.
