@@ -4,9 +4,10 @@
  *
  * From outside the child where possible: GNU time (`/usr/bin/time -f %M`, the ru_maxrss that
  * wait4() reports for the child), so nothing runs inside the measured process. Where GNU time
- * is missing, scripts/report-peak-rss.mjs is preloaded into the child and writes
- * process.resourceUsage().maxRSS to a file as the child exits. Either way the figure is the
- * child's own peak, not the parent's.
+ * is missing, and in every run that is not `lean`, scripts/report-peak-rss.mjs is preloaded into
+ * the child and writes its peak (VmHWM on Linux) to a file as the child exits. Either way the
+ * figure is the child's own peak, not the parent's: ru_maxrss read inside a child that was forked
+ * would count the parent's memory too.
  * @module
  */
 import { spawnSync } from 'node:child_process'
@@ -29,7 +30,7 @@ export const gnuTime = (() => {
 /** How peak RSS is measured from outside on this machine, for a report. */
 export const peakRssMethod = gnuTime
   ? '`/usr/bin/time -f %M` (GNU time: ru_maxrss of the child from wait4)'
-  : '`node --import scripts/report-peak-rss.mjs` (process.resourceUsage().maxRSS written by the child at exit)'
+  : '`node --import scripts/report-peak-rss.mjs` (VmHWM, or ru_maxrss without /proc, written by the child at exit)'
 
 /**
  * The probe preloaded into a child: the `--import` value and the environment it reads.

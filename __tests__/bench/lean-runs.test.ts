@@ -65,4 +65,22 @@ describe('a run that is not lean', () => {
     expect(existsSync(run.workspace)).toBe(true)
     expect(run.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024)
   })
+
+  it('reports the step’s own peak RSS, not that of the big process that started it', async () => {
+    // The harness's process holds 300 MiB, as a jest worker may after many test files: a child
+    // it forks shares those pages until exec, and ru_maxrss inside the child would count them.
+    const MiB = 1024 * 1024
+    const ballast = Buffer.alloc(300 * MiB, 1)
+    expect(process.memoryUsage.rss()).toBeGreaterThan(300 * MiB)
+    const run = await runAgainst(sim(), {
+      inputs: { 'service-name': sessionInfo, url: sim().url, token },
+      measurePeakRss: true
+    })
+
+    expect(run.exitCode).toBe(0)
+    expect(run.peakRssBytes).toBeGreaterThan(10 * MiB)
+    expect(run.peakRssBytes).toBeLessThan(200 * MiB)
+    // Held until the run has ended.
+    expect(ballast[ballast.length - 1]).toBe(1)
+  })
 })
