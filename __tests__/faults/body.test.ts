@@ -89,7 +89,8 @@ describe('the body breaks off', () => {
       )
     )
     expectOutputs(result, { status: '200', attempts: '1' })
-    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(1000)
+    // The cut connection ended it (its message, not the deadline's), well before timeout-sec.
+    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(5000)
     expect(server.requests).toHaveLength(1)
     expectNoSecretLeaks(result, [token])
   })
@@ -99,20 +100,21 @@ describe('timeout-sec bounds each stall, not the whole body', () => {
   it('succeeds when the body trickles in for longer than timeout-sec, each gap below it', async () => {
     const chunks = ['{"Company":', '"USMF",', '"Lines":', '[1,2,3,', '4,5]}']
     expect(chunks.join('')).toBe(body)
+    // Each gap is 0.6 s, with 1.4 s to spare below timeout-sec for a late timer on a starved machine.
     server.handle(async (_req, res) => {
       await sleep(500)
       res.writeHead(200, jsonHeaders(body))
-      await drip(res, chunks, 350)
+      await drip(res, chunks, 600)
     })
-    const result = await call({ 'timeout-sec': '1' })
+    const result = await call({ 'timeout-sec': '2' })
 
     expect(result.annotations).toEqual([])
     expect(result.exitCode).toBe(0)
     expectOutputs(result, { status: '200', attempts: '1' })
     expect(result.outputs['response']).toBe(body)
     expect(await readFile(result.outputs['response-file'], 'utf8')).toBe(body)
-    // The whole answer took longer than timeout-sec, so only the gaps were measured against it.
-    expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(1800)
+    // The whole answer took longer than timeout-sec (2.9 s), so only the gaps were measured against it.
+    expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(2800)
     expectNoSecretLeaks(result, [token])
   })
 
@@ -132,9 +134,10 @@ describe('timeout-sec bounds each stall, not the whole body', () => {
         /^POST https:\/\/127\.0\.0\.1:\d+\/api\/services\/FaultGroup\/FaultService\/Op failed: no response within 1 s \(timeout-sec\) \(while reading the body of HTTP 200, after \d+ (of \d+ )?bytes\)$/
       )
       expectOutputs(result, { status: '200', attempts: '1' })
+      // The stall watchdog fired (its message says so), not before its second; the upper bound
+      // only catches a limit in the wrong unit, with room for a starved machine.
       expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(1000)
-      expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(2500)
-      expect(result.durationMs).toBeLessThan(4000)
+      expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(10_000)
       expectNoSecretLeaks(result, [token])
     }
   )

@@ -62,8 +62,8 @@ describe('nothing answers', () => {
       result,
       new RegExp(`^POST ${serviceUrl.source} failed: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}$`)
     )
+    // The connection's own error, on the first attempt: no deadline and no retry was waited for.
     expectOutputs(result, { status: '', attempts: '1' })
-    expect(result.durationMs).toBeLessThan(5000)
     expectNoLeaks(result)
   })
 
@@ -74,8 +74,8 @@ describe('nothing answers', () => {
       result,
       /^POST https:\/\/fo\.invalid\/api\/services\/\S+ failed: getaddrinfo ENOTFOUND fo\.invalid$/
     )
+    // The connection's own error, on the first attempt: no deadline and no retry was waited for.
     expectOutputs(result, { status: '', attempts: '1' })
-    expect(result.durationMs).toBeLessThan(5000)
     expectNoLeaks(result)
   })
 })
@@ -224,20 +224,22 @@ describe('the server accepts and never answers', () => {
       )
     )
     expectOutputs(result, { status: '', attempts: '1' })
+    // The deadline fired (its message says so), not before its second; the upper bound only
+    // catches a limit in the wrong unit, with room for a starved machine.
     expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(1000)
-    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(2500)
-    expect(result.durationMs).toBeLessThan(4000)
+    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(10_000)
     expect(serviceRequests(sim())).toHaveLength(1)
     expectNoLeaks(result)
   })
 
   it('with timeout-sec 0 (no limit) keeps waiting: only the runner ends the step', async () => {
     sim().script(sessionInfo, { hang: true })
-    const result = await call(sim().url, { inputs: { 'timeout-sec': '0' }, killAfterMs: 2500 })
+    // Long enough for a starved machine to start the step and send the request.
+    const result = await call(sim().url, { inputs: { 'timeout-sec': '0' }, killAfterMs: 8000 })
 
     // Killed, not exited: the action had not given up on its own.
     expect(result.exitCode).toBeNull()
-    expect(result.durationMs).toBeGreaterThanOrEqual(2500)
+    expect(result.durationMs).toBeGreaterThanOrEqual(8000)
     expect(result.annotations).toEqual([])
     expect(result.outputFile).toBe('')
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`::group::POST ${sessionInfo}`)

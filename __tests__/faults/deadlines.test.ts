@@ -81,10 +81,9 @@ describe('behind HTTPS_PROXY', () => {
 
     expectTimeout(result, 'https://fo.test', 1)
     expect(proxy.received).toMatch(/^CONNECT fo\.test:443 HTTP\/1\.1\r\n/)
+    // Exited on its own (a killed step has no exit code: expectTimeout wants 1), while the proxy
+    // still holds the connection; not before the deadline.
     expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(1000)
-    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(4000)
-    // Exited on its own (a killed step has no exit code), while the proxy still holds the connection.
-    expect(result.durationMs).toBeLessThan(killAfterMs / 2)
   })
 
   it('gives up when the tunnel opens and the server behind it never completes TLS, and the step exits', async () => {
@@ -101,8 +100,7 @@ describe('behind HTTPS_PROXY', () => {
     const [connect, tunnelled] = proxy.received.split('\r\n\r\n')
     expect(connect).toMatch(/^CONNECT fo\.test:443 HTTP\/1\.1\r\n/)
     expect(tunnelled.slice(0, 2)).toBe(TlsHandshakeRecord)
-    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(4000)
-    expect(result.durationMs).toBeLessThan(killAfterMs / 2)
+    expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(1000)
   })
 })
 
@@ -114,9 +112,10 @@ describe('TLS', () => {
 
     expectTimeout(result, url, 2)
     expect(silent.received.slice(0, 2)).toBe(TlsHandshakeRecord)
-    // Twice timeout-sec would be 4000 ms.
+    // Twice timeout-sec would be at least 4000 ms: below that, one deadline covered connect and
+    // handshake (with two seconds of room for a late timer on a starved machine).
     expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(2000)
-    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(3500)
+    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(4000)
   })
 })
 
@@ -131,7 +130,9 @@ describe('headers that trickle', () => {
 
     expectTimeout(result, url, 1)
     expect(dripping.received).toMatch(new RegExp(`^POST ${servicePath} HTTP/1\\.1\\r\\n`))
-    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(2500)
+    // The deadline's message, long before the last header byte (at 50 ms a byte, past 15 s):
+    // a limit reset by each byte would never have fired.
+    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(10_000)
   })
 })
 
@@ -158,9 +159,9 @@ describe('a throttled answer whose body never ends', () => {
     expect(result.exitCode).toBe(0)
     expectOutputs(result, { status: '200', attempts: '2' })
     expect(result.outputs['response']).toBe('{"Done":true}')
+    // It retried at all, so it never waited for the endless body; and not before Retry-After.
     const [first, second] = server.requests
     expect(second.time - first.time).toBeGreaterThanOrEqual(950)
-    expect(second.time - first.time).toBeLessThan(3000)
     expectNoSecretLeaks(result, [token])
   })
 

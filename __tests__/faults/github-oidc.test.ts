@@ -103,7 +103,6 @@ describe('the GitHub ID-token request', () => {
     expectOutputs(result, { status: '', attempts: '0' })
     expect(oidcRequests()).toHaveLength(1)
     expect(sim().requests.filter(r => r.kind === 'token')).toEqual([])
-    expect(result.durationMs).toBeLessThan(10_000)
   })
 
   it('reads at most 1 MiB of its answer', async () => {

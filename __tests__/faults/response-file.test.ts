@@ -56,8 +56,9 @@ function call(responseFile: string): Promise<ActionRun> {
 function expectRefusedBeforeAnyRequest(result: ActionRun, cause: RegExp): void {
   expectFailure(result, cause)
   expectOutputs(result, { status: '', attempts: '0' })
+  // The step exited on its own (expectFailure wants exit code 1; a FIFO that blocked the open
+  // would have had it killed).
   expect(sim().requests).toEqual([])
-  expect(result.durationMs).toBeLessThan(10_000)
 }
 
 describe('response-file that cannot take the answer: refused before sign-in', () => {

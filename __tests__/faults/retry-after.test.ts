@@ -35,6 +35,12 @@ function throttledOnce(
 
 const gapMs = (): number => serviceRequests(sim())[1].time - serviceRequests(sim())[0].time
 
+/** The call never waited: every wait before a retry follows a "waiting" line in the log. */
+function expectNoWait(result: ActionRun): void {
+  expect(result.stdout).toMatch(/→ 429, giving up \(attempt 1\)$/m)
+  expect(result.stdout).not.toMatch(/, waiting \d+ s/)
+}
+
 describe('Retry-After that is honoured', () => {
   it('delta-seconds 1: waits one second, then succeeds', async () => {
     const result = await throttledOnce({ 'Retry-After': '1' }, '00:00:05')
@@ -43,8 +49,10 @@ describe('Retry-After that is honoured', () => {
     expect(result.exitCode).toBe(0)
     expectOutputs(result, { status: '200', attempts: '2' })
     expect(result.stdout).toMatch(/→ 429, waiting 1 s \(attempt 2, 4 s left\)$/m)
+    // At least the second asked for; the upper bound tells it from a longer wait, with room for
+    // a starved machine.
     expect(gapMs()).toBeGreaterThanOrEqual(950)
-    expect(gapMs()).toBeLessThan(2000)
+    expect(gapMs()).toBeLessThan(5000)
     expectNoSecretLeaks(result, [token])
   })
 
@@ -87,8 +95,9 @@ describe('Retry-After that is honoured', () => {
       )
     )
     expectOutputs(result, { status: '429', attempts: '2' })
+    // No third request, and no second wait either (each wait follows its "waiting" line).
     expect(serviceRequests(sim())).toHaveLength(2)
-    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(1800)
+    expect(result.stdout.match(/, waiting \d+ s/g)).toHaveLength(1)
     expectNoSecretLeaks(result, [token])
   })
 })
@@ -121,8 +130,7 @@ describe('Retry-After that cannot be met within retry-timeout: fails at once', (
     expect(JSON.parse(result.outputs['response'])).toEqual({ Message: 'Too many requests.' })
     expect(serviceRequests(sim())).toHaveLength(1)
     // No waiting at all: the call ends as soon as the 429 is read.
-    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(500)
-    expect(result.durationMs).toBeLessThan(2500)
+    expectNoWait(result)
     expectNoSecretLeaks(result, [token])
   })
 
@@ -137,7 +145,7 @@ describe('Retry-After that cannot be met within retry-timeout: fails at once', (
     )
     expectOutputs(result, { status: '429', attempts: '1' })
     expect(serviceRequests(sim())).toHaveLength(1)
-    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(500)
+    expectNoWait(result)
     expectNoSecretLeaks(result, [token])
   })
 
@@ -195,7 +203,8 @@ describe('Retry-After missing or unreadable: backs off', () => {
 describe('Retry-After with no retry-timeout (00:00:00)', () => {
   it('caps a wait beyond a 32-bit timer at 5 minutes and says so, instead of re-sending at once', async () => {
     sim().script(sessionInfo, { status: 429, headers: { 'Retry-After': '2147484' } })
-    // The step would wait 5 minutes: it is stopped after a few seconds, which is the point.
+    // The step would wait 5 minutes: it is stopped after a few seconds (enough for a starved
+    // machine to start it and send the request), which is the point.
     const result = await runAgainst(sim(), {
       inputs: {
         'service-name': sessionInfo,
@@ -204,7 +213,7 @@ describe('Retry-After with no retry-timeout (00:00:00)', () => {
         payload: '{}',
         'retry-timeout': '00:00:00'
       },
-      killAfterMs: 5_000
+      killAfterMs: 8_000
     })
 
     expect(result.exitCode).toBeNull()

@@ -64,7 +64,6 @@ describe('token endpoint down', () => {
     )
     expectNoCall(result)
     expect(sim().requests).toEqual([])
-    expect(result.durationMs).toBeLessThan(5000)
     expectNoLeaks(result)
   })
 
@@ -81,9 +80,9 @@ describe('token endpoint down', () => {
         )
       )
       expectNoCall(result)
+      // The deadline's message, and not before its second.
       expect(tokenRequests()).toHaveLength(1)
       expect(result.durationMs).toBeGreaterThanOrEqual(1000)
-      expect(result.durationMs).toBeLessThan(4000)
       expectNoLeaks(result)
     }
   )
@@ -112,6 +111,11 @@ describe('token endpoint refuses', () => {
   )
 })
 
+/** Sign-in never waited: each wait before a retry follows its "waiting" line in the log. */
+function expectNoWait(result: ActionRun): void {
+  expect(result.stdout).not.toMatch(/→ 429, waiting \d+ s/)
+}
+
 describe('token endpoint throttles (429)', () => {
   const throttled = {
     status: 429,
@@ -133,8 +137,10 @@ describe('token endpoint throttles (429)', () => {
     expect(result.stdout).toMatch(new RegExp(`^POST ${tokenUrl} → 429, waiting 1 s$`, 'm'))
     const [first, second] = tokenRequests()
     expect(tokenRequests()).toHaveLength(2)
+    // At least the second asked for; the upper bound tells it from the 10 s default, with room
+    // for a starved machine.
     expect(second.time - first.time).toBeGreaterThanOrEqual(950)
-    expect(second.time - first.time).toBeLessThan(2500)
+    expect(second.time - first.time).toBeLessThan(5000)
     expect(sim().issuedTokens).toHaveLength(1)
     const calls = sim().requests.filter(r => r.kind === 'service')
     expect(calls.map(r => r.headers['authorization'])).toEqual([`Bearer ${sim().issuedTokens[0]}`])
@@ -155,7 +161,7 @@ describe('token endpoint throttles (429)', () => {
       )
       expectNoCall(result)
       expect(tokenRequests()).toHaveLength(1)
-      expect(result.durationMs).toBeLessThan(3000)
+      expectNoWait(result)
       expectNoLeaks(result)
     }
   )
@@ -176,7 +182,7 @@ describe('token endpoint throttles (429)', () => {
     )
     expectNoCall(result)
     expect(tokenRequests()).toHaveLength(1)
-    expect(result.durationMs).toBeLessThan(3000)
+    expectNoWait(result)
     expectNoLeaks(result)
   })
 })
