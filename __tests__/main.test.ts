@@ -24,7 +24,15 @@ import { run } from '../src/main.js'
 // throttle, sign-in, call — and that every run, failed or not, is reported once.
 
 const staticToken = 'main-test-static-token-0123'
-const sim = useSimulator({ staticTokens: [staticToken] })
+// A given token that says it expires in 10 minutes (a JWT; F&O here takes it as it is).
+const expiringToken = [
+  '{"alg":"none"}',
+  JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 600 }),
+  'x'
+]
+  .map(part => Buffer.from(part).toString('base64url'))
+  .join('.')
+const sim = useSimulator({ staticTokens: [staticToken, expiringToken] })
 useTrustedCa(() => sim().caPem)
 
 const isolated = [
@@ -153,6 +161,37 @@ describe('a run that succeeds', () => {
     const file = path.join(folder, 'workspace', 'out', 'answer.json')
     expect(result.outputs['response-file']).toBe(file)
     expect(await readFile(file, 'utf8')).toBe(result.outputs['response'])
+  })
+})
+
+describe('what the user learns before the first request', () => {
+  it('a GET of an operation: a note that it returns metadata and runs nothing', async () => {
+    const result = await action({ ...tokenInputs(), method: 'GET', payload: '' })
+
+    const note = lineOf('method GET returns the metadata of UserSessionService/')
+    expect(note).toBeGreaterThanOrEqual(0)
+    expect(note).toBeLessThan(lineOf('::group::'))
+    expect(serviceRequests(sim()).map(request => request.method)).toEqual(['GET'])
+    expect(result.failed).toBe(false)
+  })
+
+  it('a given token that expires before polling can end: a warning, then the polls', async () => {
+    const result = await action({
+      url: sim().url,
+      token: expiringToken,
+      until: '`true`',
+      'poll-interval': '1',
+      'poll-timeout': '00:30:00'
+    })
+
+    expect(result.annotations).toEqual([
+      {
+        level: 'warning',
+        message: expect.stringMatching(/^The given token expires in .*cannot be renewed/)
+      }
+    ])
+    expect(stdout.indexOf('::warning::')).toBeLessThan(stdout.indexOf('::group::'))
+    expect(result.outputs).toMatchObject({ status: '200', polls: '1' })
   })
 })
 

@@ -7,7 +7,7 @@ import type { TokenRequestPolicy } from '../../src/msal-network.js'
 import type { AppRegistration, Credential } from '../../src/settings.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { acquireToken } = await import('../../src/auth.js')
+const { acquireToken, signIn } = await import('../../src/auth.js')
 const { CallError } = await import('../../src/errors.js')
 
 // Sign-in in process, through MSAL and the action's own transport, against the simulated Entra ID
@@ -77,16 +77,23 @@ const masked = (): string[] => core.setSecret.mock.calls.map(([value]) => value)
 
 describe('acquireToken', () => {
   it('returns a given token as it is, without a request', async () => {
-    await expect(acquireToken({ kind: 'token', token: 'given-token' }, policy)).resolves.toBe(
-      'given-token'
-    )
+    await expect(acquireToken({ kind: 'token', token: 'given-token' }, policy)).resolves.toEqual({
+      token: 'given-token',
+      expiresAtMs: undefined
+    })
     expect(sim().requests).toEqual([])
   })
 
   it('signs in with a client secret and masks the token the moment it exists', async () => {
-    const token = await acquireToken(secret(), policy)
+    const before = Date.now()
+    const { token, expiresAtMs } = await acquireToken(secret(), policy)
 
     expect(sim().issuedTokens).toEqual([token])
+    // When it expires, from Entra's expires_in: what renewal before a later poll goes by.
+    const grant = sim().tokenGrants[0]!
+    expect(expiresAtMs).toBeGreaterThan(before)
+    // MSAL counts expires_in from its own clock, rounded to the second.
+    expect(Math.abs((expiresAtMs ?? 0) - grant.expiresAt)).toBeLessThanOrEqual(2000)
     expect(sim().tokenGrants[0]).toMatchObject({
       clientId: secretApp.clientId,
       credential: 'secret'
@@ -98,7 +105,7 @@ describe('acquireToken', () => {
   })
 
   it('signs in with a certificate: a signed assertion, no secret', async () => {
-    const token = await acquireToken(
+    const { token } = await acquireToken(
       {
         kind: 'certificate',
         app: app(certificateAppId),
@@ -120,7 +127,7 @@ describe('acquireToken', () => {
   it('signs in with GitHub OIDC: the job’s ID token, asked for the audience, masked', async () => {
     process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] = sim().oidc.requestUrl
     process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] = sim().oidc.requestToken
-    const token = await acquireToken(
+    const { token } = await acquireToken(
       { kind: 'oidc', app: app(federatedAppId), audience: 'api://AzureADTokenExchange' },
       policy
     )
@@ -134,6 +141,31 @@ describe('acquireToken', () => {
     expect(masked()).toEqual(
       expect.arrayContaining([sim().oidc.requestToken, sim().oidc.issuedTokens[0], token])
     )
+  })
+})
+
+describe('signIn: the token for each request', () => {
+  it('signs in again, the same way, when the token comes within 5 minutes of its expiry', async () => {
+    sim().tokenLifetimes([{ expiresInSeconds: 299 }])
+    const tokens = await signIn(secret(), policy)
+    const renewed = await tokens.current()
+
+    expect(sim().issuedTokens).toHaveLength(2)
+    expect(renewed).toBe(sim().issuedTokens[1])
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^The token expires in \d+ s: signing in again$/)
+    )
+    // The renewed token lives an hour: no third sign-in.
+    await expect(tokens.current()).resolves.toBe(renewed)
+    expect(sim().issuedTokens).toHaveLength(2)
+  })
+
+  it('hands out a given token as it is, every time', async () => {
+    const tokens = await signIn({ kind: 'token', token: 'given-token' }, policy)
+
+    await expect(tokens.current()).resolves.toBe('given-token')
+    await expect(tokens.current()).resolves.toBe('given-token')
+    expect(sim().requests).toEqual([])
   })
 })
 

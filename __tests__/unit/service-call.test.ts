@@ -38,9 +38,14 @@ function settings(fields: Partial<Settings> = {}): Settings {
     serviceName: 'G/S/O',
     serviceUrl: `${server.url}/api/services/G/S/O`,
     method: 'POST',
+    metadataOnly: false,
     body: Buffer.from('{"a":1}'),
     contentType: 'application/json;charset=utf-8',
     retryTimeoutMs: 0,
+    retryOn: { unavailable: false, network: false },
+    successWhen: undefined,
+    failWhen: undefined,
+    poll: undefined,
     throttleSeed: 0,
     credential: { kind: 'token', token: 'service-call-token' },
     enableException: true,
@@ -52,12 +57,14 @@ function settings(fields: Partial<Settings> = {}): Settings {
     ...fields
   }
 }
+/** The token source of a given token: the same token for every request. */
+const tokens = { current: async (): Promise<string> => 'service-call-token' }
 const env = (): Record<string, string> => ({ RUNNER_TEMP: runnerTemp, GITHUB_WORKSPACE: workspace })
 
 /** The call with a fresh response file; the file is closed when it returns. */
 async function call(given: Settings): ReturnType<typeof callService> {
   const file = await prepareResponseFile(given, env())
-  return callService(given, 'service-call-token', file)
+  return callService(given, tokens, file)
 }
 
 describe('prepareResponseFile', () => {
@@ -111,7 +118,7 @@ describe('callService', () => {
 
   it('closes the response file when the call ends', async () => {
     const file = await prepareResponseFile(settings(), env())
-    await callService(settings(), 'service-call-token', file)
+    await callService(settings(), tokens, file)
 
     // A closed handle has no descriptor left.
     expect(file.handle.fd).toBe(-1)
@@ -154,15 +161,32 @@ describe('callService', () => {
       res.writeHead(200, jsonHeaders(body)).end(body)
     })
     const file = await prepareResponseFile(settings(), env())
-    const result = await callService(
-      settings({ maxResponseBytes: 1024 }),
-      'service-call-token',
-      file
-    )
+    const result = await callService(settings({ maxResponseBytes: 1024 }), tokens, file)
 
     expect(result.failure?.message).toContain(
       'the response body is larger than 1 KiB (max-response-size)'
     )
     expect((await readFile(file.path)).length).toBeLessThanOrEqual(1024)
+  })
+
+  it('with until: calls again until the condition holds; the last answer is the result', async () => {
+    let round = 0
+    server.handle((_req, res) => {
+      const body = JSON.stringify({ Status: ++round < 3 ? 'Running' : 'Done' })
+      res.writeHead(200, jsonHeaders(body)).end(body)
+    })
+    const file = await prepareResponseFile(settings(), env())
+    const result = await callService(
+      settings({ poll: { until: "Status == 'Done'", intervalMs: 10, timeoutMs: 60_000 } }),
+      tokens,
+      file
+    )
+
+    expect(result).toMatchObject({ status: 200, polls: 3, failure: undefined })
+    expect(server.requests).toHaveLength(3)
+    expect(await readFile(file.path, 'utf8')).toBe('{"Status":"Done"}')
+    expect(core.info).toHaveBeenCalledWith(
+      expect.stringMatching(/^Poll 1: until 'Status == 'Done'' → false: not yet/)
+    )
   })
 })
