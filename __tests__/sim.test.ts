@@ -688,9 +688,11 @@ describe('faults and shutdown', () => {
       const hung = call(local, 'POST', echo, { headers })
       hung.catch(() => undefined)
       while (local.requests.length < 4) await new Promise(resolve => setTimeout(resolve, 10))
+      // A close that waited for the hung request would never end; the bound leaves a starved
+      // machine plenty of room.
       const started = Date.now()
       await local.close()
-      expect(Date.now() - started).toBeLessThan(2000)
+      expect(Date.now() - started).toBeLessThan(10_000)
       await expect(hung).rejects.toThrow()
     } finally {
       await local.close()
