@@ -128,7 +128,12 @@ describe('acquireToken', () => {
     process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] = sim().oidc.requestUrl
     process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] = sim().oidc.requestToken
     const { token } = await acquireToken(
-      { kind: 'oidc', app: app(federatedAppId), audience: 'api://AzureADTokenExchange' },
+      {
+        kind: 'oidc',
+        app: app(federatedAppId),
+        audience: 'api://AzureADTokenExchange',
+        implicit: false
+      },
       policy
     )
 
@@ -192,7 +197,12 @@ describe('a refused sign-in names Entra’s code and the input to fix', () => {
 
     await expect(
       acquireToken(
-        { kind: 'oidc', app: app(federatedAppId), audience: 'api://AzureADTokenExchange' },
+        {
+          kind: 'oidc',
+          app: app(federatedAppId),
+          audience: 'api://AzureADTokenExchange',
+          implicit: false
+        },
         policy
       )
     ).rejects.toThrow(
@@ -203,7 +213,12 @@ describe('a refused sign-in names Entra’s code and the input to fix', () => {
   it('OIDC without id-token permission: says which variable is missing, before asking Entra', async () => {
     await expect(
       acquireToken(
-        { kind: 'oidc', app: app(federatedAppId), audience: 'api://AzureADTokenExchange' },
+        {
+          kind: 'oidc',
+          app: app(federatedAppId),
+          audience: 'api://AzureADTokenExchange',
+          implicit: false
+        },
         policy
       )
     ).rejects.toThrow(

@@ -48,6 +48,12 @@ function settings(fields: Partial<Settings> = {}): Settings {
     poll: undefined,
     throttleSeed: 0,
     credential: { kind: 'token', token: 'service-call-token' },
+    expectedToken: {
+      audience: server.url,
+      audienceInput: 'url',
+      tenant: undefined,
+      systemUrl: server.url
+    },
     enableException: true,
     timeoutMs: 5_000,
     maxResponseBytes: 0,
