@@ -46,6 +46,7 @@ function settings(fields: Partial<Settings> = {}): Settings {
     successWhen: undefined,
     failWhen: undefined,
     poll: undefined,
+    many: undefined,
     throttleSeed: 0,
     credential: { kind: 'token', token: 'service-call-token' },
     expectedToken: {
