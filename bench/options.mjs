@@ -83,39 +83,49 @@ export const Plans = {
  *   --node= names another version.
  * @property {string} bundle The bundle measured (dist/index.js unless --bundle=).
  * @property {string} distDir The bundle's folder: its chunks and files are reported.
+ * @property {string[] | undefined} only The scenarios --only= names (all when undefined).
  * @property {string | undefined} reportPath Where --write puts the Markdown report.
  */
 
 const Usage =
-  'Usage: npm run bench [-- --quick] [-- --write] [-- --node=<path>] [-- --second-node=<path>] [-- --bundle=<path>]'
+  'Usage: npm run bench [-- --quick] [-- --write] [-- --only=<scenario,...>] [-- --node=<path>] [-- --second-node=<path>] [-- --bundle=<path>]'
 
 /**
  * Reads the command line. The Node binary is --node=<path>, else E2E_NODE (as for the end-to-end
- * tests), else the one running this. --write writes BENCHMARKS.md for a full run of dist/, and
- * under .bench-tmp/ for --quick or another --bundle (figures that must not be committed).
+ * tests), else the one running this. --write writes BENCHMARKS.md for a full run of every scenario
+ * of dist/, and under .bench-tmp/ for --quick, --only or another --bundle (figures that must not
+ * be committed).
  * @param {readonly string[]} args process.argv without node and the script.
+ * @param {readonly string[]} [scenarioIds] The scenarios --only= may name.
  * @returns {Options}
  */
-export function parseOptions(args) {
+export function parseOptions(args, scenarioIds = []) {
   /** @param {string} name */
   const valueOf = name => {
     const arg = args.find(a => a.startsWith(`--${name}=`))
     const value = arg?.slice(name.length + 3)
-    if (arg !== undefined && !value) throw new Error(`--${name}= needs a path. ${Usage}`)
+    if (arg !== undefined && !value) throw new Error(`--${name}= needs a value. ${Usage}`)
     return value
   }
-  const known = /^--(quick|write|node=.*|second-node=.*|bundle=.*)$/
+  const known = /^--(quick|write|only=.*|node=.*|second-node=.*|bundle=.*)$/
   const unknown = args.filter(arg => !known.test(arg))
   if (unknown.length) throw new Error(`Unknown argument ${unknown.join(', ')}. ${Usage}`)
 
   const quick = args.includes('--quick')
   const bundle = path.resolve(valueOf('bundle') ?? distBundle)
-  const shipped = bundle === distBundle && !quick
+  const only = valueOf('only')?.split(',')
+  const unknownScenarios = only?.filter(id => !scenarioIds.includes(id)) ?? []
+  if (unknownScenarios.length)
+    throw new Error(
+      `Unknown scenario ${unknownScenarios.join(', ')}: --only= takes ${scenarioIds.join(', ')}.`
+    )
+  const shipped = bundle === distBundle && !quick && !only
+  const partial = quick ? 'quick' : only ? 'only' : 'other-bundle'
   const reportPath = !args.includes('--write')
     ? undefined
     : shipped
       ? path.join(root, 'BENCHMARKS.md')
-      : path.join(scratch, `BENCHMARKS.${quick ? 'quick' : 'other-bundle'}.md`)
+      : path.join(scratch, `BENCHMARKS.${partial}.md`)
   const node = valueOf('node') ?? nodeBinary
   return {
     quick,
@@ -124,6 +134,7 @@ export function parseOptions(args) {
     secondNode: valueOf('second-node') ?? otherVersion(process.execPath, node),
     bundle,
     distDir: path.dirname(bundle),
+    only,
     reportPath
   }
 }

@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * `npm run bench [-- --quick] [-- --write] [-- --node=<path>] [-- --second-node=<path>]
- * [-- --bundle=<path>]`: measures
+ * `npm run bench [-- --quick] [-- --write] [-- --only=<scenario,...>] [-- --node=<path>]
+ * [-- --second-node=<path>] [-- --bundle=<path>]`: measures
  * the bundled action (dist/index.js) as a runner runs it, on loopback against the simulator, side
  * by side with a bare node:https script (the floor, bench/floor.mjs), and prints one table.
  *
@@ -39,7 +39,9 @@ function tableRows(results, verdicts) {
   const paired = /** @type {import('./paired.mjs').PairedResult[]} */ (
     ['token-call', 'client-secret'].map(id => results[id]).filter(Boolean)
   )
-  const specs = [...floorRows(paired), ...Scenarios.flatMap(s => s.rows(results[s.id], results))]
+  const ran = Scenarios.filter(s => results[s.id])
+  const floor = paired.length ? floorRows(paired) : []
+  const specs = [...floor, ...ran.flatMap(s => s.rows(results[s.id], results))]
   return specs.map(spec => {
     const target = Targets.find(t => t.id === spec.target)
     if (spec.target && !target) throw new Error(`A row names an unknown target: ${spec.target}`)
@@ -57,7 +59,11 @@ function tableRows(results, verdicts) {
 
 /** @param {readonly string[]} args */
 async function main(args) {
-  const options = parseOptions(args)
+  const options = parseOptions(
+    args,
+    Scenarios.map(s => s.id)
+  )
+  const scenarios = Scenarios.filter(s => !options.only || options.only.includes(s.id))
   const { plan } = options
   console.log(
     `Benchmark (${options.quick ? 'quick' : 'full'}): ${plan.iterations} iterations after ${plan.warmup} warm-up, ` +
@@ -68,7 +74,7 @@ async function main(args) {
   const results = await withSession(options, async session => {
     /** @type {Results} */
     const results = {}
-    for (const scenario of Scenarios) {
+    for (const scenario of scenarios) {
       const started = performance.now()
       results[scenario.id] = await scenario.run(session)
       console.log(`- ${scenario.id}: ${((performance.now() - started) / 1000).toFixed(1)} s`)
@@ -79,12 +85,15 @@ async function main(args) {
   const verdicts = judge(results)
   const rows = tableRows(results, verdicts)
   const machine = describeMachine(options.node)
-  const goals = Goals.map(goal => ({
+  /** @param {string} id */
+  const ranFor = id =>
+    [Targets.find(t => t.id === id)?.scenario ?? []].flat().every(scenario => results[scenario])
+  const goals = Goals.filter(goal => goal.targets.every(ranFor)).map(goal => ({
     met: goal.targets.every(id => verdicts.get(id)),
     text: goal.text(results)
   }))
 
-  const sections = Scenarios.flatMap(s => (s.section ? [s.section(results[s.id])] : []))
+  const sections = scenarios.flatMap(s => (s.section ? [s.section(results[s.id])] : []))
 
   console.log()
   console.log(renderConsole(rows))
@@ -98,7 +107,10 @@ async function main(args) {
 
   // The samples of every run, to compare runs or builds later (git-ignored).
   await mkdir(scratch, { recursive: true })
-  const samplesFile = path.join(scratch, `results.${options.quick ? 'quick' : 'full'}.json`)
+  const samplesFile = path.join(
+    scratch,
+    `results.${options.quick ? 'quick' : 'full'}${options.only ? `.${options.only.join('+')}` : ''}.json`
+  )
   const verdictsById = Object.fromEntries(verdicts)
   await writeFile(
     samplesFile,
@@ -111,7 +123,7 @@ async function main(args) {
   console.log(`Samples: ${path.relative(root, samplesFile)}`)
 
   if (options.reportPath) {
-    const method = Scenarios.flatMap(s => s.method(plan))
+    const method = scenarios.flatMap(s => s.method(plan))
     await writeFile(
       options.reportPath,
       await renderBenchmarks({ options, machine, method, rows, sections, goals })

@@ -15,6 +15,26 @@ describe('the benchmark command line', () => {
 
   it('refuses an unknown argument and an empty path', () => {
     expect(() => parseOptions(['--nodes=x'])).toThrow('Unknown argument --nodes=x')
-    expect(() => parseOptions(['--second-node='])).toThrow('--second-node= needs a path')
+    expect(() => parseOptions(['--second-node='])).toThrow('--second-node= needs a value')
+  })
+})
+
+describe('--only=', () => {
+  const ids = ['token-call', 'latency', 'poll']
+
+  it('names the scenarios to run, and a report of them never overwrites BENCHMARKS.md', () => {
+    const options = parseOptions(['--only=latency,poll', '--write'], ids)
+    expect(options.only).toEqual(['latency', 'poll'])
+    expect(options.reportPath).toMatch(/\.bench-tmp[\\/]BENCHMARKS\.only\.md$/)
+  })
+
+  it('runs every scenario without it', () => {
+    expect(parseOptions([], ids).only).toBeUndefined()
+  })
+
+  it('refuses a scenario that does not exist, naming those that do', () => {
+    expect(() => parseOptions(['--only=latancy'], ids)).toThrow(
+      'Unknown scenario latancy: --only= takes token-call, latency, poll.'
+    )
   })
 })
