@@ -257,6 +257,42 @@ export interface ClientCertificate {
   thumbprintSha256: string
 }
 
+/** A private key (PKCS#8 PEM) and its certificate (PEM). */
+export interface KeyAndCertificate {
+  readonly key: string
+  readonly cert: string
+}
+
+/** A subject alternative name: a DNS name or an IP address. */
+export type AltName = { readonly dns: string } | { readonly ip: string }
+
+/** What `issueCertificate` makes. */
+export interface CertificateRequest {
+  readonly commonName: string
+  /** RSA-2048 (default) or EC P-256, which takes milliseconds where RSA takes a second. */
+  readonly keyType?: 'rsa' | 'ec'
+  /** A key pair made beforehand (PEM), instead of a new one. */
+  readonly keyPair?: { readonly privateKey: string; readonly publicKey: string }
+  /** The CA that signs it; default self-signed. */
+  readonly issuer?: KeyAndCertificate
+  /** A CA certificate (may sign certificates). */
+  readonly authority?: boolean
+  /** A TLS server certificate, valid only for these names. */
+  readonly altNames?: readonly AltName[]
+  /** A client certificate (an app's credential). */
+  readonly clientAuth?: boolean
+  /** Default: a day ago. */
+  readonly notBefore?: Date
+  /** Default: a year from now. */
+  readonly notAfter?: Date
+}
+
+/**
+ * A certificate and its key, self-signed or issued by `request.issuer`: the one generator of every
+ * certificate the simulator and the tests use.
+ */
+export function issueCertificate(request: CertificateRequest): Promise<KeyAndCertificate>
+
 /** Generates a self-signed RSA-2048 certificate for an app registration (not cached). */
 export function createClientCertificate(options?: {
   commonName?: string

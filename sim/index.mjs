@@ -10,6 +10,6 @@ export {
   DEFAULT_CLIENT_ID,
   DEFAULT_CLIENT_SECRET
 } from './server.mjs'
-export { createClientCertificate } from './certificates.mjs'
+export { createClientCertificate, issueCertificate } from './certificates.mjs'
 export { signJwt, decodeJwt } from './jwt.mjs'
 export { DEFAULT_OIDC_ISSUER, DEFAULT_OIDC_SUBJECT, DEFAULT_OIDC_AUDIENCE } from './github-oidc.mjs'
