@@ -19,7 +19,7 @@ const CLOCK_SKEW_S = 300
  * @property {string} clientId
  * @property {string} audience resource the token is for, as requested (scope without '/.default')
  * @property {string} tenant
- * @property {import('./types.mjs').TokenGrant['credential']} credential
+ * @property {import('./index.mjs').TokenGrant['credential']} credential
  * @property {number} [issuedAt] ms since epoch; default now
  * @property {number} [expiresAt] ms since epoch; default issuedAt + TOKEN_LIFETIME_S
  */
@@ -40,7 +40,7 @@ function servicePrincipalId(tenant, clientId) {
  * Signs an access token with Entra's key and returns its grant (the record tests read).
  * @param {import('./certificates.mjs').SigningKey} key
  * @param {TokenRequest} request
- * @returns {import('./types.mjs').TokenGrant}
+ * @returns {import('./index.mjs').TokenGrant}
  */
 export function issueAccessToken(key, request) {
   const issuedAt = request.issuedAt ?? Date.now()
@@ -90,7 +90,7 @@ export function issueAccessToken(key, request) {
  * Validates a bearer token as F&O does: Entra's signature, lifetime (with clock skew), tenant,
  * audience (case-insensitive; a trailing slash is another audience) and, when F&O lists its
  * Microsoft Entra applications, the app.
- * @param {import('./types.mjs').SimContext} ctx
+ * @param {import('./server.mjs').SimContext} ctx
  * @param {string} token
  * @returns {TokenCheck}
  */

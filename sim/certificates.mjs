@@ -25,14 +25,7 @@ const generateKeyPairAsync = promisify(generateKeyPair)
  * @property {Record<string, unknown>} jwk public JWK (with kid, use, alg)
  */
 
-/**
- * @typedef {object} ClientCertificate
- * @property {string} certificatePem
- * @property {string} privateKeyPem PKCS#8
- * @property {string} pem private key followed by the certificate (the action's client-certificate input)
- * @property {string} thumbprintSha1 upper-case hex
- * @property {string} thumbprintSha256 upper-case hex
- */
+/** @typedef {import('./index.mjs').ClientCertificate} ClientCertificate */
 
 /**
  * @typedef {object} CertificateInfo

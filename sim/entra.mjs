@@ -168,7 +168,7 @@ function checkLifetime(payload) {
 }
 
 /**
- * @param {import('./types.mjs').SimContext} ctx
+ * @param {import('./server.mjs').SimContext} ctx
  * @param {{ verifySignature: (token: import('./jwt.mjs').DecodedJwt) => boolean }} oidc GitHub OIDC emulation (signs federated assertions)
  * @returns {Entra}
  */
@@ -433,7 +433,7 @@ export function createEntra(ctx, oidc) {
    * @param {Req} req
    * @param {string} tenant
    * @param {Buffer} body
-   * @returns {import('./types.mjs').TokenGrant}
+   * @returns {import('./index.mjs').TokenGrant}
    */
   function clientCredentials(req, tenant, body) {
     if (req.method !== 'POST') {
@@ -486,7 +486,7 @@ export function createEntra(ctx, oidc) {
     }
     const audience = resourceOf(params.get('scope'))
     const assertion = params.get('client_assertion')
-    /** @type {import('./types.mjs').TokenGrant['credential']} */
+    /** @type {import('./index.mjs').TokenGrant['credential']} */
     let credential
     if (clientSecret !== undefined) {
       const ok = ctx.clients.some(
@@ -556,7 +556,7 @@ export function createEntra(ctx, oidc) {
 
   /** @type {Entra['handleToken']} */
   function handleToken(req, res, tenant, body, origin) {
-    /** @type {import('./types.mjs').TokenGrant} */
+    /** @type {import('./index.mjs').TokenGrant} */
     let grant
     try {
       grant = clientCredentials(req, tenant, body)

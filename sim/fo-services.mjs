@@ -11,6 +11,14 @@ import { JSON_CONTENT_TYPE, newGuid, parseContentType, sendEmpty, sendJson } fro
 /** @typedef {import('node:http').ServerResponse} Res */
 
 /**
+ * @typedef {object} SimJob A job of SimTestService/JobService.
+ * @property {number} steps GetStatus calls that answer Executing
+ * @property {number} notFoundFor GetStatus calls that answer 404 first
+ * @property {'Succeeded' | 'Failed'} outcome
+ * @property {number} calls GetStatus calls so far
+ */
+
+/**
  * @typedef {object} Principal
  * @property {string} userId
  * @property {string | undefined} clientId undefined for static tokens
@@ -22,7 +30,7 @@ import { JSON_CONTENT_TYPE, newGuid, parseContentType, sendEmpty, sendJson } fro
  * @property {Res} res
  * @property {Buffer} body raw request body
  * @property {Principal} principal
- * @property {import('./types.mjs').SimContext} ctx
+ * @property {import('./server.mjs').SimContext} ctx
  */
 
 /**
@@ -107,7 +115,7 @@ function drained(res) {
  * Streams a JSON document of exactly `size` bytes, honouring backpressure.
  * @param {Res} res
  * @param {number} size
- * @param {import('./types.mjs').SimContext} ctx
+ * @param {import('./server.mjs').SimContext} ctx
  */
 async function streamLargeJson(res, size, ctx) {
   const padded = size >= 11
@@ -401,7 +409,7 @@ function lookup(record, name) {
 }
 
 /**
- * @param {import('./types.mjs').SimContext} ctx
+ * @param {import('./server.mjs').SimContext} ctx
  * @returns {FoServices}
  */
 export function createFoServices(ctx) {

@@ -18,7 +18,7 @@ const TOKEN_LIFETIME_S = 5 * 60
 
 /**
  * @typedef {object} GithubOidc
- * @property {import('./types.mjs').OidcInfo} info the public `sim.oidc` object
+ * @property {import('./index.mjs').OidcInfo} info the public `sim.oidc` object
  * @property {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, query: URLSearchParams) => void} handleToken
  * @property {(res: import('node:http').ServerResponse) => void} handleJwks
  * @property {(token: import('./jwt.mjs').DecodedJwt) => boolean} verifySignature true when this emulation signed the token
@@ -54,7 +54,7 @@ function claimsFromSubject(subject) {
  */
 export function createGithubOidc(options) {
   const { signingKey } = options
-  /** @type {import('./types.mjs').OidcInfo} */
+  /** @type {import('./index.mjs').OidcInfo} */
   const info = {
     requestUrl: `${options.url}${OIDC_TOKEN_PATH}?api-version=2.0`,
     requestToken: randomBase64Url(32),

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 /**
- * Type declarations of the simulator's public API (sim/index.mjs).
+ * The simulator's public types, declared here once: the modules of sim/ refer to them
+ * (`import('./index.mjs').RecordedRequest`), and only their internal types live next to their code.
  */
 import type { KeyObject } from 'node:crypto'
 
@@ -151,6 +152,11 @@ export interface TokenGrant {
   expiresAt: number
   /** The expires_in the token response gave. */
   expiresInSeconds: number
+  /**
+   * ms since epoch: F&O refuses the token from then on, whatever its exp claim says (a queued
+   * TokenLifetime's validForMs).
+   */
+  acceptedUntil?: number
 }
 
 export interface OidcInfo {

@@ -7,13 +7,7 @@ import { constants, sign, verify } from 'node:crypto'
 
 /** @typedef {Record<string, unknown>} JsonObject */
 
-/**
- * @typedef {object} DecodedJwt
- * @property {JsonObject} header
- * @property {JsonObject} payload
- * @property {string} signingInput 'header.payload' as received
- * @property {Buffer} signature
- */
+/** @typedef {import('./index.mjs').DecodedJwt} DecodedJwt */
 
 export const SUPPORTED_ALGORITHMS = ['RS256', 'PS256']
 

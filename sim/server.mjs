@@ -26,63 +26,40 @@ const SPECIAL_SCRIPT_KEYS = ['token', 'oidc', 'metadata', 'discovery']
 
 /** @typedef {import('node:http').IncomingMessage} Req */
 /** @typedef {import('node:http').ServerResponse} Res */
-/** @typedef {import('./types.mjs').ScriptedResponse} ScriptedResponse */
-/** @typedef {import('./types.mjs').RecordedRequest} RecordedRequest */
+/** @typedef {import('./index.mjs').ScriptedResponse} ScriptedResponse */
+/** @typedef {import('./index.mjs').RecordedRequest} RecordedRequest */
+
+/** @typedef {import('./index.mjs').SimulatorOptions} SimulatorOptions */
+
+/** @typedef {import('./index.mjs').Simulator} Simulator */
+
+/** @typedef {import('./index.mjs').IssueTokenOptions} IssueTokenOptions */
 
 /**
- * @typedef {object} SimulatorOptions
- * @property {string} [tenant]
- * @property {import('./types.mjs').SecretClient[]} [clients]
- * @property {import('./types.mjs').CertificateClient[]} [certificateClients]
- * @property {import('./types.mjs').FederatedClient[]} [federatedClients]
- * @property {string} [audience]
- * @property {string[]} [registeredApps]
- * @property {string[]} [staticTokens]
- * @property {string[]} [hostnames]
- * @property {string} [dir]
- * @property {string} [oidcSubject]
- * @property {string} [oidcIssuer]
- * @property {number} [port] 0 (default) picks a free port
- * @property {(line: string) => void} [log] called with one line per answered request
- * @property {import('./throttle.mjs').ThrottleSettings} [throttle] admit only this many F&O requests per second; the rest get 429
- */
-
-/**
- * @typedef {object} Simulator
- * @property {string} url
- * @property {number} port
- * @property {string} caFile
- * @property {string} caPem
+ * @typedef {object} SimContext State shared by the route handlers of one simulator.
+ * @property {string} url 'https://127.0.0.1:<port>'
  * @property {string} tenant
- * @property {string} authorityHost
- * @property {string} audience
- * @property {string} dir
- * @property {import('./types.mjs').SecretClient[]} clients
- * @property {RecordedRequest[]} requests
- * @property {import('./types.mjs').TlsHandshake[]} tlsHandshakes
+ * @property {string} audience resource F&O accepts tokens for (no trailing slash)
+ * @property {string[] | undefined} registeredApps client ids F&O knows (Microsoft Entra applications); undefined = every app
+ * @property {import('./certificates.mjs').SigningKey} signingKey Entra's token signing key
+ * @property {string[]} hostnames every host name the server certificate covers (incl. 127.0.0.1)
+ * @property {number} port
+ * @property {import('./index.mjs').SecretClient[]} clients
+ * @property {import('./index.mjs').CertificateClient[]} certificateClients
+ * @property {import('./index.mjs').FederatedClient[]} federatedClients
+ * @property {Set<string>} staticTokens
+ * @property {Map<string, import('./index.mjs').TokenGrant>} grants every token ever issued (survives reset())
  * @property {string[]} issuedTokens
- * @property {import('./types.mjs').TokenGrant[]} tokenGrants
- * @property {import('./types.mjs').OidcInfo} oidc
- * @property {(options?: IssueTokenOptions) => string} issueToken
- * @property {(servicePath: string, responses: ScriptedResponse | ScriptedResponse[]) => void} script
- * @property {(lifetimes: import('./types.mjs').TokenLifetime[]) => void} tokenLifetimes
- * @property {(settings: import('./throttle.mjs').ThrottleSettings | undefined) => void} throttle
- * @property {() => void} reset
- * @property {() => Promise<void>} close
- */
-
-/**
- * @typedef {object} IssueTokenOptions
- * @property {string} [clientId]
- * @property {string} [audience]
- * @property {string} [tenant]
- * @property {number} [issuedAt]
- * @property {number} [expiresAt]
+ * @property {import('./index.mjs').TokenGrant[]} tokenGrants
+ * @property {import('./index.mjs').TokenLifetime[]} tokenLifetimes lifetimes of the next tokens, used up one per token
+ * @property {Map<string, import('./fo-services.mjs').SimJob>} jobs jobs submitted to SimTestService/JobService
+ * @property {(ms: number) => Promise<void>} sleep resolves after ms, or early when the simulator closes
+ * @property {() => boolean} isClosed
  */
 
 /**
  * @typedef {object} Route
- * @property {import('./types.mjs').RequestKind} kind
+ * @property {import('./index.mjs').RequestKind} kind
  * @property {string | undefined} scriptKey
  * @property {(req: Req, res: Res, body: Buffer, query: URLSearchParams, origin: string) => void | Promise<void>} run
  */
@@ -186,7 +163,7 @@ export async function startSimulator(options = {}) {
   const scripts = new Map()
   /** @type {RecordedRequest[]} */
   const requests = []
-  /** @type {import('./types.mjs').TlsHandshake[]} */
+  /** @type {import('./index.mjs').TlsHandshake[]} */
   const tlsHandshakes = []
   let closed = false
   /** @type {Promise<void> | undefined} */
@@ -239,7 +216,7 @@ export async function startSimulator(options = {}) {
   ]
   const knownHosts = new Set(hostnames.map(h => `${h}:${port}`))
 
-  /** @type {import('./types.mjs').SimContext} */
+  /** @type {import('./server.mjs').SimContext} */
   const ctx = {
     url,
     tenant,
