@@ -5,7 +5,7 @@
  */
 import iconv from 'iconv-lite'
 import { checkAccessToken } from './access-tokens.mjs'
-import { JSON_CONTENT_TYPE, newGuid, parseContentType, sendEmpty, sendJson } from './respond.mjs'
+import { JsonContentType, newGuid, parseContentType, sendEmpty, sendJson } from './respond.mjs'
 
 /** @typedef {import('node:http').IncomingMessage} Req */
 /** @typedef {import('node:http').ServerResponse} Res */
@@ -45,7 +45,7 @@ import { JSON_CONTENT_TYPE, newGuid, parseContentType, sendEmpty, sendJson } fro
  * @property {(req: Req, res: Res, segments: string[], body: Buffer, origin: string) => Promise<void>} handle
  */
 
-const LARGE_CHUNK_BYTES = 64 * 1024
+const LargeChunkBytes = 64 * 1024
 
 /**
  * Decodes a request body with the charset of its Content-Type and parses it as JSON.
@@ -121,13 +121,13 @@ async function streamLargeJson(res, size, ctx) {
   const padded = size >= 11
   const head = padded ? '{"data":"' : '{}'
   const tail = padded ? '"}' : ''
-  const filler = Buffer.alloc(LARGE_CHUNK_BYTES, padded ? 'x' : ' ')
-  res.writeHead(200, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': size })
+  const filler = Buffer.alloc(LargeChunkBytes, padded ? 'x' : ' ')
+  res.writeHead(200, { 'Content-Type': JsonContentType, 'Content-Length': size })
   let remaining = size - head.length - tail.length
   let pending = Buffer.from(head)
   while (remaining > 0 || pending.length > 0) {
     if (res.destroyed || ctx.isClosed()) return
-    const fill = Math.min(LARGE_CHUNK_BYTES - pending.length, remaining)
+    const fill = Math.min(LargeChunkBytes - pending.length, remaining)
     const chunk = pending.length
       ? Buffer.concat([pending, filler.subarray(0, fill)])
       : filler.subarray(0, fill)
@@ -169,7 +169,7 @@ function count(value, fallback) {
  * job has succeeded by the first status call.
  * @type {Record<string, Operation>}
  */
-const JOB_SERVICE = {
+const JobServiceOperations = {
   Submit: {
     parameters: [
       { Name: '_steps', Type: 'Int32' },
@@ -245,7 +245,7 @@ const CATALOGUE = {
             UserPreferredTimeZone: 18
           }).replace('"ExchangeRate":100,', '"ExchangeRate":100.0,')
           const body = Buffer.from(json, 'utf8')
-          res.writeHead(200, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': body.length })
+          res.writeHead(200, { 'Content-Type': JsonContentType, 'Content-Length': body.length })
           res.end(body)
         }
       },
@@ -278,7 +278,7 @@ const CATALOGUE = {
     }
   },
   SimTestService: {
-    JobService: JOB_SERVICE,
+    JobService: JobServiceOperations,
     JournalService: {
       // F&O's business failures come as HTTP 200 with a flag, not as an error status.
       Validate: {

@@ -29,7 +29,7 @@ export interface FederatedClient {
 export interface SimulatorOptions {
   /** Default '11111111-2222-3333-4444-555555555555'. */
   tenant?: string
-  /** Default: one client, DEFAULT_CLIENT_ID / DEFAULT_CLIENT_SECRET. */
+  /** Default: one client, DefaultClientId / DefaultClientSecret. */
   clients?: SecretClient[]
   certificateClients?: CertificateClient[]
   federatedClients?: FederatedClient[]
@@ -49,9 +49,9 @@ export interface SimulatorOptions {
   hostnames?: string[]
   /** Folder for ca.pem; default a fresh folder under os.tmpdir(), removed by close(). */
   dir?: string
-  /** sub of the GitHub OIDC tokens; default DEFAULT_OIDC_SUBJECT. */
+  /** sub of the GitHub OIDC tokens; default DefaultOidcSubject. */
   oidcSubject?: string
-  /** iss of the GitHub OIDC tokens; default DEFAULT_OIDC_ISSUER. */
+  /** iss of the GitHub OIDC tokens; default DefaultOidcIssuer. */
   oidcIssuer?: string
   /** Port to listen on (127.0.0.1); default 0 = a free port. */
   port?: number
@@ -244,12 +244,12 @@ export function startSimulator(options?: SimulatorOptions): Promise<Simulator>
 /** Normalised key under which sim.script stores a queue. */
 export function scriptKeyOf(servicePath: string): string
 
-export const DEFAULT_TENANT: string
-export const DEFAULT_CLIENT_ID: string
-export const DEFAULT_CLIENT_SECRET: string
-export const DEFAULT_OIDC_ISSUER: string
-export const DEFAULT_OIDC_SUBJECT: string
-export const DEFAULT_OIDC_AUDIENCE: string
+export const DefaultTenant: string
+export const DefaultClientId: string
+export const DefaultClientSecret: string
+export const DefaultOidcIssuer: string
+export const DefaultOidcSubject: string
+export const DefaultOidcAudience: string
 
 export interface ClientCertificate {
   certificatePem: string

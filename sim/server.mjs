@@ -12,17 +12,17 @@ import { getEntraSigningKey, getOidcSigningKey, getTlsMaterial } from './certifi
 import { issueAccessToken } from './access-tokens.mjs'
 import { createEntra } from './entra.mjs'
 import { createFoServices } from './fo-services.mjs'
-import { createGithubOidc, OIDC_JWKS_PATH, OIDC_TOKEN_PATH } from './github-oidc.mjs'
+import { createGithubOidc, OidcJwksPath, OidcTokenPath } from './github-oidc.mjs'
 import { URLSearchParams } from 'node:url'
-import { JSON_CONTENT_TYPE, sendJson } from './respond.mjs'
+import { JsonContentType, sendJson } from './respond.mjs'
 import { createTokenBucket } from './throttle.mjs'
 
-export const DEFAULT_TENANT = '11111111-2222-3333-4444-555555555555'
-export const DEFAULT_CLIENT_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'
-export const DEFAULT_CLIENT_SECRET = 'sim8Q~default-client-secret-value'
+export const DefaultTenant = '11111111-2222-3333-4444-555555555555'
+export const DefaultClientId = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'
+export const DefaultClientSecret = 'sim8Q~default-client-secret-value'
 
 /** Script keys that name an Entra / GitHub endpoint instead of a service path. */
-const SPECIAL_SCRIPT_KEYS = ['token', 'oidc', 'metadata', 'discovery']
+const SpecialScriptKeys = ['token', 'oidc', 'metadata', 'discovery']
 
 /** @typedef {import('node:http').IncomingMessage} Req */
 /** @typedef {import('node:http').ServerResponse} Res */
@@ -70,7 +70,7 @@ const SPECIAL_SCRIPT_KEYS = ['token', 'oidc', 'metadata', 'discovery']
  */
 export function scriptKeyOf(servicePath) {
   const trimmed = servicePath.trim().replace(/^\/+|\/+$/g, '')
-  if (SPECIAL_SCRIPT_KEYS.includes(trimmed.toLowerCase())) return trimmed.toLowerCase()
+  if (SpecialScriptKeys.includes(trimmed.toLowerCase())) return trimmed.toLowerCase()
   const rest = trimmed.replace(/^(?:namespaces\/[^/]+\/)?api\/services(?:\/|$)/i, '')
   return `service:${rest.toLowerCase()}`
 }
@@ -142,7 +142,7 @@ function hasHeader(headers, name) {
  * @returns {Promise<Simulator>}
  */
 export async function startSimulator(options = {}) {
-  const tenant = options.tenant ?? DEFAULT_TENANT
+  const tenant = options.tenant ?? DefaultTenant
   const extraHostnames = options.hostnames ?? []
   const [tls, signingKey, entraKey] = await Promise.all([
     getTlsMaterial(extraHostnames),
@@ -225,9 +225,7 @@ export async function startSimulator(options = {}) {
     signingKey: entraKey,
     hostnames,
     port,
-    clients: options.clients ?? [
-      { clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET }
-    ],
+    clients: options.clients ?? [{ clientId: DefaultClientId, clientSecret: DefaultClientSecret }],
     certificateClients: options.certificateClients ?? [],
     federatedClients: options.federatedClients ?? [],
     staticTokens: new Set(options.staticTokens ?? []),
@@ -253,14 +251,14 @@ export async function startSimulator(options = {}) {
    * @returns {Route}
    */
   function route(pathname) {
-    if (pathname === OIDC_TOKEN_PATH || pathname === `${OIDC_TOKEN_PATH}/`) {
+    if (pathname === OidcTokenPath || pathname === `${OidcTokenPath}/`) {
       return {
         kind: 'oidc',
         scriptKey: 'oidc',
         run: (req, res, _b, query) => oidc.handleToken(req, res, query)
       }
     }
-    if (pathname === OIDC_JWKS_PATH) {
+    if (pathname === OidcJwksPath) {
       return { kind: 'oidc', scriptKey: undefined, run: (_req, res) => oidc.handleJwks(res) }
     }
     if (/^\/common\/discovery\/instance\/?$/i.test(pathname)) {
@@ -339,12 +337,12 @@ export async function startSimulator(options = {}) {
     const status = step.status ?? 200
     const headers = { ...(step.headers ?? {}) }
     const { bytes, json } = encodeScriptedBody(step.body)
-    if (json && !hasHeader(headers, 'content-type')) headers['Content-Type'] = JSON_CONTENT_TYPE
+    if (json && !hasHeader(headers, 'content-type')) headers['Content-Type'] = JsonContentType
     if (step.destroy === 'mid-body') {
       const full =
         bytes.length >= 2 ? bytes : Buffer.from(JSON.stringify({ data: 'x'.repeat(4096) }))
       if (bytes.length < 2 && !hasHeader(headers, 'content-type'))
-        headers['Content-Type'] = JSON_CONTENT_TYPE
+        headers['Content-Type'] = JsonContentType
       if (!hasHeader(headers, 'content-length')) headers['Content-Length'] = full.length
       res.writeHead(status, headers)
       res.write(full.subarray(0, Math.floor(full.length / 2)), () => {
@@ -437,7 +435,7 @@ export async function startSimulator(options = {}) {
   /** @type {Simulator['issueToken']} */
   function issueToken(request = {}) {
     const grant = issueAccessToken(entraKey, {
-      clientId: request.clientId ?? ctx.clients[0]?.clientId ?? DEFAULT_CLIENT_ID,
+      clientId: request.clientId ?? ctx.clients[0]?.clientId ?? DefaultClientId,
       audience: request.audience ?? ctx.audience,
       tenant: request.tenant ?? tenant,
       credential: 'test',
