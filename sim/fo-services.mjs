@@ -363,6 +363,8 @@ const CATALOGUE = {
           })
         }
       },
+      // An operation that runs for delayMs, its token checked when the call arrives, as F&O's
+      // are: not a fault (a slow answer for the client to give up on is scripted).
       Slow: {
         parameters: [{ Name: 'delayMs', Type: 'Int32' }],
         returnType: 'SimSlowResponse',

@@ -219,7 +219,9 @@ export interface Simulator {
   /**
    * Queues responses for a service path ('Group/Service/Operation', '' for /api/services) or for
    * 'token', 'oidc', 'metadata', 'discovery'. Consumed one per request before normal handling;
-   * calling again appends to the queue.
+   * calling again appends to the queue. The one way to inject a fault (a status, a delay, a hang,
+   * a reset, a cut body); the operations of SimTestService behave as F&O operations do
+   * (EchoService/Slow runs for `delayMs`, EchoService/Fail throws an X++ exception).
    */
   script(servicePath: string, responses: ScriptedResponse | ScriptedResponse[]): void
   /** Queues the lifetimes of the next tokens, one per token; later tokens live 3599 s. */
