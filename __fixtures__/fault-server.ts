@@ -6,7 +6,7 @@ import { createServer as createTcpServer, type Socket } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { generate } from 'selfsigned'
+import { issueCertificate, type AltName } from '../sim/index.mjs'
 
 /** How a purpose-built server answers; it may write slowly, stall, or cut the connection. */
 export type FaultHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
@@ -22,8 +22,7 @@ export interface SeenRequest {
   readonly time: number
 }
 
-/** A subject alternative name: a DNS name or an IP address. */
-export type AltName = { readonly dns: string } | { readonly ip: string }
+export type { AltName }
 
 /** A test CA whose certificate is written to `caFile`, for NODE_EXTRA_CA_CERTS. */
 export interface TestCa {
@@ -52,43 +51,22 @@ const DayMs = 24 * 60 * 60 * 1000
 /** Creates a CA in a fresh temporary folder; `close()` removes the folder. */
 export async function createTestCa(): Promise<TestCa> {
   const validity = {
-    // EC keys: a certificate in milliseconds where RSA takes a second.
     keyType: 'ec' as const,
-    algorithm: 'sha256',
-    notBeforeDate: new Date(Date.now() - DayMs),
-    notAfterDate: new Date(Date.now() + DayMs)
+    notBefore: new Date(Date.now() - DayMs),
+    notAfter: new Date(Date.now() + DayMs)
   }
-  const ca = await generate([{ name: 'commonName', value: 'Fault suite test CA' }], {
+  const ca = await issueCertificate({
     ...validity,
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }
-    ]
+    commonName: 'Fault suite test CA',
+    authority: true
   })
   const dir = await mkdtemp(path.join(os.tmpdir(), 'd365fo-fault-ca-'))
   const caFile = path.join(dir, 'ca.pem')
   await writeFile(caFile, ca.cert)
   return {
     caFile,
-    async issue(altNames) {
-      const pems = await generate([{ name: 'commonName', value: 'fault server' }], {
-        ...validity,
-        ca: { key: ca.private, cert: ca.cert },
-        extensions: [
-          { name: 'basicConstraints', cA: false, critical: true },
-          { name: 'extKeyUsage', serverAuth: true },
-          {
-            name: 'subjectAltName',
-            altNames: altNames.map(name =>
-              'ip' in name
-                ? { type: 7 as const, ip: name.ip }
-                : { type: 2 as const, value: name.dns }
-            )
-          }
-        ]
-      })
-      return { key: pems.private, cert: pems.cert }
-    },
+    issue: altNames =>
+      issueCertificate({ ...validity, commonName: 'fault server', issuer: ca, altNames }),
     close: () => rm(dir, { recursive: true, force: true })
   }
 }

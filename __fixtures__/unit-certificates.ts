@@ -3,7 +3,7 @@
  * a CA, a leaf certificate it issued, an unrelated self-signed certificate and an EC one.
  */
 import { createHash, createPrivateKey } from 'node:crypto'
-import selfsigned from 'selfsigned'
+import { issueCertificate, type KeyAndCertificate } from '../sim/index.mjs'
 
 /** Every certificate here is valid from NotBefore to NotAfter; tests pass `now` explicitly. */
 export const NotBefore = new Date('2024-01-01T00:00:00Z')
@@ -11,11 +11,7 @@ export const NotAfter = new Date('2034-01-01T00:00:00Z')
 /** A moment inside the validity period. */
 export const ValidNow = new Date('2025-06-01T12:00:00Z')
 
-/** A private key (PKCS#8 PEM) and its certificate (PEM). */
-export interface KeyAndCertificate {
-  readonly key: string
-  readonly cert: string
-}
+export type { KeyAndCertificate }
 
 /** The generated material. */
 export interface UnitCertificates {
@@ -37,30 +33,14 @@ export function unitCertificates(): Promise<UnitCertificates> {
 }
 
 async function generate(): Promise<UnitCertificates> {
-  const validity = { notBeforeDate: NotBefore, notAfterDate: NotAfter, algorithm: 'sha256' }
-  const ca = await selfsigned.generate([{ name: 'commonName', value: 'Unit Test CA' }], {
-    ...validity,
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }
-    ]
-  })
+  const validity = { notBefore: NotBefore, notAfter: NotAfter }
+  const ca = await issueCertificate({ ...validity, commonName: 'Unit Test CA', authority: true })
   const [leaf, other, ec] = await Promise.all([
-    selfsigned.generate([{ name: 'commonName', value: 'd365fo-action-client' }], {
-      ...validity,
-      ca: { key: ca.private, cert: ca.cert }
-    }),
-    selfsigned.generate([{ name: 'commonName', value: 'someone-else' }], validity),
-    selfsigned.generate([{ name: 'commonName', value: 'ec-client' }], {
-      ...validity,
-      keyType: 'ec'
-    })
+    issueCertificate({ ...validity, commonName: 'd365fo-action-client', issuer: ca }),
+    issueCertificate({ ...validity, commonName: 'someone-else' }),
+    issueCertificate({ ...validity, commonName: 'ec-client', keyType: 'ec' })
   ])
-  const pair = (pems: { private: string; cert: string }): KeyAndCertificate => ({
-    key: pems.private,
-    cert: pems.cert
-  })
-  return { ca: pair(ca), leaf: pair(leaf), other: pair(other), ec: pair(ec) }
+  return { ca, leaf, other, ec }
 }
 
 /** The key in PKCS#1 (`BEGIN RSA PRIVATE KEY`) form, optionally encrypted the OpenSSL way. */

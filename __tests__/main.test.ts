@@ -317,3 +317,119 @@ describe('throttle-seed', () => {
     expect(sim().requests[0]!.time - started).toBeGreaterThanOrEqual(1000)
   })
 })
+
+describe('many calls in one step', () => {
+  const calls = (journalBalanced: boolean): string => `
+- name: Session
+  service-name: UserSessionService/AifUserSessionService/GetUserSessionInfo
+- name: Journal
+  service-name: SimTestService/JournalService/Validate
+  payload: { _journalNum: J-1, _balanced: ${journalBalanced} }
+  success-when: Result
+- name: Echo
+  service-name: SimTestService/EchoService/Echo
+  payload: '{"_request": 42}'
+`
+  /** The results file, one JSON line per call in input order. */
+  const resultsOf = async (file: string): Promise<Record<string, unknown>[]> =>
+    (await readFile(file, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map(line => JSON.parse(line) as Record<string, unknown>)
+
+  it('signs in once, runs every call, and reports the tally once', async () => {
+    const result = await action({
+      ...clientSecretInputs(sim(), sim().clients[0]!),
+      'service-name': '',
+      payload: '',
+      calls: calls(true),
+      concurrency: '2'
+    })
+
+    expect(result.failed).toBe(false)
+    expect(result.annotations).toEqual([])
+    expect(kinds().filter(kind => kind === 'token')).toHaveLength(1)
+    expect(serviceRequests(sim())).toHaveLength(3)
+    expect(result.outputs).toMatchObject({ total: '3', succeeded: '3', failed: '0', error: '' })
+    const lines = await resultsOf(result.outputs['results-file'] ?? '')
+    expect(lines.map(line => [line['name'], line['status']])).toEqual([
+      ['Session', 200],
+      ['Journal', 200],
+      ['Echo', 200]
+    ])
+    expect(result.summary).toContain('Journal')
+  })
+
+  it('a call whose check fails fails the step, naming it; the others still run', async () => {
+    const result = await action({
+      url: sim().url,
+      token: staticToken,
+      'service-name': '',
+      payload: '',
+      calls: calls(false)
+    })
+
+    expect(result.failed).toBe(true)
+    expect(result.annotations).toEqual([
+      { level: 'error', message: '1 of 3 calls failed: Journal' }
+    ])
+    expect(result.outputs).toMatchObject({ total: '3', succeeded: '2', failed: '1' })
+    expect(serviceRequests(sim())).toHaveLength(3)
+  })
+
+  it('reads calls-file line by line, and one 429 pauses every call for its Retry-After', async () => {
+    const echo = 'SimTestService/EchoService/Echo'
+    await writeFile(
+      path.join(folder, 'workspace', 'calls.jsonl'),
+      [1, 2, 3, 4]
+        .map(n => JSON.stringify({ 'service-name': echo, payload: { _request: n } }))
+        .join('\n')
+    )
+    sim().script(echo, { status: 429, headers: { 'Retry-After': '1' } })
+    const result = await action({
+      url: sim().url,
+      token: staticToken,
+      'service-name': '',
+      payload: '',
+      'calls-file': 'calls.jsonl'
+    })
+
+    expect(result.failed).toBe(false)
+    expect(result.outputs).toMatchObject({ total: '4', succeeded: '4', failed: '0' })
+    // Its Retry-After, plus a little jitter so the calls do not come back all at once.
+    expect(result.stdout).toMatch(/^HTTP 429: every call waits [12] s$/m)
+    // Four calls and the throttled one's retry; nothing sent during the pause but what was on its way.
+    const sent = serviceRequests(sim())
+    expect(sent).toHaveLength(5)
+    const lines = await resultsOf(result.outputs['results-file'] ?? '')
+    expect(lines.map(line => line['status'])).toEqual([200, 200, 200, 200])
+  })
+
+  it('a calls-file that does not exist: refused before any request', async () => {
+    const result = await action({
+      ...clientSecretInputs(sim(), sim().clients[0]!),
+      'service-name': '',
+      payload: '',
+      'calls-file': 'no-such-calls.jsonl'
+    })
+
+    expect(sim().requests).toEqual([])
+    expect(result.failed).toBe(true)
+    expect(result.outputs['error']).toMatch(/calls-file/)
+  })
+
+  it('a refused sign-in: no call, and the step fails with Entra’s reason', async () => {
+    const result = await action({
+      ...clientSecretInputs(sim(), sim().clients[0]!),
+      'client-secret': 'not-the-secret',
+      'service-name': '',
+      payload: '',
+      calls: calls(true)
+    })
+
+    expect(serviceRequests(sim())).toEqual([])
+    expect(result.failed).toBe(true)
+    expect(result.outputs['error']).toMatch(/AADSTS7000215/)
+    expect(result.outputs).toMatchObject({ total: '3', succeeded: '0', failed: '3' })
+  })
+})

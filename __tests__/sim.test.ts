@@ -12,9 +12,14 @@ import {
 } from 'node:crypto'
 import { Agent, request as httpsRequest } from 'node:https'
 import iconv from 'iconv-lite'
-import selfsigned from 'selfsigned'
 import { useSimulator } from '../__fixtures__/simulator.js'
-import { decodeJwt, signJwt, startSimulator, type Simulator } from '../sim/index.mjs'
+import {
+  createClientCertificate,
+  decodeJwt,
+  signJwt,
+  startSimulator,
+  type Simulator
+} from '../sim/index.mjs'
 
 interface Answer {
   status: number
@@ -68,12 +73,9 @@ let certKeyPem: string
 
 // Declared before useSimulator: hooks run in order, and the simulator registers this certificate.
 beforeAll(async () => {
-  const pems = await selfsigned.generate([{ name: 'commonName', value: 'app-cert' }], {
-    keySize: 2048,
-    algorithm: 'sha256'
-  })
-  certPem = pems.cert
-  certKeyPem = pems.private
+  const certificate = await createClientCertificate({ commonName: 'app-cert' })
+  certPem = certificate.certificatePem
+  certKeyPem = certificate.privateKeyPem
 })
 const sim = useSimulator(() => ({
   tenant: TENANT,

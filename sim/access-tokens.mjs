@@ -9,19 +9,19 @@ import { decodeJwt, signJwt, verifyJwtSignature } from './jwt.mjs'
 import { randomBase64Url } from './respond.mjs'
 
 /** Lifetime of an access token, as Entra gives one for the client credentials grant. */
-export const TOKEN_LIFETIME_S = 3599
+export const TokenLifetimeSeconds = 3599
 
 /** Clock skew F&O tolerates on exp and nbf (the .NET token validation default). */
-const CLOCK_SKEW_S = 300
+const ClockSkewSeconds = 300
 
 /**
  * @typedef {object} TokenRequest
  * @property {string} clientId
  * @property {string} audience resource the token is for, as requested (scope without '/.default')
  * @property {string} tenant
- * @property {import('./types.mjs').TokenGrant['credential']} credential
+ * @property {import('./index.mjs').TokenGrant['credential']} credential
  * @property {number} [issuedAt] ms since epoch; default now
- * @property {number} [expiresAt] ms since epoch; default issuedAt + TOKEN_LIFETIME_S
+ * @property {number} [expiresAt] ms since epoch; default issuedAt + TokenLifetimeSeconds
  */
 
 /**
@@ -40,11 +40,11 @@ function servicePrincipalId(tenant, clientId) {
  * Signs an access token with Entra's key and returns its grant (the record tests read).
  * @param {import('./certificates.mjs').SigningKey} key
  * @param {TokenRequest} request
- * @returns {import('./types.mjs').TokenGrant}
+ * @returns {import('./index.mjs').TokenGrant}
  */
 export function issueAccessToken(key, request) {
   const issuedAt = request.issuedAt ?? Date.now()
-  const expiresAt = request.expiresAt ?? issuedAt + TOKEN_LIFETIME_S * 1000
+  const expiresAt = request.expiresAt ?? issuedAt + TokenLifetimeSeconds * 1000
   const issuer = `https://sts.windows.net/${request.tenant}/`
   const oid = servicePrincipalId(request.tenant, request.clientId)
   const seconds = (/** @type {number} */ ms) => Math.floor(ms / 1000)
@@ -90,7 +90,7 @@ export function issueAccessToken(key, request) {
  * Validates a bearer token as F&O does: Entra's signature, lifetime (with clock skew), tenant,
  * audience (case-insensitive; a trailing slash is another audience) and, when F&O lists its
  * Microsoft Entra applications, the app.
- * @param {import('./types.mjs').SimContext} ctx
+ * @param {import('./server.mjs').SimContext} ctx
  * @param {string} token
  * @returns {TokenCheck}
  */
@@ -109,8 +109,9 @@ export function checkAccessToken(ctx, token) {
     return { ok: false, reason: 'expired' }
   const { exp, nbf, tid, aud } = jwt.payload
   const now = Date.now() / 1000
-  if (typeof exp !== 'number' || exp + CLOCK_SKEW_S <= now) return { ok: false, reason: 'expired' }
-  if (typeof nbf === 'number' && nbf - CLOCK_SKEW_S > now)
+  if (typeof exp !== 'number' || exp + ClockSkewSeconds <= now)
+    return { ok: false, reason: 'expired' }
+  if (typeof nbf === 'number' && nbf - ClockSkewSeconds > now)
     return { ok: false, reason: 'not yet valid' }
   if (typeof tid !== 'string' || tid.toLowerCase() !== ctx.tenant.toLowerCase())
     return { ok: false, reason: 'tenant' }

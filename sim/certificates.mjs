@@ -25,14 +25,7 @@ const generateKeyPairAsync = promisify(generateKeyPair)
  * @property {Record<string, unknown>} jwk public JWK (with kid, use, alg)
  */
 
-/**
- * @typedef {object} ClientCertificate
- * @property {string} certificatePem
- * @property {string} privateKeyPem PKCS#8
- * @property {string} pem private key followed by the certificate (the action's client-certificate input)
- * @property {string} thumbprintSha1 upper-case hex
- * @property {string} thumbprintSha256 upper-case hex
- */
+/** @typedef {import('./index.mjs').ClientCertificate} ClientCertificate */
 
 /**
  * @typedef {object} CertificateInfo
@@ -42,9 +35,9 @@ const generateKeyPairAsync = promisify(generateKeyPair)
  * @property {string} x5tS256 base64url SHA-256 of the DER
  */
 
-const DAY_MS = 24 * 60 * 60 * 1000
+const DayMs = 24 * 60 * 60 * 1000
 
-/** @type {Promise<{ key: string, cert: string }> | undefined} */
+/** @type {Promise<import('./index.d.mts').KeyAndCertificate> | undefined} */
 let caPromise
 /** @type {Map<string, Promise<TlsMaterial>>} */
 const serverCache = new Map()
@@ -72,33 +65,87 @@ function generateRsaPemKeyPair() {
   })
 }
 
-/** @returns {Promise<{ key: string, cert: string }>} */
+/**
+ * A certificate and its private key: self-signed, or issued by `issuer`. The one generator of
+ * every certificate the simulator and the tests use.
+ * @param {import('./index.d.mts').CertificateRequest} request
+ * @returns {Promise<import('./index.d.mts').KeyAndCertificate>}
+ */
+export async function issueCertificate(request) {
+  const ec = request.keyType === 'ec'
+  const pems = await selfsigned.generate([{ name: 'commonName', value: request.commonName }], {
+    // EC keys: a certificate in milliseconds where RSA takes a second.
+    ...(ec ? { keyType: /** @type {const} */ ('ec') } : { keySize: 2048 }),
+    ...(request.keyPair ? { keyPair: request.keyPair } : {}),
+    ...(request.issuer ? { ca: request.issuer } : {}),
+    algorithm: 'sha256',
+    notBeforeDate: request.notBefore ?? new Date(Date.now() - DayMs),
+    notAfterDate: request.notAfter ?? new Date(Date.now() + 365 * DayMs),
+    ...extensionsFor(request, ec)
+  })
+  return { key: pems.private, cert: pems.cert }
+}
+
+/**
+ * What the certificate is for: a CA, a TLS server for `altNames`, a client (an app's credential);
+ * none of these leaves selfsigned's defaults.
+ * @param {import('./index.d.mts').CertificateRequest} request
+ * @param {boolean} ec
+ */
+function extensionsFor(request, ec) {
+  if (request.authority) {
+    return {
+      extensions: [
+        { name: /** @type {const} */ ('basicConstraints'), cA: true, critical: true },
+        {
+          name: /** @type {const} */ ('keyUsage'),
+          keyCertSign: true,
+          cRLSign: true,
+          digitalSignature: true,
+          critical: true
+        }
+      ]
+    }
+  }
+  if (request.altNames) {
+    return {
+      extensions: [
+        { name: /** @type {const} */ ('basicConstraints'), cA: false, critical: true },
+        {
+          name: /** @type {const} */ ('keyUsage'),
+          digitalSignature: true,
+          // An EC key signs the handshake; only an RSA key may also encipher.
+          keyEncipherment: !ec,
+          critical: true
+        },
+        { name: /** @type {const} */ ('extKeyUsage'), serverAuth: true },
+        {
+          name: /** @type {const} */ ('subjectAltName'),
+          altNames: request.altNames.map(name =>
+            'ip' in name
+              ? { type: /** @type {const} */ (7), ip: name.ip }
+              : { type: /** @type {const} */ (2), value: name.dns }
+          )
+        }
+      ]
+    }
+  }
+  if (request.clientAuth) {
+    return {
+      extensions: [
+        { name: /** @type {const} */ ('basicConstraints'), cA: false },
+        { name: /** @type {const} */ ('keyUsage'), digitalSignature: true, critical: true },
+        { name: /** @type {const} */ ('extKeyUsage'), clientAuth: true }
+      ]
+    }
+  }
+  return {}
+}
+
+/** @returns {Promise<import('./index.d.mts').KeyAndCertificate>} the simulator's CA */
 function getCa() {
   caPromise ??= forgetOnFailure(
-    selfsigned
-      .generate(
-        [
-          { name: 'commonName', value: 'D365 F&O Simulator Test CA' },
-          { name: 'organizationName', value: 'd365fo-rest-endpoint-action simulator' }
-        ],
-        {
-          keySize: 2048,
-          algorithm: 'sha256',
-          notBeforeDate: new Date(Date.now() - DAY_MS),
-          notAfterDate: new Date(Date.now() + 365 * DAY_MS),
-          extensions: [
-            { name: 'basicConstraints', cA: true, critical: true },
-            {
-              name: 'keyUsage',
-              keyCertSign: true,
-              cRLSign: true,
-              digitalSignature: true,
-              critical: true
-            }
-          ]
-        }
-      )
-      .then(pems => ({ key: pems.private, cert: pems.cert })),
+    issueCertificate({ commonName: 'D365 F&O Simulator Test CA', authority: true }),
     () => (caPromise = undefined)
   )
   return caPromise
@@ -117,26 +164,14 @@ export function getTlsMaterial(hostnames) {
     material = forgetOnFailure(
       // The server key is generated while the CA is (both on the thread pool).
       Promise.all([getCa(), generateRsaPemKeyPair()]).then(async ([ca, keyPair]) => {
-        const pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
+        const server = await issueCertificate({
+          commonName: '127.0.0.1',
           keyPair,
-          algorithm: 'sha256',
-          notBeforeDate: new Date(Date.now() - DAY_MS),
-          notAfterDate: new Date(Date.now() + 364 * DAY_MS),
-          ca,
-          extensions: [
-            { name: 'basicConstraints', cA: false, critical: true },
-            { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-            { name: 'extKeyUsage', serverAuth: true },
-            {
-              name: 'subjectAltName',
-              altNames: [
-                { type: 7, ip: '127.0.0.1' },
-                ...names.map(value => /** @type {const} */ ({ type: 2, value }))
-              ]
-            }
-          ]
+          issuer: ca,
+          altNames: [{ ip: '127.0.0.1' }, ...names.map(dns => ({ dns }))],
+          notAfter: new Date(Date.now() + 364 * DayMs)
         })
-        return { caPem: ca.cert, certPem: pems.cert, keyPem: pems.private }
+        return { caPem: ca.cert, certPem: server.cert, keyPem: server.key }
       }),
       () => serverCache.delete(cacheKey)
     )
@@ -213,25 +248,17 @@ export function certificateInfo(pem) {
  * @returns {Promise<ClientCertificate>}
  */
 export async function createClientCertificate(options = {}) {
-  const pems = await selfsigned.generate(
-    [{ name: 'commonName', value: options.commonName ?? 'd365fo-sim-client' }],
-    {
-      keySize: 2048,
-      algorithm: 'sha256',
-      notBeforeDate: options.notBeforeDate ?? new Date(Date.now() - DAY_MS),
-      notAfterDate: options.notAfterDate ?? new Date(Date.now() + 365 * DAY_MS),
-      extensions: [
-        { name: 'basicConstraints', cA: false },
-        { name: 'keyUsage', digitalSignature: true, critical: true },
-        { name: 'extKeyUsage', clientAuth: true }
-      ]
-    }
-  )
+  const pems = await issueCertificate({
+    commonName: options.commonName ?? 'd365fo-sim-client',
+    clientAuth: true,
+    notBefore: options.notBeforeDate,
+    notAfter: options.notAfterDate
+  })
   const der = new X509Certificate(pems.cert).raw
   return {
     certificatePem: pems.cert,
-    privateKeyPem: pems.private,
-    pem: `${pems.private.trimEnd()}\n${pems.cert.trimEnd()}\n`,
+    privateKeyPem: pems.key,
+    pem: `${pems.key.trimEnd()}\n${pems.cert.trimEnd()}\n`,
     thumbprintSha1: createHash('sha1').update(der).digest('hex').toUpperCase(),
     thumbprintSha256: createHash('sha256').update(der).digest('hex').toUpperCase()
   }

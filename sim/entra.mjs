@@ -6,16 +6,16 @@
  * @module
  */
 import { URLSearchParams } from 'node:url'
-import { decodeJwt, SUPPORTED_ALGORITHMS, verifyJwtSignature } from './jwt.mjs'
+import { decodeJwt, SupportedAlgorithms, verifyJwtSignature } from './jwt.mjs'
 import { certificateInfo } from './certificates.mjs'
-import { issueAccessToken, TOKEN_LIFETIME_S } from './access-tokens.mjs'
+import { issueAccessToken, TokenLifetimeSeconds } from './access-tokens.mjs'
 import { newGuid, parseContentType, sendJson } from './respond.mjs'
 
-export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
-const NBF_SKEW_S = 300
-const CERT_DOCS =
+export const JwtBearer = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+const NbfSkewSeconds = 300
+const CertDocs =
   'Review the documentation at https://docs.microsoft.com/en-us/azure/active-directory/develop/active-directory-certificate-credentials .'
-const FIC_DOCS =
+const FicDocs =
   'Check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation'
 
 /** @typedef {import('node:http').IncomingMessage} Req */
@@ -157,18 +157,18 @@ function checkLifetime(payload) {
   }
   const from =
     typeof nbf === 'number' ? nbf : typeof payload.iat === 'number' ? payload.iat : exp - 600
-  if (now >= exp || (typeof nbf === 'number' && nbf > now + NBF_SKEW_S)) {
+  if (now >= exp || (typeof nbf === 'number' && nbf > now + NbfSkewSeconds)) {
     throw new AadError(
       401,
       'invalid_client',
       700024,
-      `Client assertion is not within its valid time range. Current time: ${entraTime(now)}, assertion valid from ${entraTime(from)}, expiry time of assertion ${entraTime(exp)}. ${CERT_DOCS}`
+      `Client assertion is not within its valid time range. Current time: ${entraTime(now)}, assertion valid from ${entraTime(from)}, expiry time of assertion ${entraTime(exp)}. ${CertDocs}`
     )
   }
 }
 
 /**
- * @param {import('./types.mjs').SimContext} ctx
+ * @param {import('./server.mjs').SimContext} ctx
  * @param {{ verifySignature: (token: import('./jwt.mjs').DecodedJwt) => boolean }} oidc GitHub OIDC emulation (signs federated assertions)
  * @returns {Entra}
  */
@@ -306,7 +306,7 @@ export function createEntra(ctx, oidc) {
     if (!cert) throw signatureFailure('The key was not found.')
     if (x5c && !cert.der.equals(x5c))
       throw signatureFailure('The certificate in the x5c header does not match the thumbprint.')
-    if (!SUPPORTED_ALGORITHMS.includes(String(jwt.header.alg))) {
+    if (!SupportedAlgorithms.includes(String(jwt.header.alg))) {
       throw signatureFailure(`The signing algorithm '${String(jwt.header.alg)}' is not supported.`)
     }
     if (new Date(cert.x509.validTo).getTime() < Date.now())
@@ -322,7 +322,7 @@ export function createEntra(ctx, oidc) {
         401,
         'invalid_client',
         700021,
-        `Client assertion application identifier doesn't match 'client_id' parameter. ${CERT_DOCS}`
+        `Client assertion application identifier doesn't match 'client_id' parameter. ${CertDocs}`
       )
     }
     const endpoints = tokenEndpoints()
@@ -331,7 +331,7 @@ export function createEntra(ctx, oidc) {
         401,
         'invalid_client',
         50013,
-        `Assertion failed audience validation. The audience claim '${audiences(aud).join(' ')}' does not match the token endpoint '${tokenEndpointOf(ctx.url)}'. ${CERT_DOCS}`
+        `Assertion failed audience validation. The audience claim '${audiences(aud).join(' ')}' does not match the token endpoint '${tokenEndpointOf(ctx.url)}'. ${CertDocs}`
       )
     }
     checkLifetime(jwt.payload)
@@ -353,7 +353,7 @@ export function createEntra(ctx, oidc) {
         400,
         'invalid_request',
         70021,
-        `No matching federated identity record found for presented assertion. Assertion Issuer: '${String(iss)}'. Assertion Subject: '${String(sub)}'. Assertion Audience: '${aud.join(',')}'. ${FIC_DOCS}`
+        `No matching federated identity record found for presented assertion. Assertion Issuer: '${String(iss)}'. Assertion Subject: '${String(sub)}'. Assertion Audience: '${aud.join(',')}'. ${FicDocs}`
       )
     }
     const byIssuer = records.filter(r => r.issuer === iss)
@@ -362,7 +362,7 @@ export function createEntra(ctx, oidc) {
         400,
         'invalid_request',
         700211,
-        `No matching federated identity record found for presented assertion issuer '${String(iss)}'. Please note that the matching is done using a case-sensitive comparison. ${FIC_DOCS}`
+        `No matching federated identity record found for presented assertion issuer '${String(iss)}'. Please note that the matching is done using a case-sensitive comparison. ${FicDocs}`
       )
     }
     if (!oidc.verifySignature(jwt)) {
@@ -380,7 +380,7 @@ export function createEntra(ctx, oidc) {
         400,
         'invalid_request',
         700213,
-        `No matching federated identity record found for presented assertion subject '${String(sub)}'. Please note that the matching is done using a case-sensitive comparison. ${FIC_DOCS}`
+        `No matching federated identity record found for presented assertion subject '${String(sub)}'. Please note that the matching is done using a case-sensitive comparison. ${FicDocs}`
       )
     }
     if (!bySubject.some(r => aud.includes(r.audience))) {
@@ -388,7 +388,7 @@ export function createEntra(ctx, oidc) {
         400,
         'invalid_request',
         700212,
-        `No matching federated identity record found for presented assertion audience '${aud.join(',')}'. Please note that the matching is done using a case-sensitive comparison. ${FIC_DOCS}`
+        `No matching federated identity record found for presented assertion audience '${aud.join(',')}'. Please note that the matching is done using a case-sensitive comparison. ${FicDocs}`
       )
     }
   }
@@ -433,7 +433,7 @@ export function createEntra(ctx, oidc) {
    * @param {Req} req
    * @param {string} tenant
    * @param {Buffer} body
-   * @returns {import('./types.mjs').TokenGrant}
+   * @returns {import('./index.mjs').TokenGrant}
    */
   function clientCredentials(req, tenant, body) {
     if (req.method !== 'POST') {
@@ -486,7 +486,7 @@ export function createEntra(ctx, oidc) {
     }
     const audience = resourceOf(params.get('scope'))
     const assertion = params.get('client_assertion')
-    /** @type {import('./types.mjs').TokenGrant['credential']} */
+    /** @type {import('./index.mjs').TokenGrant['credential']} */
     let credential
     if (clientSecret !== undefined) {
       const ok = ctx.clients.some(
@@ -503,7 +503,7 @@ export function createEntra(ctx, oidc) {
       credential = 'secret'
     } else if (assertion) {
       const assertionType = params.get('client_assertion_type')
-      if (assertionType !== JWT_BEARER) {
+      if (assertionType !== JwtBearer) {
         throw new AadError(
           400,
           'invalid_request',
@@ -535,7 +535,7 @@ export function createEntra(ctx, oidc) {
     }
     const issuedAt = Date.now()
     const lifetime = ctx.tokenLifetimes.shift()
-    const expiresInSeconds = lifetime?.expiresInSeconds ?? TOKEN_LIFETIME_S
+    const expiresInSeconds = lifetime?.expiresInSeconds ?? TokenLifetimeSeconds
     const grant = issueAccessToken(ctx.signingKey, {
       clientId,
       audience,
@@ -556,7 +556,7 @@ export function createEntra(ctx, oidc) {
 
   /** @type {Entra['handleToken']} */
   function handleToken(req, res, tenant, body, origin) {
-    /** @type {import('./types.mjs').TokenGrant} */
+    /** @type {import('./index.mjs').TokenGrant} */
     let grant
     try {
       grant = clientCredentials(req, tenant, body)

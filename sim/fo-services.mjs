@@ -5,10 +5,18 @@
  */
 import iconv from 'iconv-lite'
 import { checkAccessToken } from './access-tokens.mjs'
-import { JSON_CONTENT_TYPE, newGuid, parseContentType, sendEmpty, sendJson } from './respond.mjs'
+import { JsonContentType, newGuid, parseContentType, sendEmpty, sendJson } from './respond.mjs'
 
 /** @typedef {import('node:http').IncomingMessage} Req */
 /** @typedef {import('node:http').ServerResponse} Res */
+
+/**
+ * @typedef {object} SimJob A job of SimTestService/JobService.
+ * @property {number} steps GetStatus calls that answer Executing
+ * @property {number} notFoundFor GetStatus calls that answer 404 first
+ * @property {'Succeeded' | 'Failed'} outcome
+ * @property {number} calls GetStatus calls so far
+ */
 
 /**
  * @typedef {object} Principal
@@ -22,7 +30,7 @@ import { JSON_CONTENT_TYPE, newGuid, parseContentType, sendEmpty, sendJson } fro
  * @property {Res} res
  * @property {Buffer} body raw request body
  * @property {Principal} principal
- * @property {import('./types.mjs').SimContext} ctx
+ * @property {import('./server.mjs').SimContext} ctx
  */
 
 /**
@@ -37,7 +45,7 @@ import { JSON_CONTENT_TYPE, newGuid, parseContentType, sendEmpty, sendJson } fro
  * @property {(req: Req, res: Res, segments: string[], body: Buffer, origin: string) => Promise<void>} handle
  */
 
-const LARGE_CHUNK_BYTES = 64 * 1024
+const LargeChunkBytes = 64 * 1024
 
 /**
  * Decodes a request body with the charset of its Content-Type and parses it as JSON.
@@ -107,19 +115,19 @@ function drained(res) {
  * Streams a JSON document of exactly `size` bytes, honouring backpressure.
  * @param {Res} res
  * @param {number} size
- * @param {import('./types.mjs').SimContext} ctx
+ * @param {import('./server.mjs').SimContext} ctx
  */
 async function streamLargeJson(res, size, ctx) {
   const padded = size >= 11
   const head = padded ? '{"data":"' : '{}'
   const tail = padded ? '"}' : ''
-  const filler = Buffer.alloc(LARGE_CHUNK_BYTES, padded ? 'x' : ' ')
-  res.writeHead(200, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': size })
+  const filler = Buffer.alloc(LargeChunkBytes, padded ? 'x' : ' ')
+  res.writeHead(200, { 'Content-Type': JsonContentType, 'Content-Length': size })
   let remaining = size - head.length - tail.length
   let pending = Buffer.from(head)
   while (remaining > 0 || pending.length > 0) {
     if (res.destroyed || ctx.isClosed()) return
-    const fill = Math.min(LARGE_CHUNK_BYTES - pending.length, remaining)
+    const fill = Math.min(LargeChunkBytes - pending.length, remaining)
     const chunk = pending.length
       ? Buffer.concat([pending, filler.subarray(0, fill)])
       : filler.subarray(0, fill)
@@ -161,7 +169,7 @@ function count(value, fallback) {
  * job has succeeded by the first status call.
  * @type {Record<string, Operation>}
  */
-const JOB_SERVICE = {
+const JobServiceOperations = {
   Submit: {
     parameters: [
       { Name: '_steps', Type: 'Int32' },
@@ -237,7 +245,7 @@ const CATALOGUE = {
             UserPreferredTimeZone: 18
           }).replace('"ExchangeRate":100,', '"ExchangeRate":100.0,')
           const body = Buffer.from(json, 'utf8')
-          res.writeHead(200, { 'Content-Type': JSON_CONTENT_TYPE, 'Content-Length': body.length })
+          res.writeHead(200, { 'Content-Type': JsonContentType, 'Content-Length': body.length })
           res.end(body)
         }
       },
@@ -270,7 +278,7 @@ const CATALOGUE = {
     }
   },
   SimTestService: {
-    JobService: JOB_SERVICE,
+    JobService: JobServiceOperations,
     JournalService: {
       // F&O's business failures come as HTTP 200 with a flag, not as an error status.
       Validate: {
@@ -355,6 +363,8 @@ const CATALOGUE = {
           })
         }
       },
+      // An operation that runs for delayMs, its token checked when the call arrives, as F&O's
+      // are: not a fault (a slow answer for the client to give up on is scripted).
       Slow: {
         parameters: [{ Name: 'delayMs', Type: 'Int32' }],
         returnType: 'SimSlowResponse',
@@ -401,7 +411,7 @@ function lookup(record, name) {
 }
 
 /**
- * @param {import('./types.mjs').SimContext} ctx
+ * @param {import('./server.mjs').SimContext} ctx
  * @returns {FoServices}
  */
 export function createFoServices(ctx) {

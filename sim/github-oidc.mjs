@@ -8,17 +8,17 @@ import { createHash, randomBytes } from 'node:crypto'
 import { signJwt, verifyJwtSignature } from './jwt.mjs'
 import { newGuid, randomBase64Url, sendJson } from './respond.mjs'
 
-export const DEFAULT_OIDC_ISSUER = 'https://token.actions.githubusercontent.com'
-export const DEFAULT_OIDC_SUBJECT = 'repo:octo-org/octo-repo:ref:refs/heads/main'
-export const DEFAULT_OIDC_AUDIENCE = 'api://AzureADTokenExchange'
-export const OIDC_TOKEN_PATH = '/_github/oidc/token'
-export const OIDC_JWKS_PATH = '/_github/oidc/.well-known/jwks'
+export const DefaultOidcIssuer = 'https://token.actions.githubusercontent.com'
+export const DefaultOidcSubject = 'repo:octo-org/octo-repo:ref:refs/heads/main'
+export const DefaultOidcAudience = 'api://AzureADTokenExchange'
+export const OidcTokenPath = '/_github/oidc/token'
+export const OidcJwksPath = '/_github/oidc/.well-known/jwks'
 
-const TOKEN_LIFETIME_S = 5 * 60
+const TokenLifetimeSeconds = 5 * 60
 
 /**
  * @typedef {object} GithubOidc
- * @property {import('./types.mjs').OidcInfo} info the public `sim.oidc` object
+ * @property {import('./index.mjs').OidcInfo} info the public `sim.oidc` object
  * @property {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, query: URLSearchParams) => void} handleToken
  * @property {(res: import('node:http').ServerResponse) => void} handleJwks
  * @property {(token: import('./jwt.mjs').DecodedJwt) => boolean} verifySignature true when this emulation signed the token
@@ -54,12 +54,12 @@ function claimsFromSubject(subject) {
  */
 export function createGithubOidc(options) {
   const { signingKey } = options
-  /** @type {import('./types.mjs').OidcInfo} */
+  /** @type {import('./index.mjs').OidcInfo} */
   const info = {
-    requestUrl: `${options.url}${OIDC_TOKEN_PATH}?api-version=2.0`,
+    requestUrl: `${options.url}${OidcTokenPath}?api-version=2.0`,
     requestToken: randomBase64Url(32),
-    issuer: options.issuer ?? DEFAULT_OIDC_ISSUER,
-    subject: options.subject ?? DEFAULT_OIDC_SUBJECT,
+    issuer: options.issuer ?? DefaultOidcIssuer,
+    subject: options.subject ?? DefaultOidcSubject,
     lastToken: undefined,
     issuedTokens: []
   }
@@ -76,7 +76,7 @@ export function createGithubOidc(options) {
       return
     }
     const now = Math.floor(Date.now() / 1000)
-    const audience = query.get('audience') || DEFAULT_OIDC_AUDIENCE
+    const audience = query.get('audience') || DefaultOidcAudience
     const subjectClaims = claimsFromSubject(info.subject)
     const payload = {
       jti: newGuid(),
@@ -98,7 +98,7 @@ export function createGithubOidc(options) {
       runner_environment: 'github-hosted',
       iss: info.issuer,
       nbf: now - 5,
-      exp: now + TOKEN_LIFETIME_S,
+      exp: now + TokenLifetimeSeconds,
       iat: now - 5
     }
     const token = signJwt(

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 /**
- * Type declarations of the simulator's public API (sim/index.mjs).
+ * The simulator's public types, declared here once: the modules of sim/ refer to them
+ * (`import('./index.mjs').RecordedRequest`), and only their internal types live next to their code.
  */
 import type { KeyObject } from 'node:crypto'
 
@@ -28,7 +29,7 @@ export interface FederatedClient {
 export interface SimulatorOptions {
   /** Default '11111111-2222-3333-4444-555555555555'. */
   tenant?: string
-  /** Default: one client, DEFAULT_CLIENT_ID / DEFAULT_CLIENT_SECRET. */
+  /** Default: one client, DefaultClientId / DefaultClientSecret. */
   clients?: SecretClient[]
   certificateClients?: CertificateClient[]
   federatedClients?: FederatedClient[]
@@ -48,9 +49,9 @@ export interface SimulatorOptions {
   hostnames?: string[]
   /** Folder for ca.pem; default a fresh folder under os.tmpdir(), removed by close(). */
   dir?: string
-  /** sub of the GitHub OIDC tokens; default DEFAULT_OIDC_SUBJECT. */
+  /** sub of the GitHub OIDC tokens; default DefaultOidcSubject. */
   oidcSubject?: string
-  /** iss of the GitHub OIDC tokens; default DEFAULT_OIDC_ISSUER. */
+  /** iss of the GitHub OIDC tokens; default DefaultOidcIssuer. */
   oidcIssuer?: string
   /** Port to listen on (127.0.0.1); default 0 = a free port. */
   port?: number
@@ -151,6 +152,11 @@ export interface TokenGrant {
   expiresAt: number
   /** The expires_in the token response gave. */
   expiresInSeconds: number
+  /**
+   * ms since epoch: F&O refuses the token from then on, whatever its exp claim says (a queued
+   * TokenLifetime's validForMs).
+   */
+  acceptedUntil?: number
 }
 
 export interface OidcInfo {
@@ -213,7 +219,9 @@ export interface Simulator {
   /**
    * Queues responses for a service path ('Group/Service/Operation', '' for /api/services) or for
    * 'token', 'oidc', 'metadata', 'discovery'. Consumed one per request before normal handling;
-   * calling again appends to the queue.
+   * calling again appends to the queue. The one way to inject a fault (a status, a delay, a hang,
+   * a reset, a cut body); the operations of SimTestService behave as F&O operations do
+   * (EchoService/Slow runs for `delayMs`, EchoService/Fail throws an X++ exception).
    */
   script(servicePath: string, responses: ScriptedResponse | ScriptedResponse[]): void
   /** Queues the lifetimes of the next tokens, one per token; later tokens live 3599 s. */
@@ -238,12 +246,12 @@ export function startSimulator(options?: SimulatorOptions): Promise<Simulator>
 /** Normalised key under which sim.script stores a queue. */
 export function scriptKeyOf(servicePath: string): string
 
-export const DEFAULT_TENANT: string
-export const DEFAULT_CLIENT_ID: string
-export const DEFAULT_CLIENT_SECRET: string
-export const DEFAULT_OIDC_ISSUER: string
-export const DEFAULT_OIDC_SUBJECT: string
-export const DEFAULT_OIDC_AUDIENCE: string
+export const DefaultTenant: string
+export const DefaultClientId: string
+export const DefaultClientSecret: string
+export const DefaultOidcIssuer: string
+export const DefaultOidcSubject: string
+export const DefaultOidcAudience: string
 
 export interface ClientCertificate {
   certificatePem: string
@@ -256,6 +264,42 @@ export interface ClientCertificate {
   /** Upper-case hex. */
   thumbprintSha256: string
 }
+
+/** A private key (PKCS#8 PEM) and its certificate (PEM). */
+export interface KeyAndCertificate {
+  readonly key: string
+  readonly cert: string
+}
+
+/** A subject alternative name: a DNS name or an IP address. */
+export type AltName = { readonly dns: string } | { readonly ip: string }
+
+/** What `issueCertificate` makes. */
+export interface CertificateRequest {
+  readonly commonName: string
+  /** RSA-2048 (default) or EC P-256, which takes milliseconds where RSA takes a second. */
+  readonly keyType?: 'rsa' | 'ec'
+  /** A key pair made beforehand (PEM), instead of a new one. */
+  readonly keyPair?: { readonly privateKey: string; readonly publicKey: string }
+  /** The CA that signs it; default self-signed. */
+  readonly issuer?: KeyAndCertificate
+  /** A CA certificate (may sign certificates). */
+  readonly authority?: boolean
+  /** A TLS server certificate, valid only for these names. */
+  readonly altNames?: readonly AltName[]
+  /** A client certificate (an app's credential). */
+  readonly clientAuth?: boolean
+  /** Default: a day ago. */
+  readonly notBefore?: Date
+  /** Default: a year from now. */
+  readonly notAfter?: Date
+}
+
+/**
+ * A certificate and its key, self-signed or issued by `request.issuer`: the one generator of every
+ * certificate the simulator and the tests use.
+ */
+export function issueCertificate(request: CertificateRequest): Promise<KeyAndCertificate>
 
 /** Generates a self-signed RSA-2048 certificate for an app registration (not cached). */
 export function createClientCertificate(options?: {

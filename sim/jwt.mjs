@@ -7,15 +7,9 @@ import { constants, sign, verify } from 'node:crypto'
 
 /** @typedef {Record<string, unknown>} JsonObject */
 
-/**
- * @typedef {object} DecodedJwt
- * @property {JsonObject} header
- * @property {JsonObject} payload
- * @property {string} signingInput 'header.payload' as received
- * @property {Buffer} signature
- */
+/** @typedef {import('./index.mjs').DecodedJwt} DecodedJwt */
 
-export const SUPPORTED_ALGORITHMS = ['RS256', 'PS256']
+export const SupportedAlgorithms = ['RS256', 'PS256']
 
 /**
  * @param {unknown} value
@@ -91,7 +85,7 @@ export function decodeJwt(token) {
  */
 export function verifyJwtSignature(jwt, publicKey) {
   const alg = String(jwt.header.alg)
-  if (!SUPPORTED_ALGORITHMS.includes(alg) || publicKey.asymmetricKeyType !== 'rsa') return false
+  if (!SupportedAlgorithms.includes(alg) || publicKey.asymmetricKeyType !== 'rsa') return false
   const options =
     alg === 'PS256'
       ? {

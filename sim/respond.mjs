@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+export const JsonContentType = 'application/json; charset=utf-8'
 
 /**
  * @param {import('node:http').ServerResponse} res
@@ -17,7 +17,7 @@ export function sendJson(res, status, value, headers = {}) {
   const body = Buffer.from(JSON.stringify(value), 'utf8')
   if (res.headersSent || res.destroyed) return
   res.writeHead(status, {
-    'Content-Type': JSON_CONTENT_TYPE,
+    'Content-Type': JsonContentType,
     'Content-Length': body.length,
     ...headers
   })

@@ -12,77 +12,54 @@ import { getEntraSigningKey, getOidcSigningKey, getTlsMaterial } from './certifi
 import { issueAccessToken } from './access-tokens.mjs'
 import { createEntra } from './entra.mjs'
 import { createFoServices } from './fo-services.mjs'
-import { createGithubOidc, OIDC_JWKS_PATH, OIDC_TOKEN_PATH } from './github-oidc.mjs'
+import { createGithubOidc, OidcJwksPath, OidcTokenPath } from './github-oidc.mjs'
 import { URLSearchParams } from 'node:url'
-import { JSON_CONTENT_TYPE, sendJson } from './respond.mjs'
+import { JsonContentType, sendJson } from './respond.mjs'
 import { createTokenBucket } from './throttle.mjs'
 
-export const DEFAULT_TENANT = '11111111-2222-3333-4444-555555555555'
-export const DEFAULT_CLIENT_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'
-export const DEFAULT_CLIENT_SECRET = 'sim8Q~default-client-secret-value'
+export const DefaultTenant = '11111111-2222-3333-4444-555555555555'
+export const DefaultClientId = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'
+export const DefaultClientSecret = 'sim8Q~default-client-secret-value'
 
 /** Script keys that name an Entra / GitHub endpoint instead of a service path. */
-const SPECIAL_SCRIPT_KEYS = ['token', 'oidc', 'metadata', 'discovery']
+const SpecialScriptKeys = ['token', 'oidc', 'metadata', 'discovery']
 
 /** @typedef {import('node:http').IncomingMessage} Req */
 /** @typedef {import('node:http').ServerResponse} Res */
-/** @typedef {import('./types.mjs').ScriptedResponse} ScriptedResponse */
-/** @typedef {import('./types.mjs').RecordedRequest} RecordedRequest */
+/** @typedef {import('./index.mjs').ScriptedResponse} ScriptedResponse */
+/** @typedef {import('./index.mjs').RecordedRequest} RecordedRequest */
+
+/** @typedef {import('./index.mjs').SimulatorOptions} SimulatorOptions */
+
+/** @typedef {import('./index.mjs').Simulator} Simulator */
+
+/** @typedef {import('./index.mjs').IssueTokenOptions} IssueTokenOptions */
 
 /**
- * @typedef {object} SimulatorOptions
- * @property {string} [tenant]
- * @property {import('./types.mjs').SecretClient[]} [clients]
- * @property {import('./types.mjs').CertificateClient[]} [certificateClients]
- * @property {import('./types.mjs').FederatedClient[]} [federatedClients]
- * @property {string} [audience]
- * @property {string[]} [registeredApps]
- * @property {string[]} [staticTokens]
- * @property {string[]} [hostnames]
- * @property {string} [dir]
- * @property {string} [oidcSubject]
- * @property {string} [oidcIssuer]
- * @property {number} [port] 0 (default) picks a free port
- * @property {(line: string) => void} [log] called with one line per answered request
- * @property {import('./throttle.mjs').ThrottleSettings} [throttle] admit only this many F&O requests per second; the rest get 429
- */
-
-/**
- * @typedef {object} Simulator
- * @property {string} url
- * @property {number} port
- * @property {string} caFile
- * @property {string} caPem
+ * @typedef {object} SimContext State shared by the route handlers of one simulator.
+ * @property {string} url 'https://127.0.0.1:<port>'
  * @property {string} tenant
- * @property {string} authorityHost
- * @property {string} audience
- * @property {string} dir
- * @property {import('./types.mjs').SecretClient[]} clients
- * @property {RecordedRequest[]} requests
- * @property {import('./types.mjs').TlsHandshake[]} tlsHandshakes
+ * @property {string} audience resource F&O accepts tokens for (no trailing slash)
+ * @property {string[] | undefined} registeredApps client ids F&O knows (Microsoft Entra applications); undefined = every app
+ * @property {import('./certificates.mjs').SigningKey} signingKey Entra's token signing key
+ * @property {string[]} hostnames every host name the server certificate covers (incl. 127.0.0.1)
+ * @property {number} port
+ * @property {import('./index.mjs').SecretClient[]} clients
+ * @property {import('./index.mjs').CertificateClient[]} certificateClients
+ * @property {import('./index.mjs').FederatedClient[]} federatedClients
+ * @property {Set<string>} staticTokens
+ * @property {Map<string, import('./index.mjs').TokenGrant>} grants every token ever issued (survives reset())
  * @property {string[]} issuedTokens
- * @property {import('./types.mjs').TokenGrant[]} tokenGrants
- * @property {import('./types.mjs').OidcInfo} oidc
- * @property {(options?: IssueTokenOptions) => string} issueToken
- * @property {(servicePath: string, responses: ScriptedResponse | ScriptedResponse[]) => void} script
- * @property {(lifetimes: import('./types.mjs').TokenLifetime[]) => void} tokenLifetimes
- * @property {(settings: import('./throttle.mjs').ThrottleSettings | undefined) => void} throttle
- * @property {() => void} reset
- * @property {() => Promise<void>} close
- */
-
-/**
- * @typedef {object} IssueTokenOptions
- * @property {string} [clientId]
- * @property {string} [audience]
- * @property {string} [tenant]
- * @property {number} [issuedAt]
- * @property {number} [expiresAt]
+ * @property {import('./index.mjs').TokenGrant[]} tokenGrants
+ * @property {import('./index.mjs').TokenLifetime[]} tokenLifetimes lifetimes of the next tokens, used up one per token
+ * @property {Map<string, import('./fo-services.mjs').SimJob>} jobs jobs submitted to SimTestService/JobService
+ * @property {(ms: number) => Promise<void>} sleep resolves after ms, or early when the simulator closes
+ * @property {() => boolean} isClosed
  */
 
 /**
  * @typedef {object} Route
- * @property {import('./types.mjs').RequestKind} kind
+ * @property {import('./index.mjs').RequestKind} kind
  * @property {string | undefined} scriptKey
  * @property {(req: Req, res: Res, body: Buffer, query: URLSearchParams, origin: string) => void | Promise<void>} run
  */
@@ -93,7 +70,7 @@ const SPECIAL_SCRIPT_KEYS = ['token', 'oidc', 'metadata', 'discovery']
  */
 export function scriptKeyOf(servicePath) {
   const trimmed = servicePath.trim().replace(/^\/+|\/+$/g, '')
-  if (SPECIAL_SCRIPT_KEYS.includes(trimmed.toLowerCase())) return trimmed.toLowerCase()
+  if (SpecialScriptKeys.includes(trimmed.toLowerCase())) return trimmed.toLowerCase()
   const rest = trimmed.replace(/^(?:namespaces\/[^/]+\/)?api\/services(?:\/|$)/i, '')
   return `service:${rest.toLowerCase()}`
 }
@@ -165,7 +142,7 @@ function hasHeader(headers, name) {
  * @returns {Promise<Simulator>}
  */
 export async function startSimulator(options = {}) {
-  const tenant = options.tenant ?? DEFAULT_TENANT
+  const tenant = options.tenant ?? DefaultTenant
   const extraHostnames = options.hostnames ?? []
   const [tls, signingKey, entraKey] = await Promise.all([
     getTlsMaterial(extraHostnames),
@@ -186,7 +163,7 @@ export async function startSimulator(options = {}) {
   const scripts = new Map()
   /** @type {RecordedRequest[]} */
   const requests = []
-  /** @type {import('./types.mjs').TlsHandshake[]} */
+  /** @type {import('./index.mjs').TlsHandshake[]} */
   const tlsHandshakes = []
   let closed = false
   /** @type {Promise<void> | undefined} */
@@ -239,7 +216,7 @@ export async function startSimulator(options = {}) {
   ]
   const knownHosts = new Set(hostnames.map(h => `${h}:${port}`))
 
-  /** @type {import('./types.mjs').SimContext} */
+  /** @type {import('./server.mjs').SimContext} */
   const ctx = {
     url,
     tenant,
@@ -248,9 +225,7 @@ export async function startSimulator(options = {}) {
     signingKey: entraKey,
     hostnames,
     port,
-    clients: options.clients ?? [
-      { clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET }
-    ],
+    clients: options.clients ?? [{ clientId: DefaultClientId, clientSecret: DefaultClientSecret }],
     certificateClients: options.certificateClients ?? [],
     federatedClients: options.federatedClients ?? [],
     staticTokens: new Set(options.staticTokens ?? []),
@@ -276,14 +251,14 @@ export async function startSimulator(options = {}) {
    * @returns {Route}
    */
   function route(pathname) {
-    if (pathname === OIDC_TOKEN_PATH || pathname === `${OIDC_TOKEN_PATH}/`) {
+    if (pathname === OidcTokenPath || pathname === `${OidcTokenPath}/`) {
       return {
         kind: 'oidc',
         scriptKey: 'oidc',
         run: (req, res, _b, query) => oidc.handleToken(req, res, query)
       }
     }
-    if (pathname === OIDC_JWKS_PATH) {
+    if (pathname === OidcJwksPath) {
       return { kind: 'oidc', scriptKey: undefined, run: (_req, res) => oidc.handleJwks(res) }
     }
     if (/^\/common\/discovery\/instance\/?$/i.test(pathname)) {
@@ -362,12 +337,12 @@ export async function startSimulator(options = {}) {
     const status = step.status ?? 200
     const headers = { ...(step.headers ?? {}) }
     const { bytes, json } = encodeScriptedBody(step.body)
-    if (json && !hasHeader(headers, 'content-type')) headers['Content-Type'] = JSON_CONTENT_TYPE
+    if (json && !hasHeader(headers, 'content-type')) headers['Content-Type'] = JsonContentType
     if (step.destroy === 'mid-body') {
       const full =
         bytes.length >= 2 ? bytes : Buffer.from(JSON.stringify({ data: 'x'.repeat(4096) }))
       if (bytes.length < 2 && !hasHeader(headers, 'content-type'))
-        headers['Content-Type'] = JSON_CONTENT_TYPE
+        headers['Content-Type'] = JsonContentType
       if (!hasHeader(headers, 'content-length')) headers['Content-Length'] = full.length
       res.writeHead(status, headers)
       res.write(full.subarray(0, Math.floor(full.length / 2)), () => {
@@ -460,7 +435,7 @@ export async function startSimulator(options = {}) {
   /** @type {Simulator['issueToken']} */
   function issueToken(request = {}) {
     const grant = issueAccessToken(entraKey, {
-      clientId: request.clientId ?? ctx.clients[0]?.clientId ?? DEFAULT_CLIENT_ID,
+      clientId: request.clientId ?? ctx.clients[0]?.clientId ?? DefaultClientId,
       audience: request.audience ?? ctx.audience,
       tenant: request.tenant ?? tenant,
       credential: 'test',

@@ -6,11 +6,7 @@
  * @module
  */
 
-/**
- * @typedef {object} ThrottleSettings
- * @property {number} rate requests admitted per second (> 0)
- * @property {number} [burst] the bucket's size: requests admitted at once after a quiet spell; default `rate` (one second's worth), at least 1
- */
+/** @typedef {import('./index.mjs').ThrottleSettings} ThrottleSettings */
 
 /**
  * @typedef {object} TokenBucket

@@ -282,11 +282,12 @@ describe('failures', () => {
   })
 
   it('stops waiting after timeout-sec', async () => {
+    sim().script(sessionInfo, { delayMs: 10_000, body: { waited: true } })
     const result = await run({
-      'service-name': 'SimTestService/EchoService/Slow',
+      'service-name': sessionInfo,
       url: sim().url,
       token: staticToken,
-      payload: '{"delayMs":10000}',
+      payload: '{}',
       'timeout-sec': '1'
     })
 

@@ -20,9 +20,9 @@ import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 import { jobsOf, type Step } from '../../__fixtures__/workflow-shape.js'
 import {
   createClientCertificate,
-  DEFAULT_OIDC_AUDIENCE,
-  DEFAULT_OIDC_ISSUER,
-  DEFAULT_OIDC_SUBJECT
+  DefaultOidcAudience,
+  DefaultOidcIssuer,
+  DefaultOidcSubject
 } from '../../sim/index.mjs'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -56,9 +56,9 @@ const sim = useSimulator(() => ({
   federatedClients: [
     {
       clientId: app.clientId,
-      issuer: DEFAULT_OIDC_ISSUER,
-      subject: DEFAULT_OIDC_SUBJECT,
-      audience: DEFAULT_OIDC_AUDIENCE
+      issuer: DefaultOidcIssuer,
+      subject: DefaultOidcSubject,
+      audience: DefaultOidcAudience
     }
   ],
   staticTokens: [givenToken]

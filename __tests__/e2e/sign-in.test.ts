@@ -4,7 +4,7 @@ import { pkcs12 } from '../../__fixtures__/pkcs12.js'
 import { errors } from '../../__fixtures__/run-assertions.js'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
 import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
-import { createClientCertificate, decodeJwt, DEFAULT_OIDC_ISSUER } from '../../sim/index.mjs'
+import { createClientCertificate, decodeJwt, DefaultOidcIssuer } from '../../sim/index.mjs'
 
 type ClientCertificate = Awaited<ReturnType<typeof createClientCertificate>>
 
@@ -26,7 +26,7 @@ const sim = useSimulator(() => ({
   federatedClients: [
     {
       clientId: federatedAppId,
-      issuer: DEFAULT_OIDC_ISSUER,
+      issuer: DefaultOidcIssuer,
       subject,
       audience: 'api://AzureADTokenExchange'
     }

@@ -11,7 +11,7 @@ import {
   type TestCa
 } from '../../__fixtures__/fault-server.js'
 import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
-import { DEFAULT_OIDC_ISSUER } from '../../sim/index.mjs'
+import { DefaultOidcIssuer } from '../../sim/index.mjs'
 
 // The GitHub OIDC ID-token request carries the job's request token: it goes to
 // ACTIONS_ID_TOKEN_REQUEST_URL only (no redirect), keeps timeout-sec and the 1 MiB cap, and an
@@ -31,7 +31,7 @@ const sim = useSimulator({
   federatedClients: [
     {
       clientId: federatedAppId,
-      issuer: DEFAULT_OIDC_ISSUER,
+      issuer: DefaultOidcIssuer,
       subject,
       audience: 'api://AzureADTokenExchange'
     }

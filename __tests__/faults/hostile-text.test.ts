@@ -11,7 +11,7 @@ import {
 } from '../../__fixtures__/hostile-text.js'
 import { logModes } from '../../__fixtures__/run-assertions.js'
 import { parseRunnerCommands } from '../../__fixtures__/runner-commands.js'
-import { DEFAULT_OIDC_ISSUER } from '../../sim/index.mjs'
+import { DefaultOidcIssuer } from '../../sim/index.mjs'
 import { clientSecretInputs, runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 
 // Everything a server sends is untrusted: any F&O user can type it. Whatever channel it comes
@@ -30,7 +30,7 @@ const sim = useSimulator({
   federatedClients: [
     {
       clientId: federatedAppId,
-      issuer: DEFAULT_OIDC_ISSUER,
+      issuer: DefaultOidcIssuer,
       subject,
       audience: 'api://AzureADTokenExchange'
     }

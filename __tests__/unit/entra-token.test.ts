@@ -2,7 +2,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@j
 import * as core from '../../__fixtures__/core.js'
 import { useSimulator } from '../../__fixtures__/simulator.js'
 import { useTrustedCa } from '../../__fixtures__/trusted-ca.js'
-import { createClientCertificate, DEFAULT_OIDC_ISSUER } from '../../sim/index.mjs'
+import { createClientCertificate, DefaultOidcIssuer } from '../../sim/index.mjs'
 import type { TokenRequestPolicy } from '../../src/msal-network.js'
 import type { AppRegistration, Credential } from '../../src/settings.js'
 
@@ -28,7 +28,7 @@ const sim = useSimulator(() => ({
   federatedClients: [
     {
       clientId: federatedAppId,
-      issuer: DEFAULT_OIDC_ISSUER,
+      issuer: DefaultOidcIssuer,
       subject,
       audience: 'api://AzureADTokenExchange'
     }
