@@ -42,7 +42,8 @@ export const OnDemandPackages = [
 export const UnreachedPackages = [
   { name: 'undici', marker: 'llhttp' },
   { name: '@actions/exec', marker: 'toolPath must not be empty' },
-  { name: '@actions/io', marker: 'rmRF' }
+  { name: '@actions/io', marker: 'rmRF' },
+  { name: 'tunnel', marker: 'tunneling socket could not be established' }
 ]
 
 /**

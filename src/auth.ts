@@ -6,6 +6,14 @@ import { createTokenSource, type AccessToken, type TokenSource } from './token-s
 type Environment = Readonly<Record<string, string | undefined>>
 
 /**
+ * The longest MSAL's loading waits for the pre-connections to put their first bytes on the wire.
+ * Waiting costs nothing on a real network (MSAL then loads during the TLS round trip instead of
+ * the TCP one), saves a proxy's CONNECT from waiting behind the load, and is capped for a host
+ * that does not answer.
+ */
+const HandshakeHeadStartMs = 250
+
+/**
  * The bearer token for the call: the given one as is, or one from Entra ID. MSAL is loaded only
  * when a token must be acquired, so the `token` path never pays for it; while it loads, the
  * connections its first requests need are opened (the authority, and GitHub's ID-token service
@@ -20,6 +28,9 @@ export async function acquireToken(
   const transport = createTransport({ timeoutMs: policy.timeoutMs, followRedirects: false })
   transport.preconnect(credential.app.authorityHost)
   if (credential.kind === 'oidc') transport.preconnect(env['ACTIONS_ID_TOKEN_REQUEST_URL'] ?? '')
+  // Loading MSAL blocks the event loop for tens of ms: the handshakes start first and run
+  // while it loads, instead of after.
+  await transport.handshakesUnderway(HandshakeHeadStartMs)
   let entra: typeof import('./entra-token.js')
   try {
     entra = await import('./entra-token.js')

@@ -27,6 +27,12 @@ export interface ConnectionPool {
    * request takes it is dropped, and that request opens its own. One at a time per origin.
    */
   preconnect(url: string): void
+  /**
+   * Resolves once every pre-connection has put its first bytes on the wire (TCP connected, or
+   * the proxy's tunnel open and the TLS handshake begun), has failed, or `maxWaitMs` has passed.
+   * Never rejects.
+   */
+  handshakesUnderway(maxWaitMs: number): Promise<void>
   /** Ends every connection, open, opening or parked. */
   close(): void
 }
@@ -36,6 +42,8 @@ type Opened = (error: Error | null, socket?: Duplex) => void
 /** A pre-connection: opening, or open and waiting for a request. */
 interface Parked {
   readonly pieces: Piece[]
+  /** Settles once its first bytes are on the wire, or it failed. */
+  readonly underway: Promise<void>
   socket?: Duplex
   /** The request that took it while it was still opening. */
   taker?: { callback: Opened; track: (piece: Piece) => void }
@@ -163,7 +171,9 @@ export function createConnectionPool(): ConnectionPool {
       const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80))
       const key = keyOf(target.protocol, host, port)
       if (parked.has(key)) return
-      const connection: Parked = { pieces: [] }
+      let onWire = (): void => {}
+      const underway = new Promise<void>(resolve => (onWire = resolve))
+      const connection: Parked = { pieces: [], underway }
       parked.set(key, connection)
       const options = { host, port, ...(isIP(host) ? {} : { servername: host }) }
       open(
@@ -176,6 +186,7 @@ export function createConnectionPool(): ConnectionPool {
           connection.taker?.track(piece)
         },
         (error, socket) => {
+          settleOnceOnWire(error, socket, onWire)
           const taker = connection.taker
           if (taker) {
             taker.callback(error, socket)
@@ -201,6 +212,17 @@ export function createConnectionPool(): ConnectionPool {
         }
       )
     },
+    async handshakesUnderway(maxWaitMs) {
+      const opening = [...parked.values()]
+      if (opening.length === 0) return
+      let timer: NodeJS.Timeout | undefined
+      const cap = new Promise<void>(resolve => {
+        timer = setTimeout(resolve, maxWaitMs)
+        timer.unref()
+      })
+      await Promise.race([Promise.all(opening.map(connection => connection.underway)), cap])
+      clearTimeout(timer)
+    },
     close() {
       closed = true
       for (const agent of agents.values()) agent.destroy()
@@ -209,6 +231,22 @@ export function createConnectionPool(): ConnectionPool {
       parked.clear()
     }
   }
+}
+
+/**
+ * Calls `onWire` once the opened connection has its first bytes on the wire: a direct socket
+ * when it connects (a TLS socket then sends its hello), a tunnelled TLS socket at once (its
+ * tunnel is open), and any connection that fails or closes first.
+ */
+function settleOnceOnWire(error: Error | null, socket: Duplex | undefined, onWire: () => void) {
+  const connecting = (socket as Socket | undefined)?.connecting
+  if (error || !socket || !connecting) {
+    onWire()
+    return
+  }
+  socket.once('connect', onWire)
+  socket.once('error', onWire)
+  socket.once('close', onWire)
 }
 
 function keyOf(protocol: string, host: string, port: number | string): string {

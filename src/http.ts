@@ -31,6 +31,12 @@ export interface Transport {
    * opens its own and reports its own failure.
    */
   preconnect(url: string): void
+  /**
+   * Resolves once the pre-connections have their first bytes on the wire, have failed, or
+   * `maxWaitMs` has passed: work that blocks the event loop (loading a large module) started
+   * after this no longer holds their handshakes back. Never rejects.
+   */
+  handshakesUnderway(maxWaitMs: number): Promise<void>
   close(): void
 }
 
@@ -142,6 +148,9 @@ export function createTransport(options: {
     },
     preconnect(url) {
       if (!closed) pool.preconnect(url)
+    },
+    handshakesUnderway(maxWaitMs) {
+      return pool.handshakesUnderway(maxWaitMs)
     },
     close() {
       closed = true

@@ -183,3 +183,71 @@ describe('preconnect', () => {
     expect(() => t.preconnect('ftp://fo.test/')).not.toThrow()
   })
 })
+
+// MSAL's loading blocks the event loop; it waits for the handshakes to be on the wire first.
+describe('handshakesUnderway', () => {
+  it('resolves once a direct pre-connection has connected', async () => {
+    const server = await counting()
+    const t = open()
+
+    t.preconnect(`${server.url}/`)
+    await t.handshakesUnderway(60_000)
+
+    await until(() => server.connections() === 1)
+  })
+
+  it('resolves once the proxy has opened the tunnel, and not before', async () => {
+    const server = await counting()
+    let answer: (() => void) | undefined
+    const proxy = await startRawServer(socket => {
+      socket.once('data', () => {
+        answer = () => {
+          socket.write('HTTP/1.1 200 Connection established\r\n\r\n')
+          const upstream: Socket = connect(Number(new URL(server.url).port), '127.0.0.1')
+          upstream.on('error', () => socket.destroy())
+          socket.pipe(upstream).pipe(socket)
+        }
+      })
+    })
+    servers.push(proxy)
+    process.env['HTTP_PROXY'] = `http://127.0.0.1:${proxy.port}`
+    const t = open()
+
+    t.preconnect('http://fo.test/')
+    let underway = false
+    const waiting = t.handshakesUnderway(60_000).then(() => (underway = true))
+    await until(() => answer !== undefined)
+    await sleep(50)
+    expect(underway).toBe(false)
+
+    answer?.()
+    await waiting
+    await until(() => server.connections() === 1)
+  })
+
+  it('resolves when a pre-connection fails, and at once when there is none', async () => {
+    const refused = await startRawServer(socket => {
+      socket.destroy()
+    })
+    const port = refused.port
+    await refused.close()
+    const t = open()
+
+    await t.handshakesUnderway(60_000)
+    t.preconnect(`http://127.0.0.1:${port}/`)
+    await expect(t.handshakesUnderway(60_000)).resolves.toBeUndefined()
+  })
+
+  it('stops waiting after maxWaitMs when the proxy never answers', async () => {
+    const proxy = await startRawServer(() => undefined)
+    servers.push(proxy)
+    process.env['HTTPS_PROXY'] = `http://127.0.0.1:${proxy.port}`
+    const t = open()
+
+    t.preconnect('https://fo.test/')
+    const started = Date.now()
+    await t.handshakesUnderway(100)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90)
+    expect(proxy.connections).toBe(1)
+  })
+})
