@@ -42,8 +42,7 @@ export const OnDemandPackages = [
 export const UnreachedPackages = [
   { name: 'undici', marker: 'llhttp' },
   { name: '@actions/exec', marker: 'toolPath must not be empty' },
-  { name: '@actions/io', marker: 'rmRF' },
-  { name: 'tunnel', marker: 'tunneling socket could not be established' }
+  { name: '@actions/io', marker: 'rmRF' }
 ]
 
 /**

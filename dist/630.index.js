@@ -69,8 +69,8 @@ __webpack_require__.d(__webpack_exports__, {
   reportMany: () => (/* binding */ reportMany)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
-var core = __webpack_require__(3528);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
+var core = __webpack_require__(1002);
 // EXTERNAL MODULE: ./src/call-tally.ts
 var call_tally = __webpack_require__(544);
 // EXTERNAL MODULE: ./src/safe-line.ts

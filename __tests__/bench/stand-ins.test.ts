@@ -11,7 +11,6 @@ import {
 } from '../../scripts/stand-ins.mjs'
 import { getExecOutput } from '../../src/stand-ins/actions-exec.js'
 import jsonwebtoken, { loadJsonWebToken, sign } from '../../src/stand-ins/jsonwebtoken.js'
-import { httpsOverHttp } from '../../src/stand-ins/tunnel.js'
 import { ProxyAgent } from '../../src/stand-ins/undici.js'
 
 // The bundle leaves out dependencies of dependencies that no code path of the action reaches
@@ -26,8 +25,7 @@ describe('stand-ins for unreached dependencies', () => {
     expect(tsconfig.compilerOptions.paths).toMatchObject({
       undici: ['./src/stand-ins/undici.ts'],
       '@actions/exec': ['./src/stand-ins/actions-exec.ts'],
-      jsonwebtoken: ['./src/stand-ins/jsonwebtoken.ts'],
-      tunnel: ['./src/stand-ins/tunnel.ts']
+      jsonwebtoken: ['./src/stand-ins/jsonwebtoken.ts']
     })
   })
 
@@ -37,9 +35,6 @@ describe('stand-ins for unreached dependencies', () => {
     )
     expect(() => getExecOutput()).toThrow(
       '@actions/exec is not bundled with this action: core.platform.getDetails() is not available'
-    )
-    expect(() => httpsOverHttp()).toThrow(
-      'tunnel is not bundled with this action: HttpClient requests through a proxy are not available'
     )
   })
 
