@@ -386,6 +386,37 @@ describe('cooperative throttling', () => {
   })
 })
 
+// The wait is the point here: a step of three 4-second calls, one at a time, runs past the
+// first 10-second mark, and says how far it got there, while the third call is in flight.
+describe('progress', () => {
+  it('logs a line per finished call and, every 10 s, done/total, the rate and the concurrency', async () => {
+    const calls = [1, 2, 3].map(n => `- { name: Slow ${n}, payload: { delayMs: 4000 } }`).join('\n')
+    const result = await run({
+      'service-name': 'SimTestService/EchoService/Slow',
+      calls,
+      concurrency: '1'
+    })
+
+    expect(errors(result)).toEqual([])
+    expect(result.outputs['succeeded']).toBe('3')
+    const lines = result.stdout.split('\n')
+    expect(
+      lines.filter(line => /^\[\d\/3\] Slow \d: ok \(HTTP 200, 1 attempt, \d+ ms\)$/.test(line))
+    ).toHaveLength(3)
+    const periodic = lines.filter(line => line.startsWith('Progress: '))
+    // One at the 10-second mark (two calls done, the third in flight), one at the end.
+    expect(periodic[0]).toMatch(
+      /^Progress: 2\/3 calls done \(0 failed\) in 1\d s, 0\.\d calls\/s; 1 in flight, concurrency 1$/
+    )
+    expect(lines.indexOf(periodic[0])).toBeLessThan(
+      lines.findIndex(line => line.startsWith('[3/3]'))
+    )
+    expect(periodic.at(-1)).toMatch(
+      /^Progress: 3\/3 calls done \(0 failed\) in 1\d s, .*; 0 in flight/
+    )
+  }, 60_000)
+})
+
 describe('inputs', () => {
   it.each([
     [
