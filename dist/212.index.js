@@ -662,16 +662,9 @@ async function runManyCalls(settings, many) {
     // Every call shares it; its first connection opens while signing in.
     const transport = (0,http/* createTransport */.o)({ timeoutMs: settings.timeoutMs, followRedirects: true });
     transport.preconnect(settings.expectedToken.systemUrl);
-    core/* info */.pq(`Signing in (${settings.credential.kind})`);
     let tokens;
     try {
-        tokens = await (0,auth/* signIn */.J)(settings.credential, {
-            timeoutMs: settings.timeoutMs,
-            retryTimeoutMs: settings.retryTimeoutMs,
-            now: () => Date.now(),
-            sleep: ms => (0,external_node_timers_promises_.setTimeout)(ms),
-            info: line => core/* info */.pq((0,safe_line/* safeLine */.o)(line))
-        });
+        tokens = await (0,auth/* signInForStep */.YZ)(settings);
     }
     catch (error) {
         transport.close();

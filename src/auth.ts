@@ -1,6 +1,9 @@
+import * as core from '@actions/core'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { createTransport } from './http.js'
 import type { TokenRequestPolicy } from './msal-network.js'
-import type { Credential } from './settings.js'
+import { safeLine } from './safe-line.js'
+import type { Credential, Settings } from './settings.js'
 import { createTokenSource, type AccessToken, type TokenSource } from './token-source.js'
 
 type Environment = Readonly<Record<string, string | undefined>>
@@ -52,4 +55,17 @@ export async function signIn(
   const first = await acquireToken(credential, policy)
   const renew = credential.kind === 'token' ? undefined : () => acquireToken(credential, policy)
   return createTokenSource(first, renew, policy)
+}
+
+/** Signs in for the step, with its settings' limits, on the real clock and the step's log. */
+export function signInForStep(settings: Settings): Promise<TokenSource> {
+  core.info(`Signing in (${settings.credential.kind})`)
+  return signIn(settings.credential, {
+    timeoutMs: settings.timeoutMs,
+    retryTimeoutMs: settings.retryTimeoutMs,
+    now: () => Date.now(),
+    sleep: ms => sleep(ms),
+    // The token endpoint's URL comes from the authority's metadata: untrusted text.
+    info: line => core.info(safeLine(line))
+  })
 }

@@ -1,13 +1,12 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { signIn } from './auth.js'
+import { signInForStep } from './auth.js'
 import { failureOf } from './failure.js'
 import { readSettings } from './inputs.js'
 import type { ManyOutcome } from './many-calls.js'
 import { notePlan } from './plan-notes.js'
 import { report, reportCrash, type Outcome } from './report.js'
 import type { ResponseFile } from './response-file.js'
-import { safeLine } from './safe-line.js'
 import { callService, createServiceTransport, prepareResponseFile } from './service-call.js'
 import type { Settings } from './settings.js'
 import { throttleDelayMs } from './throttle.js'
@@ -61,17 +60,9 @@ async function callOnce(): Promise<Outcome | ManyOutcome> {
   const transport = createServiceTransport(settings)
   transport.preconnect(settings.serviceUrl)
 
-  core.info(`Signing in (${settings.credential.kind})`)
   let tokens: TokenSource
   try {
-    tokens = await signIn(settings.credential, {
-      timeoutMs: settings.timeoutMs,
-      retryTimeoutMs: settings.retryTimeoutMs,
-      now: () => Date.now(),
-      sleep: ms => sleep(ms),
-      // The token endpoint's URL comes from the authority's metadata: untrusted text.
-      info: line => core.info(safeLine(line))
-    })
+    tokens = await signInForStep(settings)
   } catch (error) {
     transport.close()
     await file.handle.close().catch(() => undefined)

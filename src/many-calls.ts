@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import v8 from 'node:v8'
-import { signIn } from './auth.js'
+import { signInForStep } from './auth.js'
 import { receiveCallBody } from './call-body.js'
 import { createExpressionCache, prepareCall, type PreparedCall } from './call-plan.js'
 import { createTally, type CallTally } from './call-tally.js'
@@ -97,16 +97,9 @@ export async function runManyCalls(settings: Settings, many: ManyCalls): Promise
   const transport = createTransport({ timeoutMs: settings.timeoutMs, followRedirects: true })
   transport.preconnect(settings.expectedToken.systemUrl)
 
-  core.info(`Signing in (${settings.credential.kind})`)
   let tokens: TokenSource
   try {
-    tokens = await signIn(settings.credential, {
-      timeoutMs: settings.timeoutMs,
-      retryTimeoutMs: settings.retryTimeoutMs,
-      now: () => Date.now(),
-      sleep: ms => sleep(ms),
-      info: line => core.info(safeLine(line))
-    })
+    tokens = await signInForStep(settings)
   } catch (error) {
     transport.close()
     await results.handle.close().catch(() => undefined)
