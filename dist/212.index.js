@@ -674,6 +674,14 @@ async function runManyCalls(settings, many) {
     const startedAt = Date.now();
     let attempts = 0;
     const tally = (0,call_tally/* createTally */.Xf)();
+    const ended = (failure) => ({
+        settings,
+        tally: tally.snapshot(),
+        attempts,
+        elapsedMs: Date.now() - startedAt,
+        resultsFile: results.path,
+        failure
+    });
     try {
         const writer = await openResultsWriter(results);
         const run = createCallRunner(settings, tokens, transport, many);
@@ -699,24 +707,10 @@ async function runManyCalls(settings, many) {
             await writer.close();
         }
         progress.status(0, run.limit());
-        return {
-            settings,
-            tally: tally.snapshot(),
-            attempts,
-            elapsedMs: Date.now() - startedAt,
-            resultsFile: results.path,
-            failure: undefined
-        };
+        return ended(undefined);
     }
     catch (error) {
-        return {
-            settings,
-            tally: tally.snapshot(),
-            attempts,
-            elapsedMs: Date.now() - startedAt,
-            resultsFile: results.path,
-            failure: (0,failure/* failureOf */.g)(error, 'internal')
-        };
+        return ended((0,failure/* failureOf */.g)(error, 'internal'));
     }
     finally {
         transport.close();
@@ -727,7 +721,7 @@ async function runManyCalls(settings, many) {
  * grows its young generation to three 16 MiB semi-spaces and lets the old one fill with garbage
  * up to several times what is alive before it collects: together most of the step's memory,
  * growing with the number of calls. Keeping the young generation at its starting size and the
- * old one close to what is alive keeps memory flat (100,000 calls within 1.4× of 10), for more
+ * old one close to what is alive keeps memory flat (100,000 calls within 1.5× of 10), for more
  * frequent, short collections.
  */
 function keepHeapSmall() {
