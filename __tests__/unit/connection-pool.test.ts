@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
 import { createServer, type Server as HttpServer } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createTransport, TimeoutError, type Transport } from '../../src/http.js'
 import { readText } from '../../src/response-body.js'
+import { isolateProxyEnvironment } from '../../__fixtures__/proxy-environment.js'
 import { startRawServer, type RawServer } from '../../__fixtures__/raw-server.js'
 
 // The transport's connections in process, on loopback: a pre-connection is the one the next
@@ -12,21 +13,13 @@ import { startRawServer, type RawServer } from '../../__fixtures__/raw-server.js
 
 const servers: { close(): Promise<void> }[] = []
 let transport: Transport | undefined
-const proxyVariables = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY']
-const savedEnv = Object.fromEntries(proxyVariables.map(name => [name, process.env[name]]))
-
-beforeAll(() => {
-  for (const name of proxyVariables) delete process.env[name]
-})
+isolateProxyEnvironment()
 afterEach(() => {
   transport?.close()
   transport = undefined
-  for (const name of proxyVariables) delete process.env[name]
 })
 afterAll(async () => {
   await Promise.all(servers.map(server => server.close()))
-  for (const [name, value] of Object.entries(savedEnv))
-    if (value !== undefined) process.env[name] = value
 })
 
 /** A plain HTTP server that counts its connections and answers `seen <path>`. */

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
 import { once } from 'node:events'
 import { createServer, type Server as HttpServer } from 'node:http'
 import { readFileSync } from 'node:fs'
@@ -13,6 +13,7 @@ import {
   type FaultServer,
   type TestCa
 } from '../../__fixtures__/fault-server.js'
+import { isolateProxyEnvironment } from '../../__fixtures__/proxy-environment.js'
 import { dripBytes, startRawServer, type RawServer } from '../../__fixtures__/raw-server.js'
 import { trustInProcess } from '../../__fixtures__/trusted-ca.js'
 
@@ -21,28 +22,13 @@ import { trustInProcess } from '../../__fixtures__/trusted-ca.js'
 
 const servers: { close(): Promise<void> }[] = []
 let transport: Transport | undefined
-const proxyVariables = [
-  'HTTPS_PROXY',
-  'https_proxy',
-  'HTTP_PROXY',
-  'http_proxy',
-  'NO_PROXY',
-  'no_proxy'
-]
-const savedEnv = Object.fromEntries(proxyVariables.map(name => [name, process.env[name]]))
-
-beforeAll(() => {
-  for (const name of proxyVariables) delete process.env[name]
-})
+isolateProxyEnvironment()
 afterEach(() => {
   transport?.close()
   transport = undefined
-  for (const name of proxyVariables) delete process.env[name]
 })
 afterAll(async () => {
   await Promise.all(servers.map(server => server.close()))
-  for (const [name, value] of Object.entries(savedEnv))
-    if (value !== undefined) process.env[name] = value
 })
 
 async function raw(...args: Parameters<typeof startRawServer>): Promise<RawServer> {
