@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startRedirectProxy, type RedirectProxy } from '../../bench/redirect-proxy.mjs'
 import type { ActionRun } from '../../scripts/action-runner.mjs'
 import type { ScriptedResponse } from '../../sim/index.mjs'
-import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
+import { clientSecretInputs, runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 
 // Polls and retries cost their requests and nothing more: the token of the sign-in and the
 // connection to F&O (a proxy's tunnel included) serve every round while the server keeps the
@@ -32,12 +32,10 @@ function statusAnswers(rounds: number): ScriptedResponse[] {
 function call(inputs: Record<string, string>, env?: Record<string, string>): Promise<ActionRun> {
   return runAgainst(sim(), {
     inputs: {
+      ...clientSecretInputs(sim(), app),
       'service-name': sessionInfo,
       payload: '{}',
-      url: sim().url,
-      tenant: sim().tenant,
-      'client-id': app.clientId,
-      'client-secret': app.clientSecret,
+      // Named, so its TLS handshakes tell apart from F&O's (127.0.0.1).
       'authority-host': `https://localhost:${sim().port}`,
       ...inputs
     },

@@ -4,7 +4,7 @@ import type { ActionRun } from '../../scripts/action-runner.mjs'
 import { getTlsMaterial } from '../../sim/certificates.mjs'
 import { expectFailure, expectOutputs } from '../../__fixtures__/run-assertions.js'
 import { startRawServer, type RawServer } from '../../__fixtures__/raw-server.js'
-import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
+import { clientSecretInputs, runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 
 // While the token is acquired, the action opens its connection to F&O (through the proxy when
 // the call would use one), so the call finds it ready; the requests stay the same: one to F&O,
@@ -42,12 +42,10 @@ function holdTheToken(): void {
 function signInAndCall(inputs: Record<string, string>, env?: Record<string, string>) {
   return runAgainst(sim(), {
     inputs: {
+      ...clientSecretInputs(sim(), app),
       'service-name': sessionInfo,
       payload: '{}',
-      url: sim().url,
-      tenant: sim().tenant,
-      'client-id': app.clientId,
-      'client-secret': app.clientSecret,
+      // Named, so its TLS handshakes tell apart from F&O's (127.0.0.1).
       'authority-host': `https://localhost:${sim().port}`,
       ...inputs
     },
