@@ -399,8 +399,8 @@ function createProgress(total, deps) {
     };
 }
 
-// EXTERNAL MODULE: ./src/report.ts + 1 modules
-var report = __webpack_require__(5598);
+// EXTERNAL MODULE: ./src/report.ts
+var report = __webpack_require__(665);
 // EXTERNAL MODULE: ./src/response-file.ts
 var response_file = __webpack_require__(7287);
 ;// CONCATENATED MODULE: ./src/results-file.ts

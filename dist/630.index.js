@@ -121,12 +121,12 @@ function seconds(ms) {
     return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/outputs.ts
 var outputs = __webpack_require__(7729);
-// EXTERNAL MODULE: ./src/report.ts + 1 modules
-var report = __webpack_require__(5598);
+// EXTERNAL MODULE: ./src/report.ts
+var report = __webpack_require__(665);
+// EXTERNAL MODULE: ./src/summary.ts
+var src_summary = __webpack_require__(8855);
 ;// CONCATENATED MODULE: ./src/many-report.ts
 
 
@@ -186,19 +186,9 @@ async function writeCallsSummary(outcome, stepError) {
         resultsFile: outcome.resultsFile
     }));
     if (stepError !== undefined) {
-        summary.addRaw(`<p><strong>Error:</strong> <code>${many_report_escapeHtml((0,safe_line/* safeLine */.o)(stepError))}</code></p>\n`);
+        summary.addRaw(`<p><strong>Error:</strong> <code>${(0,src_summary/* escapeHtml */.ZD)((0,safe_line/* safeLine */.o)(stepError))}</code></p>\n`);
     }
-    try {
-        await summary.write();
-        return undefined;
-    }
-    catch (error) {
-        summary.emptyBuffer();
-        return `Could not write the job summary (GITHUB_STEP_SUMMARY): ${(0,errors/* oneLine */.TN)(error)}`;
-    }
-}
-function many_report_escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return (0,src_summary/* flushSummary */.Pu)(summary);
 }
 
 

@@ -1,11 +1,11 @@
 import * as core from '@actions/core'
 import { failedCallsLine } from './call-tally.js'
 import { callsSummaryHtml } from './calls-summary.js'
-import { oneLine } from './errors.js'
 import type { ManyOutcome } from './many-calls.js'
 import { writeOutputs } from './outputs.js'
 import { errorLine } from './report.js'
 import { safeLine } from './safe-line.js'
+import { escapeHtml, flushSummary } from './summary.js'
 
 /**
  * Tells the runner how a many-calls step went, once: the totals and the results file as
@@ -66,15 +66,5 @@ async function writeCallsSummary(
       `<p><strong>Error:</strong> <code>${escapeHtml(safeLine(stepError))}</code></p>\n`
     )
   }
-  try {
-    await summary.write()
-    return undefined
-  } catch (error) {
-    summary.emptyBuffer()
-    return `Could not write the job summary (GITHUB_STEP_SUMMARY): ${oneLine(error)}`
-  }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return flushSummary(summary)
 }

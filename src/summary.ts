@@ -93,6 +93,14 @@ export async function writeSummary(facts: SummaryFacts): Promise<string | undefi
       )
     }
   }
+  return flushSummary(summary)
+}
+
+/**
+ * Writes what `summary` holds to the job summary; returns a line saying why it could not be
+ * written (the buffer is then dropped), or undefined.
+ */
+export async function flushSummary(summary: typeof core.summary): Promise<string | undefined> {
   try {
     await summary.write()
     return undefined
@@ -111,6 +119,7 @@ function preformatted(text: string): string {
   return `<pre>${escapeHtml(stripControls(text))}</pre>`
 }
 
-function escapeHtml(text: string): string {
+/** `&`, `<` and `>` as entities: inside `<pre>` or `<code>` the text can then open no tag. */
+export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
