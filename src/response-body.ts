@@ -1,4 +1,4 @@
-import fs, { createWriteStream, ftruncateSync } from 'node:fs'
+import fs, { createWriteStream, fstatSync, ftruncateSync } from 'node:fs'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Inputs } from './constants.js'
@@ -35,8 +35,10 @@ export async function receiveBody(
   options: { keepBytes: number; stallMs: number; maxBytes: number }
 ): Promise<ReceivedBody> {
   // Nothing is awaited before the pipeline starts, so every byte that arrives is counted, even
-  // when the connection drops at once.
-  ftruncateSync(file.handle.fd)
+  // when the connection drops at once. Only a file that holds an earlier body is emptied: on
+  // ext4, truncating a file (even an empty one) makes its close write back every page of the
+  // new body (auto_da_alloc), which costs a large body about a tenth of its time.
+  if (fstatSync(file.handle.fd).size > 0) ftruncateSync(file.handle.fd)
   const sink = createWriteStream(file.path, { fd: file.handle.fd, start: 0, fs: KeepOpen })
   const kept: Buffer[] = []
   let keptBytes = 0
@@ -143,14 +145,10 @@ export function formatBytes(bytes: number): string {
  * that restarts with every chunk (`touch`), unlike a socket's idle timer, which only half-closes.
  */
 export function watchStalls(body: Readable, stallMs: number): { touch(): void; stop(): void } {
-  let watchdog: NodeJS.Timeout | undefined
-  const touch = (): void => {
-    if (stallMs === 0) return
-    clearTimeout(watchdog)
-    watchdog = setTimeout(() => body.destroy(new TimeoutError(stallMs)), stallMs)
-  }
-  touch()
-  return { touch, stop: () => clearTimeout(watchdog) }
+  if (stallMs === 0) return { touch: () => undefined, stop: () => undefined }
+  // One timer, restarted in place: a chunk costs no new timer.
+  const watchdog = setTimeout(() => body.destroy(new TimeoutError(stallMs)), stallMs)
+  return { touch: () => void watchdog.refresh(), stop: () => clearTimeout(watchdog) }
 }
 
 /** How much of a throttled answer's body is drained, in the background, before it is dropped. */
