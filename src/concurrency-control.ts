@@ -26,8 +26,8 @@ export const IncreaseAfter = 100
 /**
  * Additive increase, multiplicative decrease: a second 429 without a success between halves the
  * limit (to 1 at least), and a run of successes adds one (up to `max`). A 429 for a request sent
- * before the last decrease belongs to the same burst and does not count again, so one burst
- * halves the limit once.
+ * before the last decrease, or in the same instant, belongs to the same burst and does not count
+ * again, so one burst halves the limit once.
  */
 export function createConcurrencyControl(options: ConcurrencyOptions): ConcurrencyControl {
   const increaseAfter = options.increaseAfter ?? IncreaseAfter
@@ -45,7 +45,7 @@ export function createConcurrencyControl(options: ConcurrencyOptions): Concurren
     limit: () => limit,
     throttled(sentAtMs) {
       successesInRow = 0
-      if (sentAtMs < decreasedAt) return
+      if (sentAtMs <= decreasedAt) return
       throttledInRow++
       if (throttledInRow < 2) return
       throttledInRow = 0

@@ -10,7 +10,6 @@ import { receiveCallBody } from './call-body.js'
 import { createExpressionCache, prepareCall, type PreparedCall } from './call-plan.js'
 import { createTally, type CallTally } from './call-tally.js'
 import { countCallLines, readCallsFile, type FileCall } from './calls-file.js'
-import { createConcurrencyControl } from './concurrency-control.js'
 import { Inputs, MaxResponseOutputBytes } from './constants.js'
 import { InputError } from './errors.js'
 import { failureOf, type Failure } from './failure.js'
@@ -26,11 +25,10 @@ import {
   resultLine,
   type CallResult
 } from './results-file.js'
-import { decideRetry, MinRetryWaitMs } from './retry-policy.js'
 import { safeLine } from './safe-line.js'
 import { withRefusalExplained } from './service-call.js'
+import { createSharedThrottle } from './shared-throttle.js'
 import type { ManyCalls, Settings } from './settings.js'
-import { createThrottleGate, MaxJitterMs } from './throttle-gate.js'
 import { throttleDelayMs } from './throttle.js'
 import type { TokenSource } from './token-source.js'
 import { runPool } from './worker-pool.js'
@@ -213,52 +211,24 @@ async function prepareEntry(
   return 'problem' in call ? { index, line: entry.line, problem: call.problem } : call
 }
 
-/** Runs one call at a time of many, sharing the gate, the limit, the token and the connections. */
+/** Runs one call at a time of many, sharing the throttle, the token and the connections. */
 function createCallRunner(
   settings: Settings,
   tokens: TokenSource,
   transport: Transport,
   many: ManyCalls
 ): { call(entry: Entry): Promise<CallResult>; limit(): number; inFlight(): number } {
-  const gate = createThrottleGate({
+  const throttle = createSharedThrottle(many.concurrency, {
     now: () => Date.now(),
     sleep: ms => sleep(ms),
-    random: Math.random
+    random: Math.random,
+    info: line => core.info(line)
   })
-  const control = createConcurrencyControl({
-    max: many.concurrency,
-    now: () => Date.now(),
-    changed: (from, to, why) =>
-      core.info(
-        why === 'throttled'
-          ? `Throttled again: ${to} calls in flight at most (was ${from})`
-          : `A run of successes: ${to} calls in flight at most (was ${from})`
-      )
-  })
-  // Every 429 pauses every call; the Retry-After is read as the call's own retry reads it, and
-  // without one the pause is the shortest wait (the call itself backs off from there).
   const observed: Pick<Transport, 'send'> = {
     async send(request) {
       const sentAt = Date.now()
       const response = await transport.send(request)
-      if (response.status === 429) {
-        const now = Date.now()
-        const waitMs = decideRetry(
-          response.headers['retry-after'],
-          now,
-          now,
-          0,
-          MinRetryWaitMs
-        ).waitMs
-        const before = gate.remainingMs()
-        const opensAt = gate.pause(waitMs)
-        if (opensAt - now > before) {
-          core.info(`HTTP 429: every call waits ${Math.ceil((opensAt - now) / 1000)} s`)
-        }
-        control.throttled(sentAt)
-      } else {
-        control.succeeded()
-      }
+      throttle.answered(sentAt, response.status, response.headers['retry-after'])
       return response
     }
   }
@@ -291,7 +261,7 @@ function createCallRunner(
     inFlight++
     try {
       // A call that has not started waits out a pause without spending its retry-timeout.
-      await gate.ready()
+      await throttle.ready()
       return await send(entry)
     } finally {
       inFlight--
@@ -312,17 +282,7 @@ function createCallRunner(
       info: line => core.debug(safeLine(line)),
       // The sign-in doctor reads the token a 401 or 403 refused, as for a single call.
       bearer: async () => (lastSent = await tokens.current()),
-      async pace(untilMs) {
-        const left = gate.remainingMs()
-        if (left === 0) return { waitedMs: 0 }
-        // The jitter never costs a call its last retry.
-        if (untilMs !== undefined && Date.now() + left > untilMs + MaxJitterMs) {
-          return { pausedMs: left }
-        }
-        const from = Date.now()
-        await gate.ready()
-        return { waitedMs: Date.now() - from }
-      },
+      pace: untilMs => throttle.turn(untilMs),
       async receive(response) {
         bodyFile ??= path.join(await responsesFolder(), `${call.index}.json`)
         return receiveCallBody(response.body, bodyFile, {
@@ -371,7 +331,7 @@ function createCallRunner(
     }
   }
 
-  return { call, limit: () => control.limit(), inFlight: () => inFlight }
+  return { call, limit: () => throttle.limit(), inFlight: () => inFlight }
 }
 
 /** A body as the results file holds it: its JSON, or its text when it is not JSON. */

@@ -386,6 +386,38 @@ describe('cooperative throttling', () => {
   })
 })
 
+describe('pacing', () => {
+  it('learns the admitted rate from two bursts of 429s and keeps to it from then on', async () => {
+    sim().throttle({ rate: 20 })
+    const result = await run(
+      {
+        'service-name': echo,
+        calls: JSON.stringify(
+          Array.from({ length: 120 }, (_, i) => ({ payload: { _request: i } }))
+        ),
+        concurrency: '4'
+      },
+      { killAfterMs: 60_000 }
+    )
+    expect(errors(result)).toEqual([])
+    expect(result.outputs).toMatchObject({ total: '120', succeeded: '120', failed: '0' })
+    const paced = result.stdout
+      .split('\n')
+      .filter(line => line.startsWith('Requests are paced at '))
+    expect(paced[0]).toMatch(
+      /^Requests are paced at (1\d|20)\.\d\/s from now on: what the service admitted between its last two 429s$/
+    )
+    // Bursting into the limit would meet a 429 every second or so (five or more bursts); once
+    // paced, the calls keep below it.
+    const refusedAt = serviceRequests(sim())
+      .filter(r => r.status === 429)
+      .map(r => r.time)
+    const bursts = refusedAt.filter((at, i) => i === 0 || at - (refusedAt[i - 1] ?? 0) > 500)
+    expect(bursts.length).toBeGreaterThanOrEqual(2)
+    expect(bursts.length).toBeLessThanOrEqual(3)
+  })
+})
+
 // The wait is the point here: a step of three 4-second calls, one at a time, runs past the
 // first 10-second mark, and says how far it got there, while the third call is in flight.
 describe('progress', () => {

@@ -1,34 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { createConcurrencyControl } from '../../src/concurrency-control.js'
 import { createThrottleGate, MaxJitterMs } from '../../src/throttle-gate.js'
-
-/** A fake clock whose sleep only moves time; sleeps run in order of their end. */
-function fakeTime() {
-  let clock = 1_000_000
-  const sleepers: { until: number; resolve: () => void }[] = []
-  return {
-    now: () => clock,
-    sleep(ms: number) {
-      return new Promise<void>(resolve => {
-        sleepers.push({ until: clock + ms, resolve })
-      })
-    },
-    /** Moves the clock to the next sleeper's end and wakes it; false when none sleeps. */
-    async step(): Promise<boolean> {
-      await new Promise(resolve => setImmediate(resolve))
-      sleepers.sort((a, b) => a.until - b.until)
-      const next = sleepers.shift()
-      if (!next) return false
-      clock = Math.max(clock, next.until)
-      next.resolve()
-      await new Promise(resolve => setImmediate(resolve))
-      return true
-    },
-    set(ms: number) {
-      clock = ms
-    }
-  }
-}
+import { fakeTime } from '../../__fixtures__/fake-time.js'
 
 describe('createThrottleGate', () => {
   it('is open until a pause, then holds every waiter until the pause ends', async () => {
@@ -105,6 +78,10 @@ describe('createConcurrencyControl', () => {
     // Eight requests sent at 100, all answered 429 at 150.
     now = 150
     for (let i = 0; i < 8; i++) control.throttled(100)
+    expect(control.limit()).toBe(4)
+    // Two sent in the instant the first 429 came back, before the calls paused, are of it too.
+    control.throttled(150)
+    control.throttled(150)
     expect(control.limit()).toBe(4)
     // Requests sent after the decrease count again.
     control.throttled(151)
