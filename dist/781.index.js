@@ -637,6 +637,7 @@ function createThrottleGate(deps) {
 
 
 
+const NoWait = Object.freeze({ waitedMs: 0 });
 /**
  * `concurrency` calls in flight at first. A 429 on any call pauses every call for its
  * Retry-After (read as the call's own retry reads it; without one, the shortest wait). From the
@@ -655,6 +656,9 @@ function createSharedThrottle(concurrency, deps) {
     });
     return {
         async turn(untilMs) {
+            // Most requests of most steps: nothing to wait for, and nothing allocated for it.
+            if (gate.remainingMs() === 0 && pacer.rate() === undefined)
+                return NoWait;
             const from = deps.now();
             for (;;) {
                 const left = gate.remainingMs();

@@ -33,6 +33,8 @@ export interface SharedThrottle {
   limit(): number
 }
 
+const NoWait = Object.freeze({ waitedMs: 0 })
+
 /**
  * `concurrency` calls in flight at first. A 429 on any call pauses every call for its
  * Retry-After (read as the call's own retry reads it; without one, the shortest wait). From the
@@ -57,6 +59,8 @@ export function createSharedThrottle(
   })
   return {
     async turn(untilMs) {
+      // Most requests of most steps: nothing to wait for, and nothing allocated for it.
+      if (gate.remainingMs() === 0 && pacer.rate() === undefined) return NoWait
       const from = deps.now()
       for (;;) {
         const left = gate.remainingMs()
