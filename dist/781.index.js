@@ -545,6 +545,7 @@ function createRatePacer(deps) {
     let previous;
     let current;
     let pace;
+    let bursts = 0;
     const rateNow = () => {
         if (!pace || !previous || !current)
             return undefined;
@@ -586,11 +587,12 @@ function createRatePacer(deps) {
             // Requests sent before the pause it imposed was over (on their way when it came back, or
             // sent in the same instant) were refused by the same empty allowance.
             if (current && sentAtMs < current.knownAt + current.waitMs)
-                return;
+                return bursts;
+            bursts++;
             previous = current;
             current = { startAt: sentAtMs, knownAt: now, waitMs, admitted: 0 };
             if (!previous)
-                return;
+                return bursts;
             // The allowance was empty when this request arrived: it refills from then on.
             pace = {
                 growth: 1,
@@ -602,6 +604,7 @@ function createRatePacer(deps) {
             const rate = rateNow() ?? 0;
             if (!(rate >= MinPacedRate) || rate > MaxPacedRate)
                 pace = undefined;
+            return bursts;
         },
         rate: () => (pace ? rateNow() : undefined)
     };
@@ -641,8 +644,8 @@ const NoWait = Object.freeze({ waitedMs: 0 });
 /**
  * `concurrency` calls in flight at first. A 429 on any call pauses every call for its
  * Retry-After (read as the call's own retry reads it; without one, the shortest wait). From the
- * second burst of 429s on, requests are paced at the rate the service admitted; until then (or
- * when no rate can be learned) repeated 429s lower the number of calls in flight instead.
+ * second burst of 429s on, requests are paced at the rate the service admitted; when no rate can
+ * be learned, repeated 429s lower the number of calls in flight instead.
  */
 function createSharedThrottle(concurrency, deps) {
     const gate = createThrottleGate(deps);
@@ -690,11 +693,12 @@ function createSharedThrottle(concurrency, deps) {
                 deps.info(`HTTP 429: every call waits ${Math.ceil((opensAt - now) / 1000)} s`);
             }
             const pace = pacer.rate();
-            pacer.throttled(sentAtMs, waitMs);
+            const burst = pacer.throttled(sentAtMs, waitMs);
             const paced = pacer.rate();
-            // Paced requests keep to the service's rate however many calls are in flight: only
-            // unpaced ones are thinned out.
-            if (paced === undefined)
+            // The first burst refuses every call in flight when the limit is first met, and halving
+            // then would leave too few to measure the rate; paced requests keep to the service's rate
+            // however many calls are in flight. Only later bursts that teach no pace thin them out.
+            if (burst > 1 && paced === undefined)
                 control.throttled(sentAtMs);
             if (paced !== undefined && paced !== pace) {
                 deps.info(`Requests are paced at ${paced.toFixed(1)}/s from now on: what the service admitted between its last two 429s`);

@@ -21,8 +21,11 @@ export interface RatePacer {
   reserve(): number
   /** A request sent at `sentAtMs` was answered, not with 429. */
   admitted(sentAtMs: number): void
-  /** A request sent at `sentAtMs` was answered 429, asking to wait `waitMs`. */
-  throttled(sentAtMs: number, waitMs: number): void
+  /**
+   * A request sent at `sentAtMs` was answered 429, asking to wait `waitMs`. Returns which burst of
+   * 429s it belongs to, from 1.
+   */
+  throttled(sentAtMs: number, waitMs: number): number
   /** Requests per second in force, or undefined while requests are not paced. */
   rate(): number | undefined
 }
@@ -62,6 +65,7 @@ export function createRatePacer(deps: PacerDeps): RatePacer {
   let previous: Episode | undefined
   let current: Episode | undefined
   let pace: Pace | undefined
+  let bursts = 0
 
   const rateNow = (): number | undefined => {
     if (!pace || !previous || !current) return undefined
@@ -100,10 +104,11 @@ export function createRatePacer(deps: PacerDeps): RatePacer {
       const now = deps.now()
       // Requests sent before the pause it imposed was over (on their way when it came back, or
       // sent in the same instant) were refused by the same empty allowance.
-      if (current && sentAtMs < current.knownAt + current.waitMs) return
+      if (current && sentAtMs < current.knownAt + current.waitMs) return bursts
+      bursts++
       previous = current
       current = { startAt: sentAtMs, knownAt: now, waitMs, admitted: 0 }
-      if (!previous) return
+      if (!previous) return bursts
       // The allowance was empty when this request arrived: it refills from then on.
       pace = {
         growth: 1,
@@ -114,6 +119,7 @@ export function createRatePacer(deps: PacerDeps): RatePacer {
       }
       const rate = rateNow() ?? 0
       if (!(rate >= MinPacedRate) || rate > MaxPacedRate) pace = undefined
+      return bursts
     },
     rate: () => (pace ? rateNow() : undefined)
   }

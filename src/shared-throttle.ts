@@ -38,8 +38,8 @@ const NoWait = Object.freeze({ waitedMs: 0 })
 /**
  * `concurrency` calls in flight at first. A 429 on any call pauses every call for its
  * Retry-After (read as the call's own retry reads it; without one, the shortest wait). From the
- * second burst of 429s on, requests are paced at the rate the service admitted; until then (or
- * when no rate can be learned) repeated 429s lower the number of calls in flight instead.
+ * second burst of 429s on, requests are paced at the rate the service admitted; when no rate can
+ * be learned, repeated 429s lower the number of calls in flight instead.
  */
 export function createSharedThrottle(
   concurrency: number,
@@ -90,11 +90,12 @@ export function createSharedThrottle(
         deps.info(`HTTP 429: every call waits ${Math.ceil((opensAt - now) / 1000)} s`)
       }
       const pace = pacer.rate()
-      pacer.throttled(sentAtMs, waitMs)
+      const burst = pacer.throttled(sentAtMs, waitMs)
       const paced = pacer.rate()
-      // Paced requests keep to the service's rate however many calls are in flight: only
-      // unpaced ones are thinned out.
-      if (paced === undefined) control.throttled(sentAtMs)
+      // The first burst refuses every call in flight when the limit is first met, and halving
+      // then would leave too few to measure the rate; paced requests keep to the service's rate
+      // however many calls are in flight. Only later bursts that teach no pace thin them out.
+      if (burst > 1 && paced === undefined) control.throttled(sentAtMs)
       if (paced !== undefined && paced !== pace) {
         deps.info(
           `Requests are paced at ${paced.toFixed(1)}/s from now on: what the service admitted between its last two 429s`

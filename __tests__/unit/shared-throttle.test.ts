@@ -165,6 +165,24 @@ describe('createSharedThrottle', () => {
     expect(await waiting).toEqual({ waitedMs: 30_000 })
   })
 
+  it('leaves the calls in flight alone for the first burst, and halves them for later ones only when no pace is learned', () => {
+    const time = fakeTime(0)
+    const lines: string[] = []
+    const throttle = createSharedThrottle(8, { ...time, random: () => 0, info: l => lines.push(l) })
+    // The first burst: all eight in flight refused together.
+    for (let i = 0; i < 8; i++) throttle.answered(0, 429, '30')
+    expect(throttle.limit()).toBe(8)
+    // Ten admitted in the next 31 seconds: under one a second, too slow to pace.
+    time.set(30_000)
+    for (let i = 0; i < 10; i++) throttle.answered(30_000 + i * 100, 200, undefined)
+    time.set(31_000)
+    throttle.answered(31_000, 429, '30')
+    throttle.answered(31_000, 429, '30')
+    expect(throttle.limit()).toBe(4)
+    expect(lines).toContain('Throttled again: 4 calls in flight at most (was 8)')
+    expect(lines.filter(l => l.startsWith('Requests are paced'))).toEqual([])
+  })
+
   it('holds a request booked in the pace when a 429 comes in meanwhile', async () => {
     const time = fakeTime(0)
     const throttle = createSharedThrottle(4, { ...time, random: () => 0, info: () => {} })
