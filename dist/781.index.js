@@ -564,7 +564,7 @@ function createRatePacer(deps) {
                 pace.nextProbeAt += ProbeIntervalMs;
             }
             const rate = rateNow() ?? 0;
-            if (!(rate >= MinPacedRate) || rate > MaxPacedRate) {
+            if (!worthPacing(rate)) {
                 pace = undefined;
                 return now;
             }
@@ -601,13 +601,16 @@ function createRatePacer(deps) {
                 allowance: 0,
                 allowanceAt: sentAtMs
             };
-            const rate = rateNow() ?? 0;
-            if (!(rate >= MinPacedRate) || rate > MaxPacedRate)
+            if (!worthPacing(rateNow() ?? 0))
                 pace = undefined;
             return bursts;
         },
-        rate: () => (pace ? rateNow() : undefined)
+        rate: rateNow
     };
+}
+/** Between the rates too slow to pace (the pauses do it) and too fast to hold anything back. */
+function worthPacing(rate) {
+    return rate >= MinPacedRate && rate <= MaxPacedRate;
 }
 
 // EXTERNAL MODULE: ./src/retry-policy.ts + 1 modules

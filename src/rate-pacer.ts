@@ -84,7 +84,7 @@ export function createRatePacer(deps: PacerDeps): RatePacer {
         pace.nextProbeAt += ProbeIntervalMs
       }
       const rate = rateNow() ?? 0
-      if (!(rate >= MinPacedRate) || rate > MaxPacedRate) {
+      if (!worthPacing(rate)) {
         pace = undefined
         return now
       }
@@ -117,10 +117,14 @@ export function createRatePacer(deps: PacerDeps): RatePacer {
         allowance: 0,
         allowanceAt: sentAtMs
       }
-      const rate = rateNow() ?? 0
-      if (!(rate >= MinPacedRate) || rate > MaxPacedRate) pace = undefined
+      if (!worthPacing(rateNow() ?? 0)) pace = undefined
       return bursts
     },
-    rate: () => (pace ? rateNow() : undefined)
+    rate: rateNow
   }
+}
+
+/** Between the rates too slow to pace (the pauses do it) and too fast to hold anything back. */
+function worthPacing(rate: number): boolean {
+  return rate >= MinPacedRate && rate <= MaxPacedRate
 }
