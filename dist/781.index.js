@@ -90,8 +90,8 @@ var external_node_v8_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var auth = __webpack_require__(9081);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __webpack_require__(7242);
-// EXTERNAL MODULE: ./src/response-body.ts + 2 modules
-var response_body = __webpack_require__(1396);
+// EXTERNAL MODULE: ./src/response-body.ts
+var response_body = __webpack_require__(3989);
 ;// CONCATENATED MODULE: ./src/call-body.ts
 
 

@@ -125,8 +125,8 @@ var endpoint_url = __webpack_require__(7638);
 var failure_message = __webpack_require__(9743);
 // EXTERNAL MODULE: ./src/http.ts + 5 modules
 var http = __webpack_require__(2083);
-// EXTERNAL MODULE: ./src/response-body.ts + 2 modules
-var response_body = __webpack_require__(1396);
+// EXTERNAL MODULE: ./src/response-body.ts
+var response_body = __webpack_require__(3989);
 // EXTERNAL MODULE: ./src/retry-policy.ts + 1 modules
 var retry_policy = __webpack_require__(5147);
 ;// CONCATENATED MODULE: ./src/msal-network.ts

@@ -1,6 +1,5 @@
-import fs, { createWriteStream, fstatSync, ftruncateSync } from 'node:fs'
-import { Transform, type Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import { fstatSync, ftruncateSync, writeSync } from 'node:fs'
+import type { Readable } from 'node:stream'
 import { Inputs } from './constants.js'
 import { TimeoutError } from './http.js'
 import type { ResponseFile } from './response-file.js'
@@ -34,39 +33,37 @@ export async function receiveBody(
   file: ResponseFile,
   options: { keepBytes: number; stallMs: number; maxBytes: number }
 ): Promise<ReceivedBody> {
-  // Nothing is awaited before the pipeline starts, so every byte that arrives is counted, even
+  // Nothing is awaited before the body is read, so every byte that arrives is counted, even
   // when the connection drops at once. Only a file that holds an earlier body is emptied: on
   // ext4, truncating a file (even an empty one) makes its close write back every page of the
   // new body (auto_da_alloc), which costs a large body about a tenth of its time.
-  if (fstatSync(file.handle.fd).size > 0) ftruncateSync(file.handle.fd)
-  const sink = createWriteStream(file.path, { fd: file.handle.fd, start: 0, fs: KeepOpen })
+  const fd = file.handle.fd
+  if (fstatSync(fd).size > 0) ftruncateSync(fd)
   const kept: Buffer[] = []
   let keptBytes = 0
   let bytes = 0
   const stalls = watchStalls(body, options.stallMs)
-
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
+  try {
+    for await (const data of body) {
       stalls.touch()
+      const whole = Buffer.isBuffer(data) ? data : Buffer.from(data as string)
       const room = options.maxBytes > 0 ? options.maxBytes - bytes : Infinity
-      bytes += chunk.length
-      if (chunk.length > room) {
-        // What fits is still offered to the file, which never holds more than the limit.
-        this.push(chunk.subarray(0, room))
-        done(new TooLargeError(options.maxBytes, Inputs.MaxResponseSize))
-        return
-      }
+      const chunk = whole.length > room ? whole.subarray(0, room) : whole
+      // Written at once, in order: a write to a local file lands in the page cache in
+      // microseconds, while a write stream's round trips to the thread pool paused the socket
+      // after every 16 KiB (a 200 MiB body took twice as long) and cost a small one ~4 ms.
+      writeFully(fd, chunk, bytes)
+      bytes += whole.length
       if (keptBytes < options.keepBytes) {
         const part = chunk.subarray(0, options.keepBytes - keptBytes)
         kept.push(part)
         keptBytes += part.length
       }
-      done(null, chunk)
+      if (chunk !== whole) {
+        body.destroy()
+        throw new TooLargeError(options.maxBytes, Inputs.MaxResponseSize)
+      }
     }
-  })
-
-  try {
-    await pipeline(body, tap, sink)
   } catch (error) {
     // How far the body got tells a cut connection from one that never sent a byte.
     throw Object.assign(error instanceof Error ? error : new Error(String(error)), {
@@ -78,15 +75,11 @@ export async function receiveBody(
   return { bytes, head: Buffer.concat(kept), file: file.path }
 }
 
-/**
- * File operations for a write stream on a descriptor its ResponseFile owns: the stream never
- * closes it (a failed pipeline destroys the stream, which would), so the owner closes it once.
- */
-const KeepOpen = {
-  open: fs.open,
-  write: fs.write,
-  writev: fs.writev,
-  close: (_fd: number, done: (error?: NodeJS.ErrnoException | null) => void): void => done()
+/** Writes all of `chunk` at `position` of the file (a write may take only part of it). */
+function writeFully(fd: number, chunk: Buffer, position: number): void {
+  for (let written = 0; written < chunk.length;) {
+    written += writeSync(fd, chunk, written, chunk.length - written, position + written)
+  }
 }
 
 /** The cap on a sign-in answer (token, OpenID metadata, GitHub ID token): none is near this size. */

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
+import fc from 'fast-check'
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -198,5 +199,36 @@ describe('receiveBody into the prepared file', () => {
       await file.handle.close()
     }
     expect(await readFile(file.path, 'utf8')).toBe('{}')
+  })
+})
+
+describe('receiveBody, for any body, chunking and limit', () => {
+  it('leaves the body (or exactly what the limit allows) in the file and its first bytes in memory', async () => {
+    let run = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.uint8Array({ maxLength: 40_000 }), { maxLength: 12 }),
+        fc.nat(200),
+        fc.oneof(fc.constant(0), fc.nat(200_000)),
+        async (parts, keepBytes, maxBytes) => {
+          const file = await openFile(`property-${run++}.bin`)
+          const whole = Buffer.concat(parts)
+          const body = Readable.from(parts.map(part => Buffer.from(part)))
+          const over = maxBytes > 0 && whole.length > maxBytes
+          const received = receiveBody(body, file, { keepBytes, stallMs: 0, maxBytes })
+          if (over) {
+            await expect(received).rejects.toThrow(TooLargeError)
+          } else {
+            expect(await received).toEqual({
+              bytes: whole.length,
+              head: whole.subarray(0, keepBytes),
+              file: file.path
+            })
+          }
+          expect(await readFile(file.path)).toEqual(over ? whole.subarray(0, maxBytes) : whole)
+        }
+      ),
+      { numRuns: 60 }
+    )
   })
 })
