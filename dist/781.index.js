@@ -88,6 +88,8 @@ var external_node_v8_ = __webpack_require__(8877);
 var external_node_v8_default = /*#__PURE__*/__webpack_require__.n(external_node_v8_);
 // EXTERNAL MODULE: ./src/auth.ts
 var auth = __webpack_require__(9081);
+// EXTERNAL MODULE: ./src/early-connections.ts
+var early_connections = __webpack_require__(2828);
 // EXTERNAL MODULE: ./src/constants.ts
 var constants = __webpack_require__(7242);
 // EXTERNAL MODULE: ./src/response-body.ts
@@ -318,8 +320,8 @@ async function countCallLines(file) {
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/failure.ts
 var failure = __webpack_require__(1633);
-// EXTERNAL MODULE: ./src/http.ts + 5 modules
-var http = __webpack_require__(2083);
+// EXTERNAL MODULE: ./src/http.ts
+var http = __webpack_require__(6803);
 // EXTERNAL MODULE: ./src/invoker.ts
 var invoker = __webpack_require__(3809);
 // EXTERNAL MODULE: ./src/outcome-check.ts
@@ -791,6 +793,7 @@ async function runPool(items, work, options) {
 
 
 
+
 /**
  * Runs many calls in one step: the results file is opened and the calls counted before any
  * request, then one sign-in (renewed before it expires), one connection pool, and at most
@@ -798,7 +801,7 @@ async function runPool(items, work, options) {
  * little jitter), and repeated 429s halve the calls in flight until a run of successes brings
  * them back. Each call has its own retries, checks and result, written in input order.
  */
-async function runManyCalls(settings, many) {
+async function runManyCalls(settings, many, early = early_connections/* NoEarlyConnections */.y) {
     keepHeapSmall();
     const empty = (failure, resultsFile = '', total = 0) => ({
         settings,
@@ -823,12 +826,16 @@ async function runManyCalls(settings, many) {
         core/* info */.pq(`throttle-seed: waiting ${delayMs / 1000} s before the first request`);
         await (0,external_node_timers_promises_.setTimeout)(delayMs);
     }
-    // Every call shares it; its first connection opens while signing in.
-    const transport = (0,http/* createTransport */.o)({ timeoutMs: settings.timeoutMs, followRedirects: true });
+    // Every call shares it; its first connection opens while signing in, if not earlier.
+    const transport = (0,http/* createTransport */.o)({
+        timeoutMs: settings.timeoutMs,
+        followRedirects: true,
+        pool: early.service
+    });
     transport.preconnect(settings.expectedToken.systemUrl);
     let tokens;
     try {
-        tokens = await (0,auth/* signInForStep */.YZ)(settings);
+        tokens = await (0,auth/* signInForStep */.YZ)(settings, early.authority);
     }
     catch (error) {
         transport.close();

@@ -123,8 +123,8 @@ var errors = __webpack_require__(3916);
 var endpoint_url = __webpack_require__(7638);
 // EXTERNAL MODULE: ./src/failure-message.ts
 var failure_message = __webpack_require__(9743);
-// EXTERNAL MODULE: ./src/http.ts + 5 modules
-var http = __webpack_require__(2083);
+// EXTERNAL MODULE: ./src/http.ts
+var http = __webpack_require__(6803);
 // EXTERNAL MODULE: ./src/response-body.ts
 var response_body = __webpack_require__(3989);
 // EXTERNAL MODULE: ./src/retry-policy.ts + 1 modules

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { HandshakeHeadStartMs, type ConnectionPool } from './connection-pool.js'
 import { createTransport } from './http.js'
 import type { TokenRequestPolicy } from './msal-network.js'
 import { safeLine } from './safe-line.js'
@@ -7,14 +8,6 @@ import type { Credential, Settings } from './settings.js'
 import { createTokenSource, type AccessToken, type TokenSource } from './token-source.js'
 
 type Environment = Readonly<Record<string, string | undefined>>
-
-/**
- * The longest MSAL's loading waits for the pre-connections to put their first bytes on the wire.
- * Waiting costs nothing on a real network (MSAL then loads during the TLS round trip instead of
- * the TCP one), saves a proxy's CONNECT from waiting behind the load, and is capped for a host
- * that does not answer.
- */
-const HandshakeHeadStartMs = 250
 
 /**
  * The bearer token for the call: the given one as is, or one from Entra ID. MSAL is loaded only
@@ -25,10 +18,14 @@ const HandshakeHeadStartMs = 250
 export async function acquireToken(
   credential: Credential,
   policy: TokenRequestPolicy,
-  env: Environment = process.env
+  env: Environment = process.env,
+  pool?: ConnectionPool
 ): Promise<AccessToken> {
-  if (credential.kind === 'token') return { token: credential.token, expiresAtMs: undefined }
-  const transport = createTransport({ timeoutMs: policy.timeoutMs, followRedirects: false })
+  if (credential.kind === 'token') {
+    pool?.close()
+    return { token: credential.token, expiresAtMs: undefined }
+  }
+  const transport = createTransport({ timeoutMs: policy.timeoutMs, followRedirects: false, pool })
   transport.preconnect(credential.app.authorityHost)
   if (credential.kind === 'oidc') transport.preconnect(env['ACTIONS_ID_TOKEN_REQUEST_URL'] ?? '')
   // Loading MSAL blocks the event loop for tens of ms: the handshakes start first and run
@@ -46,26 +43,32 @@ export async function acquireToken(
 
 /**
  * Signs in once, and returns the source of the token for every request: a token from Entra ID
- * is renewed (signing in again the same way) when it comes within 5 minutes of its expiry.
+ * is renewed (signing in again the same way) when it comes within 5 minutes of its expiry. The
+ * first sign-in takes `pool`, a connection to the authority opened early, if there is one.
  */
 export async function signIn(
   credential: Credential,
-  policy: TokenRequestPolicy
+  policy: TokenRequestPolicy,
+  pool?: ConnectionPool
 ): Promise<TokenSource> {
-  const first = await acquireToken(credential, policy)
+  const first = await acquireToken(credential, policy, process.env, pool)
   const renew = credential.kind === 'token' ? undefined : () => acquireToken(credential, policy)
   return createTokenSource(first, renew, policy)
 }
 
 /** Signs in for the step, with its settings' limits, on the real clock and the step's log. */
-export function signInForStep(settings: Settings): Promise<TokenSource> {
+export function signInForStep(settings: Settings, pool?: ConnectionPool): Promise<TokenSource> {
   core.info(`Signing in (${settings.credential.kind})`)
-  return signIn(settings.credential, {
-    timeoutMs: settings.timeoutMs,
-    retryTimeoutMs: settings.retryTimeoutMs,
-    now: () => Date.now(),
-    sleep: ms => sleep(ms),
-    // The token endpoint's URL comes from the authority's metadata: untrusted text.
-    info: line => core.info(safeLine(line))
-  })
+  return signIn(
+    settings.credential,
+    {
+      timeoutMs: settings.timeoutMs,
+      retryTimeoutMs: settings.retryTimeoutMs,
+      now: () => Date.now(),
+      sleep: ms => sleep(ms),
+      // The token endpoint's URL comes from the authority's metadata: untrusted text.
+      info: line => core.info(safeLine(line))
+    },
+    pool
+  )
 }

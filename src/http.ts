@@ -1,7 +1,12 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import type { Readable } from 'node:stream'
-import { createConnectionPool, TrackOption, type Piece } from './connection-pool.js'
+import {
+  createConnectionPool,
+  type ConnectionPool,
+  TrackOption,
+  type Piece
+} from './connection-pool.js'
 import { withoutQuery } from './endpoint-url.js'
 
 /** One HTTP request as the action sends it. */
@@ -62,8 +67,10 @@ const UserAgent = 'd365fo-rest-endpoint-action'
 export function createTransport(options: {
   timeoutMs: number
   followRedirects: boolean
+  /** Connections opened earlier (src/early-connections.ts); the transport then owns them. */
+  pool?: ConnectionPool
 }): Transport {
-  const pool = createConnectionPool()
+  const pool = options.pool ?? createConnectionPool()
   let closed = false
 
   /** One request and its answer's headers, within the deadline. */

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { signInForStep } from './auth.js'
+import { NoEarlyConnections, type EarlyConnections } from './early-connections.js'
 import { failureOf } from './failure.js'
 import { readSettings } from './inputs.js'
 import type { ManyOutcome } from './many-calls.js'
@@ -12,10 +13,14 @@ import type { Settings } from './settings.js'
 import { throttleDelayMs } from './throttle.js'
 import type { TokenSource } from './token-source.js'
 
-/** The action: settings → (throttle) → token → call(s), then one report of how it went. */
-export async function run(): Promise<void> {
+/**
+ * The action: settings → (throttle) → token → call(s), then one report of how it went. `early`
+ * holds the connections the entry point opened while this code loaded; the call and the first
+ * sign-in take them over, and whatever no request took is closed at the end.
+ */
+export async function run(early: EarlyConnections = NoEarlyConnections): Promise<void> {
   try {
-    const outcome = await callOnce()
+    const outcome = await callOnce(early)
     if ('tally' in outcome) {
       const { reportMany } = await import('./many-report.js')
       await reportMany(outcome)
@@ -24,11 +29,13 @@ export async function run(): Promise<void> {
     }
   } catch (error) {
     reportCrash(error)
+  } finally {
+    early.close()
   }
 }
 
 /** Runs the call, stopping at the first failure; what happened is data for the report. */
-async function callOnce(): Promise<Outcome | ManyOutcome> {
+async function callOnce(early: EarlyConnections): Promise<Outcome | ManyOutcome> {
   let settings: Settings
   try {
     settings = await readSettings()
@@ -39,7 +46,7 @@ async function callOnce(): Promise<Outcome | ManyOutcome> {
   if (settings.many) {
     // Loaded only for many calls, so a single call never pays for it.
     const { runManyCalls } = await import('./many-calls.js')
-    return runManyCalls(settings, settings.many)
+    return runManyCalls(settings, settings.many, early)
   }
   notePlan(settings)
   let file: ResponseFile
@@ -56,13 +63,13 @@ async function callOnce(): Promise<Outcome | ManyOutcome> {
     await sleep(delayMs)
   }
 
-  // Opened while signing in: the call then finds its connection, TLS and all, ready.
-  const transport = createServiceTransport(settings)
+  // Opened while signing in, if not earlier: the call then finds its connection ready.
+  const transport = createServiceTransport(settings, early.service)
   transport.preconnect(settings.serviceUrl)
 
   let tokens: TokenSource
   try {
-    tokens = await signInForStep(settings)
+    tokens = await signInForStep(settings, early.authority)
   } catch (error) {
     transport.close()
     await file.handle.close().catch(() => undefined)

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import v8 from 'node:v8'
 import { signInForStep } from './auth.js'
+import { NoEarlyConnections, type EarlyConnections } from './early-connections.js'
 import { receiveCallBody } from './call-body.js'
 import { createExpressionCache, prepareCall, type PreparedCall } from './call-plan.js'
 import { createTally, type CallTally } from './call-tally.js'
@@ -62,7 +63,11 @@ type Entry =
  * little jitter), and repeated 429s halve the calls in flight until a run of successes brings
  * them back. Each call has its own retries, checks and result, written in input order.
  */
-export async function runManyCalls(settings: Settings, many: ManyCalls): Promise<ManyOutcome> {
+export async function runManyCalls(
+  settings: Settings,
+  many: ManyCalls,
+  early: EarlyConnections = NoEarlyConnections
+): Promise<ManyOutcome> {
   keepHeapSmall()
   const empty = (failure: Failure, resultsFile = '', total = 0): ManyOutcome => ({
     settings,
@@ -91,13 +96,17 @@ export async function runManyCalls(settings: Settings, many: ManyCalls): Promise
     await sleep(delayMs)
   }
 
-  // Every call shares it; its first connection opens while signing in.
-  const transport = createTransport({ timeoutMs: settings.timeoutMs, followRedirects: true })
+  // Every call shares it; its first connection opens while signing in, if not earlier.
+  const transport = createTransport({
+    timeoutMs: settings.timeoutMs,
+    followRedirects: true,
+    pool: early.service
+  })
   transport.preconnect(settings.expectedToken.systemUrl)
 
   let tokens: TokenSource
   try {
-    tokens = await signInForStep(settings)
+    tokens = await signInForStep(settings, early.authority)
   } catch (error) {
     transport.close()
     await results.handle.close().catch(() => undefined)

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Inputs, MaxResponseOutputBytes } from './constants.js'
 import { withoutQuery } from './endpoint-url.js'
+import type { ConnectionPool } from './connection-pool.js'
 import { createTransport, type Transport } from './http.js'
 import { invoke, type InvokeResult, type InvokerDeps } from './invoker.js'
 import { judgeAnswer, type OutcomeChecks } from './outcome-check.js'
@@ -38,11 +39,15 @@ export interface CallOutcome extends InvokeResult {
   readonly polls: number
 }
 
-/** The keep-alive transport the call sends on (redirects followed for GET only). */
-export function createServiceTransport(settings: Settings): Transport {
+/**
+ * The keep-alive transport the call sends on (redirects followed for GET only), on `pool` when
+ * a connection to F&O was opened early.
+ */
+export function createServiceTransport(settings: Settings, pool?: ConnectionPool): Transport {
   return createTransport({
     timeoutMs: settings.timeoutMs,
-    followRedirects: settings.method === 'GET'
+    followRedirects: settings.method === 'GET',
+    pool
   })
 }
 
