@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { HandshakeHeadStartMs, type ConnectionPool } from './connection-pool.js'
+import type { ConnectionPool } from './connection-pool.js'
 import { createTransport } from './http.js'
 import type { TokenRequestPolicy } from './msal-network.js'
 import { safeLine } from './safe-line.js'
@@ -8,6 +8,14 @@ import type { Credential, Settings } from './settings.js'
 import { createTokenSource, type AccessToken, type TokenSource } from './token-source.js'
 
 type Environment = Readonly<Record<string, string | undefined>>
+
+/**
+ * The longest MSAL's loading waits for the pre-connections to put their first bytes on the wire.
+ * Waiting costs nothing on a real network (MSAL then loads during the TLS round trip instead of
+ * the TCP one), saves a proxy's CONNECT from waiting behind the load, and is capped for a host
+ * that does not answer.
+ */
+const HandshakeHeadStartMs = 250
 
 /**
  * The bearer token for the call: the given one as is, or one from Entra ID. MSAL is loaded only

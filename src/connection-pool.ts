@@ -5,14 +5,6 @@ import { isIP, type Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import tls from 'node:tls'
 
-/**
- * The longest code that blocks the event loop while it loads (MSAL, the action itself) waits for
- * the pre-connections to put their first bytes on the wire. Waiting costs nothing on a real
- * network (the code then loads during the TLS round trip instead of the TCP one), saves a
- * proxy's CONNECT from waiting behind the load, and is capped for a host that does not answer.
- */
-export const HandshakeHeadStartMs = 250
-
 /** Anything a deadline or close() may have to end. */
 export interface Piece {
   destroy(): void

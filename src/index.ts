@@ -1,13 +1,18 @@
 // The action's entry point. Tests import main.ts instead, so nothing starts.
-import { HandshakeHeadStartMs } from './connection-pool.js'
 import { openEarlyConnections } from './early-connections.js'
 
-// The connections open first, and the rest of the action is evaluated once they are on the
-// wire: evaluating blocks the event loop, and their handshakes then run meanwhile. (Eager: the
-// code stays in index.js, but runs only when imported.)
+/**
+ * How long the code waits for the early connections to be on the wire before it is evaluated,
+ * which blocks the event loop: long enough for a loopback or LAN connect, whose TLS handshake then
+ * runs meanwhile; shorter than evaluating the code, which over a longer round trip runs while
+ * the TCP handshake does.
+ */
+const ConnectHeadStartMs = 5
+
 const early = openEarlyConnections()
 early
-  .underway(HandshakeHeadStartMs)
+  .underway(ConnectHeadStartMs)
+  // Eager: the code stays in index.js, but is evaluated only now.
   .then(() => import(/* webpackMode: "eager" */ './main.js'))
   .then(
     ({ run }) => run(early),
