@@ -76,7 +76,15 @@ export function createConnectionPool(): ConnectionPool {
     callback: Opened
   ): void {
     const target = new URL(`${protocol}//${hostForUrl(options.host)}:${options.port}`)
-    const proxy = getProxyUrl(target)
+    let proxy: URL | undefined
+    try {
+      proxy = getProxyUrl(target)
+    } catch {
+      // Named, never shown: a proxy URL may hold credentials.
+      const names = protocol === 'https:' ? 'HTTPS_PROXY / https_proxy' : 'HTTP_PROXY / http_proxy'
+      callback(new Error(`the proxy variable ${names} is not a URL`))
+      return
+    }
     if (!proxy) {
       const socket = direct.call(agent, options)
       keep(socket as Socket)

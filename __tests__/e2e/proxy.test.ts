@@ -99,6 +99,22 @@ describe('proxy', () => {
     expect(sim().requests).toHaveLength(0)
   })
 
+  it('names the variable, without its value, when the proxy variable is not a URL', async () => {
+    const result = await run({ HTTPS_PROXY: `::::${proxyPassword}` })
+
+    expect(result.exitCode).toBe(1)
+    const errors = result.annotations.filter(a => a.level === 'error')
+    expect(errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining(
+          'the proxy variable HTTPS_PROXY / https_proxy is not a URL'
+        )
+      })
+    ])
+    expect(result.stdout).not.toContain(proxyPassword)
+    expect(sim().requests).toHaveLength(0)
+  })
+
   it('obeys NO_PROXY: the host is dialled directly, not through the proxy', async () => {
     const result = await run({ HTTPS_PROXY: proxyUrl, NO_PROXY: `localhost,${testHost}` })
 

@@ -109,6 +109,24 @@ describe('connections opened at start-up', () => {
     expect(opened.authority).toBeDefined()
   })
 
+  it('never throws: with a proxy variable that is no URL, the request on its pool names the variable', async () => {
+    process.env['HTTPS_PROXY'] = '::::'
+    // Loopback is never proxied: a host that would be (.invalid resolves nowhere).
+    const opened = await open(step({ url: 'https://fo.invalid', token: 'a-token' }))
+    const transport = createTransport({
+      timeoutMs: 5000,
+      followRedirects: false,
+      pool: opened.service
+    })
+    try {
+      await expect(
+        transport.send({ method: 'GET', url: 'https://fo.invalid/x', headers: {} })
+      ).rejects.toThrow('the proxy variable HTTPS_PROXY / https_proxy is not a URL')
+    } finally {
+      transport.close()
+    }
+  })
+
   it('opens nothing for a step that waits first (throttle-seed)', async () => {
     const before = fo.connections()
     const opened = await open(step({ url: fo.url, token: 'a-token', 'throttle-seed': '30' }))
