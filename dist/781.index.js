@@ -90,12 +90,9 @@ var external_node_v8_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var auth = __webpack_require__(9081);
 // EXTERNAL MODULE: ./src/early-connections.ts
 var early_connections = __webpack_require__(2828);
-// EXTERNAL MODULE: ./src/constants.ts
-var constants = __webpack_require__(7242);
 // EXTERNAL MODULE: ./src/response-body.ts
 var response_body = __webpack_require__(3989);
 ;// CONCATENATED MODULE: ./src/call-body.ts
-
 
 
 
@@ -107,50 +104,23 @@ var response_body = __webpack_require__(3989);
  * TooLargeError past `maxBytes` (the file keeps at most that much), TimeoutError on a stall.
  */
 async function receiveCallBody(body, file, options) {
-    const kept = [];
-    let keptBytes = 0;
-    let bytes = 0;
     let sink;
-    const stalls = (0,response_body/* watchStalls */.t1)(body, options.stallMs);
     try {
-        for await (const data of body) {
-            stalls.touch();
-            const whole = Buffer.isBuffer(data) ? data : Buffer.from(data);
-            const room = options.maxBytes > 0 ? options.maxBytes - bytes : Infinity;
-            const chunk = whole.length > room ? whole.subarray(0, room) : whole;
-            bytes += whole.length;
-            if (keptBytes < options.keepBytes) {
-                const part = chunk.subarray(0, options.keepBytes - keptBytes);
-                kept.push(part);
-                keptBytes += part.length;
-            }
-            if (sink === undefined && bytes > options.inlineBytes) {
+        const { bytes, head } = await (0,response_body/* readBody */.x8)(body, options, async (chunk, at) => {
+            if (sink === undefined && at.arrived > options.inlineBytes) {
                 await (0,promises_.mkdir)(external_node_path_default().dirname(file), { recursive: true });
                 sink = await (0,promises_.open)(file, 'w');
                 // What came before is all still in memory: keepBytes ≥ inlineBytes.
-                const earlier = Buffer.concat(kept).subarray(0, bytes - whole.length);
-                await sink.write(earlier);
+                await sink.write(at.head().subarray(0, at.offset));
+            }
+            if (sink !== undefined)
                 await sink.write(chunk);
-            }
-            else if (sink !== undefined) {
-                await sink.write(chunk);
-            }
-            if (chunk !== whole) {
-                body.destroy();
-                throw new response_body/* TooLargeError */.qB(options.maxBytes, constants/* Inputs */.G0.MaxResponseSize);
-            }
-        }
-    }
-    catch (error) {
-        throw Object.assign(error instanceof Error ? error : new Error(String(error)), {
-            bytesReceived: bytes
         });
+        return { bytes, head, file: sink === undefined ? '' : file };
     }
     finally {
-        stalls.stop();
         await sink?.close();
     }
-    return { bytes, head: Buffer.concat(kept), file: sink === undefined ? '' : file };
 }
 
 // EXTERNAL MODULE: ./src/call-plan.ts
@@ -316,6 +286,8 @@ async function countCallLines(file) {
     return content ? count + 1 : count;
 }
 
+// EXTERNAL MODULE: ./src/constants.ts
+var constants = __webpack_require__(7242);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/failure.ts

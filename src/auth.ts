@@ -29,10 +29,7 @@ export async function acquireToken(
   env: Environment = process.env,
   pool?: ConnectionPool
 ): Promise<AccessToken> {
-  if (credential.kind === 'token') {
-    pool?.close()
-    return { token: credential.token, expiresAtMs: undefined }
-  }
+  if (credential.kind === 'token') return { token: credential.token, expiresAtMs: undefined }
   const transport = createTransport({ timeoutMs: policy.timeoutMs, followRedirects: false, pool })
   transport.preconnect(credential.app.authorityHost)
   if (credential.kind === 'oidc') transport.preconnect(env['ACTIONS_ID_TOKEN_REQUEST_URL'] ?? '')

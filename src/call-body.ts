@@ -1,8 +1,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
-import { Inputs } from './constants.js'
-import { TooLargeError, watchStalls, type ReceivedBody } from './response-body.js'
+import { readBody, type ReceivedBody } from './response-body.js'
 
 /** How one call's body is kept in a many-calls step. */
 export interface CallBodyOptions {
@@ -28,45 +27,19 @@ export async function receiveCallBody(
   file: string,
   options: CallBodyOptions
 ): Promise<ReceivedBody> {
-  const kept: Buffer[] = []
-  let keptBytes = 0
-  let bytes = 0
   let sink: FileHandle | undefined
-  const stalls = watchStalls(body, options.stallMs)
   try {
-    for await (const data of body) {
-      stalls.touch()
-      const whole = Buffer.isBuffer(data) ? data : Buffer.from(data as string)
-      const room = options.maxBytes > 0 ? options.maxBytes - bytes : Infinity
-      const chunk = whole.length > room ? whole.subarray(0, room) : whole
-      bytes += whole.length
-      if (keptBytes < options.keepBytes) {
-        const part = chunk.subarray(0, options.keepBytes - keptBytes)
-        kept.push(part)
-        keptBytes += part.length
-      }
-      if (sink === undefined && bytes > options.inlineBytes) {
+    const { bytes, head } = await readBody(body, options, async (chunk, at) => {
+      if (sink === undefined && at.arrived > options.inlineBytes) {
         await mkdir(path.dirname(file), { recursive: true })
         sink = await open(file, 'w')
         // What came before is all still in memory: keepBytes ≥ inlineBytes.
-        const earlier = Buffer.concat(kept).subarray(0, bytes - whole.length)
-        await sink.write(earlier)
-        await sink.write(chunk)
-      } else if (sink !== undefined) {
-        await sink.write(chunk)
+        await sink.write(at.head().subarray(0, at.offset))
       }
-      if (chunk !== whole) {
-        body.destroy()
-        throw new TooLargeError(options.maxBytes, Inputs.MaxResponseSize)
-      }
-    }
-  } catch (error) {
-    throw Object.assign(error instanceof Error ? error : new Error(String(error)), {
-      bytesReceived: bytes
+      if (sink !== undefined) await sink.write(chunk)
     })
+    return { bytes, head, file: sink === undefined ? '' : file }
   } finally {
-    stalls.stop()
     await sink?.close()
   }
-  return { bytes, head: Buffer.concat(kept), file: sink === undefined ? '' : file }
 }

@@ -39,9 +39,41 @@ export async function receiveBody(
   // new body (auto_da_alloc), which costs a large body about a tenth of its time.
   const fd = file.handle.fd
   if (fstatSync(fd).size > 0) ftruncateSync(fd)
+  // Written at once, in order: a write to a local file lands in the page cache in microseconds,
+  // while a write stream's round trips to the thread pool paused the socket after every 16 KiB
+  // (a 200 MiB body took twice as long) and cost a small one ~4 ms.
+  const { bytes, head } = await readBody(body, options, (chunk, at) =>
+    writeFully(fd, chunk, at.offset)
+  )
+  return { bytes, head, file: file.path }
+}
+
+/** Where a chunk stands in its body, as readBody hands it to its sink. */
+export interface ChunkPlace {
+  /** The chunk's first byte's offset in the body. */
+  readonly offset: number
+  /** Bytes arrived so far, this chunk whole included (past `maxBytes` for the last one). */
+  readonly arrived: number
+  /** The first bytes kept so far, this chunk's part included. */
+  head(): Buffer
+}
+
+/**
+ * Reads a body chunk by chunk: hands `sink` each chunk, cut at `maxBytes` (0 = no limit), with
+ * its place in the body, and keeps the first `keepBytes`. Fails with TimeoutError when no byte arrives for `stallMs` (0 =
+ * no limit), with TooLargeError (max-response-size) once the body passes `maxBytes`, after the
+ * part that fits went to `sink`, and with the stream's or the sink's error; every failure
+ * carries `bytesReceived`.
+ */
+export async function readBody(
+  body: Readable,
+  options: { keepBytes: number; stallMs: number; maxBytes: number },
+  sink: (chunk: Buffer, at: ChunkPlace) => void | Promise<void>
+): Promise<{ bytes: number; head: Buffer }> {
   const kept: Buffer[] = []
   let keptBytes = 0
   let bytes = 0
+  const head = (): Buffer => Buffer.concat(kept)
   const stalls = watchStalls(body, options.stallMs)
   try {
     for await (const data of body) {
@@ -49,16 +81,14 @@ export async function receiveBody(
       const whole = Buffer.isBuffer(data) ? data : Buffer.from(data as string)
       const room = options.maxBytes > 0 ? options.maxBytes - bytes : Infinity
       const chunk = whole.length > room ? whole.subarray(0, room) : whole
-      // Written at once, in order: a write to a local file lands in the page cache in
-      // microseconds, while a write stream's round trips to the thread pool paused the socket
-      // after every 16 KiB (a 200 MiB body took twice as long) and cost a small one ~4 ms.
-      writeFully(fd, chunk, bytes)
+      const offset = bytes
       bytes += whole.length
       if (keptBytes < options.keepBytes) {
         const part = chunk.subarray(0, options.keepBytes - keptBytes)
         kept.push(part)
         keptBytes += part.length
       }
+      await sink(chunk, { offset, arrived: bytes, head })
       if (chunk !== whole) {
         body.destroy()
         throw new TooLargeError(options.maxBytes, Inputs.MaxResponseSize)
@@ -72,7 +102,7 @@ export async function receiveBody(
   } finally {
     stalls.stop()
   }
-  return { bytes, head: Buffer.concat(kept), file: file.path }
+  return { bytes, head: head() }
 }
 
 /** Writes all of `chunk` at `position` of the file (a write may take only part of it). */
