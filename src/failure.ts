@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { CallError, InputError, oneLine } from './errors.js'
+import { safeLine } from './safe-line.js'
 import { scrub } from './secrets.js'
 
 /**
@@ -37,4 +38,16 @@ export function failureOf(error: unknown, expected: 'input' | 'sign-in' | 'inter
   }
   core.debug(scrub(error instanceof Error ? (error.stack ?? message) : message))
   return { kind: 'internal', message }
+}
+
+/**
+ * The failure as the one line for `::error::`, the `error` output and the summary: inert, with
+ * the service's own words left out under mask-response.
+ */
+export function errorLine(failure: Failure, masked: boolean): string {
+  return safeLine(
+    masked && failure.withoutBody !== undefined
+      ? `${failure.withoutBody} (the service's message is not shown: mask-response)`
+      : failure.message
+  )
 }

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { signInForStep } from './auth.js'
-import { NoEarlyConnections, type EarlyConnections } from './early-connections.js'
+import { NoEarlyConnections, type EarlyConnections } from './early-connection-set.js'
 import { failureOf } from './failure.js'
 import { readSettings } from './inputs.js'
 import type { ManyOutcome } from './many-calls.js'

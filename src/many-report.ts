@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
 import { failedCallsLine } from './call-tally.js'
+import { errorLine } from './failure.js'
 import { callsSummaryHtml } from './calls-summary.js'
 import type { ManyOutcome } from './many-calls.js'
 import { writeOutputs } from './outputs.js'
-import { errorLine } from './report.js'
 import { safeLine } from './safe-line.js'
 import { escapeHtml, flushSummary } from './summary.js'
 

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { MaxResponseOutputBytes } from './constants.js'
 import { oneLine } from './errors.js'
-import type { Failure } from './failure.js'
+import { errorLine, type Failure } from './failure.js'
 import { responseText, writeOutputs } from './outputs.js'
 import { safeLine } from './safe-line.js'
 import { maskResponse, type ResponseMasks } from './secrets.js'
@@ -92,18 +92,6 @@ export async function report(outcome: Outcome): Promise<void> {
  */
 export function reportCrash(error: unknown): void {
   core.setFailed(safeLine(`The action failed unexpectedly: ${oneLine(error) || 'unknown error'}`))
-}
-
-/**
- * The failure as the one line for `::error::`, the `error` output and the summary: inert, with
- * the service's own words left out under mask-response.
- */
-export function errorLine(failure: Failure, masked: boolean): string {
-  return safeLine(
-    masked && failure.withoutBody !== undefined
-      ? `${failure.withoutBody} (the service's message is not shown: mask-response)`
-      : failure.message
-  )
 }
 
 /**
