@@ -1,4 +1,10 @@
 /**
+ * When the documents below were copied from the clouds (docs/adr/0003-built-in-cloud-metadata.md
+ * says how to refresh them); `.ci/run` prints a line once the copy is older than a year.
+ */
+export const CloudMetadataCopiedOn = '2026-11-28'
+
+/**
  * Entra ID clouds whose metadata MSAL can be given up front, so a token costs one request to
  * the authority instead of three (instance discovery, OpenID configuration, token).
  */
