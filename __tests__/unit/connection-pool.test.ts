@@ -184,9 +184,12 @@ describe('handshakesUnderway', () => {
     const t = open()
 
     t.preconnect(`${server.url}/`)
-    await t.handshakesUnderway(60_000)
+    await expect(t.handshakesUnderway(60_000)).resolves.toBeUndefined()
 
+    // It resolved for the connection, not for its 60-s limit: that connection is the request's.
     await until(() => server.connections() === 1)
+    expect(await get(t, `${server.url}/after`)).toBe('seen /after')
+    expect(server.connections()).toBe(1)
   })
 
   it('resolves once the proxy has opened the tunnel, and not before', async () => {
