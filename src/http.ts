@@ -1,13 +1,9 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import type { Readable } from 'node:stream'
-import {
-  createConnectionPool,
-  type ConnectionPool,
-  TrackOption,
-  type Piece
-} from './connection-pool.js'
+import { createConnectionPool, type ConnectionPool, TrackOption } from './connection-pool.js'
 import { withoutQuery } from './endpoint-url.js'
+import type { Piece } from './proxy-tunnel.js'
 
 /** One HTTP request as the action sends it. */
 export interface HttpRequest {
