@@ -3,6 +3,7 @@ import { withoutQuery } from './endpoint-url.js'
 import { CallError } from './errors.js'
 import { serviceMessage } from './failure-message.js'
 import { maskSecret } from './secrets.js'
+import { readJwtPayload } from './token-claims.js'
 
 type Environment = Readonly<Record<string, string | undefined>>
 
@@ -50,12 +51,6 @@ export async function gitHubIdToken(
 
 /** The `sub` claim of a JWT, unverified (only to say which subject GitHub sent); undefined if unreadable. */
 export function subjectOf(jwt: string): string | undefined {
-  try {
-    const payload = JSON.parse(
-      Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')
-    ) as { sub?: unknown }
-    return typeof payload.sub === 'string' ? payload.sub : undefined
-  } catch {
-    return undefined
-  }
+  const sub = readJwtPayload(jwt)?.['sub']
+  return typeof sub === 'string' ? sub : undefined
 }

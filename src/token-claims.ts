@@ -19,10 +19,10 @@ const MaxTokenLength = 64 * 1024
 const MaxClaimLength = 200
 
 /**
- * The claims of a JWT access token, unverified (only to explain a refusal), each printable and
- * short; undefined when the token is not a JWT (an opaque token, or not meant to be read).
+ * The payload of a JWT as an object, unverified (only to read its claims); undefined when the
+ * text is not a JWT (an opaque token, far too long, or a payload that is not a JSON object).
  */
-export function readTokenClaims(token: string): TokenClaims | undefined {
+export function readJwtPayload(token: string): Record<string, unknown> | undefined {
   if (token.length > MaxTokenLength) return undefined
   const parts = token.split('.')
   if (parts.length !== 3 || !/^[A-Za-z0-9_-]+$/.test(parts[1] ?? '')) return undefined
@@ -33,7 +33,16 @@ export function readTokenClaims(token: string): TokenClaims | undefined {
     return undefined
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined
-  const claims = payload as Record<string, unknown>
+  return payload as Record<string, unknown>
+}
+
+/**
+ * The claims of a JWT access token, unverified (only to explain a refusal), each printable and
+ * short; undefined when the token is not a JWT (an opaque token, or not meant to be read).
+ */
+export function readTokenClaims(token: string): TokenClaims | undefined {
+  const claims = readJwtPayload(token)
+  if (!claims) return undefined
   return {
     audience: text(Array.isArray(claims['aud']) ? claims['aud'][0] : claims['aud']),
     tenant: text(claims['tid']),

@@ -1,4 +1,5 @@
 import { formatTimespan } from './timespan.js'
+import { readJwtPayload } from './token-claims.js'
 
 /** A bearer token and when it expires. */
 export interface AccessToken {
@@ -51,22 +52,10 @@ export function createTokenSource(
   }
 }
 
-// A JWT longer than this is not read (real access tokens are a few KiB).
-const MaxJwtChars = 32 * 1024
-
 /** The `exp` claim of a JWT in ms since the epoch, unverified; undefined when it has none. */
 export function jwtExpiryMs(jwt: string): number | undefined {
-  if (jwt.length > MaxJwtChars) return undefined
-  try {
-    const payload = JSON.parse(
-      Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')
-    ) as { exp?: unknown }
-    return typeof payload.exp === 'number' && Number.isFinite(payload.exp)
-      ? payload.exp * 1000
-      : undefined
-  } catch {
-    return undefined
-  }
+  const exp = readJwtPayload(jwt)?.['exp']
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined
 }
 
 /**
