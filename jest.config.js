@@ -1,4 +1,6 @@
 // ESM + ts-jest: tests import the sources as ES modules, as the bundle does.
+import os from 'node:os'
+
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
@@ -23,5 +25,9 @@ export default {
   coverageReporters: ['text-summary'],
   coverageThreshold: { global: { lines: 90 } },
   testTimeout: 30000,
+  // Two test files per core: end-to-end files spend most of their time waiting on the action's
+  // child process and the simulator, so one worker per core (jest's default, less one) idles the
+  // machine. `npm run stress` proves the suites hold with every core busy.
+  maxWorkers: Math.max(2, os.availableParallelism() * 2),
   verbose: false
 }
