@@ -1,9 +1,10 @@
 // @ts-check
 /**
- * `npm run stress [-- --runs=10] [-- --load=<busy workers>]`: runs the end-to-end and fault
- * suites again and again while busy workers keep every core loaded, to prove the tests hold on
- * a starved machine (no wall-clock flakes). Stops at the first failing run. `.ci/run` runs the
- * quick form (`--runs=1`).
+ * `npm run stress [-- --runs=10] [-- --load=<busy workers>] [-- --suites=unit,e2e,faults]`:
+ * runs the end-to-end and fault suites (or the folders of __tests__ named) again and again while
+ * busy workers keep every core loaded, to prove the tests hold on a starved machine (no
+ * wall-clock flakes). Stops at the first failing run. Jest runs on the Node that runs this script.
+ * `.ci/run` runs one pass on Node 24 (`--runs=1`).
  * @module
  */
 import { spawn } from 'node:child_process'
@@ -27,7 +28,14 @@ function numberArg(name, fallback) {
 
 const runs = numberArg('runs', 10)
 const load = numberArg('load', os.availableParallelism())
-const suites = ['__tests__/e2e', '__tests__/faults']
+const suitesArg = process.argv.find(arg => arg.startsWith('--suites='))
+const suites = suitesArg
+  ? suitesArg
+      .slice('--suites='.length)
+      .split(',')
+      .filter(Boolean)
+      .map(name => `__tests__/${name}`)
+  : ['__tests__/e2e', '__tests__/faults']
 
 // Busy loops in worker threads: they die with this process, whatever ends it.
 const workers = Array.from(
