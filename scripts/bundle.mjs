@@ -7,10 +7,12 @@
  */
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { assertStandInsComplete } from './stand-ins.mjs'
+import { parse } from 'jsonc-parser'
+import { assertStandInsCover } from './stand-ins.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -45,20 +47,38 @@ export function sourceHash() {
 }
 
 /**
- * Checks the stand-ins, empties `outDir` and bundles src/index.ts into it; throws when either fails.
+ * Empties `outDir`, bundles src/index.ts into it and checks the stand-ins against the bundler's
+ * module graph; throws when either fails.
  * @param {string} outDir
  */
 export function bundle(outDir) {
-  assertStandInsComplete(root)
   rmSync(outDir, { recursive: true, force: true })
-  const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-  const args = ['build', 'src/index.ts', '--out', outDir, '--license', 'licenses.txt']
-  const result = spawnSync(process.execPath, [ncc, ...args, '--target', 'es2022', '--minify'], {
-    cwd: root,
-    stdio: 'inherit'
-  })
-  if (result.status !== 0)
-    throw new Error(`ncc failed (exit ${result.status}) bundling into ${outDir}`)
+  const statsDir = mkdtempSync(path.join(os.tmpdir(), 'd365fo-bundle-stats-'))
+  try {
+    const stats = path.join(statsDir, 'stats.json')
+    const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
+    const args = ['build', 'src/index.ts', '--out', outDir, '--license', 'licenses.txt']
+    const result = spawnSync(
+      process.execPath,
+      [ncc, ...args, '--target', 'es2022', '--minify', '--stats-out', stats],
+      { cwd: root, stdio: 'inherit' }
+    )
+    if (result.status !== 0)
+      throw new Error(`ncc failed (exit ${result.status}) bundling into ${outDir}`)
+    assertStandInsCover(JSON.parse(readFileSync(stats, 'utf8')), standIns())
+  } finally {
+    rmSync(statsDir, { recursive: true, force: true })
+  }
+}
+
+/** Package name → stand-in, as tsconfig.json `paths` maps them for ncc. */
+function standIns() {
+  const tsconfig = parse(readFileSync(path.join(root, 'tsconfig.json'), 'utf8'))
+  /** @type {Record<string, string[]>} */
+  const paths = tsconfig.compilerOptions?.paths ?? {}
+  return Object.fromEntries(
+    Object.entries(paths).flatMap(([pkg, [file]]) => (file ? [[pkg, file]] : []))
+  )
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,110 +1,49 @@
 // @ts-check
 /**
- * Guard rail for the bundle's stand-ins (tsconfig.json `paths`, src/stand-ins/): before ncc runs,
- * every name that an installed dependency imports from a replaced package must be exported by
- * its stand-in. Without this, a dependency update that starts using another undici symbol would
- * only warn at build time and fail at run time.
+ * Guard rail for the bundle's stand-ins (tsconfig.json `paths`, src/stand-ins/,
+ * docs/adr/0002-bundle-stand-ins.md), read from the bundler's own module graph (ncc's webpack
+ * stats) after each build: every name the bundle uses from a stand-in must be one it exports,
+ * and every stand-in must still be reached (one that no dependency imports any more is to be
+ * dropped). Without this, a dependency update that starts using another undici symbol would only
+ * warn at build time and fail at run time.
  * @module
  */
-import { readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
-import { parse } from 'jsonc-parser'
 
 /**
- * The names a module's source imports from `pkg`: named imports, namespace members
- * (`ns.Name`) and CommonJS members (`pkg_1.Name`, destructured requires).
- * @param {string} source
- * @param {string} pkg
- * @returns {Set<string>}
+ * @typedef {{ name?: string, usedExports?: string[] | boolean | null,
+ *   providedExports?: string[] | null, reasons?: { moduleName?: string }[] }} StatsModule
+ * @typedef {{ moduleName?: string, message?: string }} StatsWarning
+ * @typedef {{ modules?: StatsModule[], warnings?: StatsWarning[], errors?: StatsWarning[] }} Stats
  */
-export function importedNames(source, pkg) {
-  const names = new Set()
-  const quoted = `['"]${pkg.replace(/[/.@-]/g, c => `\\${c}`)}['"]`
-  const add = (/** @type {string} */ list) => {
-    for (const part of list.split(',')) {
-      const name = part
-        .trim()
-        .split(/\s+as\s+|\s*:\s*/)[0]
-        ?.trim()
-      if (name && /^\w+$/.test(name) && name !== 'default') names.add(name)
-    }
-  }
-  for (const m of source.matchAll(new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*${quoted}`, 'g')))
-    add(m[1] ?? '')
-  for (const m of source.matchAll(
-    new RegExp(`(?:const|let|var)\\s*\\{([^}]*)\\}\\s*=\\s*require\\(\\s*${quoted}\\s*\\)`, 'g')
-  ))
-    add(m[1] ?? '')
-  const namespaces = [
-    ...source.matchAll(new RegExp(`import\\s*\\*\\s*as\\s+(\\w+)\\s+from\\s*${quoted}`, 'g')),
-    ...source.matchAll(
-      new RegExp(
-        `(?:const|let|var)\\s+(\\w+)\\s*=\\s*(?:__importStar\\()?require\\(\\s*${quoted}\\s*\\)`,
-        'g'
-      )
-    )
-  ].map(m => m[1])
-  for (const ns of namespaces) {
-    for (const m of source.matchAll(new RegExp(`\\b${ns}\\.(\\w+)`, 'g'))) names.add(m[1] ?? '')
-  }
-  return names
-}
 
 /**
- * The names a stand-in module exports (`export function|class|const|let|var Name`).
- * @param {string} source
- * @returns {Set<string>}
- */
-export function exportedNames(source) {
-  return new Set(
-    [
-      ...source.matchAll(/^export\s+(?:async\s+)?(?:function\*?|class|const|let|var)\s+(\w+)/gm)
-    ].map(m => m[1] ?? '')
-  )
-}
-
-/** @param {string} dir @returns {string[]} */
-function javascriptFiles(dir) {
-  // A package's own nested node_modules are lock-file entries of their own.
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter(
-      entry =>
-        entry.isFile() &&
-        /\.(?:m|c)?js$/.test(entry.name) &&
-        !path.relative(dir, entry.parentPath).split(path.sep).includes('node_modules')
-    )
-    .map(entry => path.join(entry.parentPath, entry.name))
-}
-
-/**
- * Checks every stand-in against the installed dependencies; returns one line per missing export.
- * @param {string} root the repository root
+ * What is wrong with the stand-ins in a bundle, one line each; empty when nothing is.
+ * @param {Stats} stats webpack stats of the build (`ncc build --stats-out`)
+ * @param {Record<string, string>} standIns package name → stand-in path as tsconfig maps it
  * @returns {string[]}
  */
-export function missingStandInExports(root) {
-  const tsconfig = parse(readFileSync(path.join(root, 'tsconfig.json'), 'utf8'))
-  /** @type {Record<string, string[]>} */
-  const paths = tsconfig.compilerOptions?.paths ?? {}
-  // Every installed package the action can bundle: the lock file's non-dev entries.
-  const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8'))
-  /** @type {Record<string, { dev?: boolean }>} */
-  const packages = lock.packages ?? {}
-  const sources = Object.entries(packages)
-    .filter(([location, entry]) => location.startsWith('node_modules/') && !entry.dev)
-    .flatMap(([location]) => javascriptFiles(path.join(root, location)))
+export function standInProblems(stats, standIns) {
   const problems = []
-  for (const [replaced, [standIn]] of Object.entries(paths)) {
-    if (!standIn) continue
-    const exported = exportedNames(readFileSync(path.join(root, standIn), 'utf8'))
-    for (const file of sources) {
-      const text = readFileSync(file, 'utf8')
-      if (!text.includes(replaced)) continue
-      for (const name of importedNames(text, replaced)) {
-        if (!exported.has(name)) {
-          problems.push(
-            `${path.relative(root, file)} imports '${name}' from '${replaced}', which ${standIn} does not export`
-          )
-        }
+  const modules = stats.modules ?? []
+  for (const [pkg, file] of Object.entries(standIns)) {
+    const at = file.replace(/^\.\//, './')
+    const found = modules.find(module => module.name === at || module.name?.startsWith(`${at} `))
+    if (!found) {
+      problems.push(`${file} (for ${pkg}) is no longer in the bundle: drop it and its paths entry`)
+      continue
+    }
+    const provided = new Set(found.providedExports ?? [])
+    if (found.usedExports === true || found.usedExports === null) {
+      problems.push(`the bundler cannot tell which names of ${file} (for ${pkg}) are used`)
+    } else if (Array.isArray(found.usedExports)) {
+      for (const name of found.usedExports.filter(name => !provided.has(name))) {
+        problems.push(`the bundle uses '${name}' from ${pkg}, which ${file} does not export`)
+      }
+    }
+    for (const warning of [...(stats.warnings ?? []), ...(stats.errors ?? [])]) {
+      const message = warning.message ?? ''
+      if (message.includes(`was not found in '${pkg}'`)) {
+        problems.push(`${warning.moduleName ?? 'a module'}: ${message.split('\n')[0]}`)
       }
     }
   }
@@ -112,14 +51,15 @@ export function missingStandInExports(root) {
 }
 
 /**
- * Throws, listing every problem, when a stand-in lacks a name the bundled code imports.
- * @param {string} root the repository root
+ * Throws, listing every problem, when the bundle's stand-ins do not cover what it uses.
+ * @param {Stats} stats
+ * @param {Record<string, string>} standIns
  */
-export function assertStandInsComplete(root) {
-  const problems = missingStandInExports(root)
+export function assertStandInsCover(stats, standIns) {
+  const problems = standInProblems(stats, standIns)
   if (problems.length > 0) {
     throw new Error(
-      `A stand-in no longer covers what the dependencies import; add the export or drop the stand-in:\n  ${problems.join('\n  ')}`
+      `A stand-in no longer covers what the bundle uses; add the export or drop the stand-in:\n  ${problems.join('\n  ')}`
     )
   }
 }

@@ -1,14 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { parse } from 'jsonc-parser'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import {
-  assertStandInsComplete,
-  exportedNames,
-  importedNames,
-  missingStandInExports
-} from '../../scripts/stand-ins.mjs'
+import { readFileSync } from 'node:fs'
+import { assertStandInsCover, standInProblems } from '../../scripts/stand-ins.mjs'
 import { getExecOutput } from '../../src/stand-ins/actions-exec.js'
 import jsonwebtoken, { loadJsonWebToken, sign } from '../../src/stand-ins/jsonwebtoken.js'
 import { ProxyAgent } from '../../src/stand-ins/undici.js'
@@ -51,54 +44,57 @@ describe('stand-ins for unreached dependencies', () => {
     })
   })
 
-  it('cover every name the installed dependencies import from the packages they replace', () => {
-    expect(missingStandInExports(path.resolve(import.meta.dirname, '../..'))).toEqual([])
-  })
-
-  it('are checked before bundling: a stand-in missing an imported name stops the build', () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'stand-ins-'))
-    try {
-      mkdirSync(path.join(root, 'node_modules', 'some-client'), { recursive: true })
-      mkdirSync(path.join(root, 'stand-ins'))
-      writeFileSync(
-        path.join(root, 'tsconfig.json'),
-        '{ // comments allowed, as in tsconfig\n "compilerOptions": { "paths": { "undici": ["./stand-ins/undici.ts"] } } }'
-      )
-      writeFileSync(
-        path.join(root, 'package-lock.json'),
-        JSON.stringify({ packages: { '': {}, 'node_modules/some-client': {} } })
-      )
-      writeFileSync(
-        path.join(root, 'node_modules', 'some-client', 'index.js'),
-        "import { ProxyAgent, Agent as Pool } from 'undici'\n"
-      )
-      writeFileSync(path.join(root, 'stand-ins', 'undici.ts'), 'export class ProxyAgent {}\n')
-      expect(() => assertStandInsComplete(root)).toThrow(
-        "node_modules/some-client/index.js imports 'Agent' from 'undici', which ./stand-ins/undici.ts does not export"
-      )
-    } finally {
-      rmSync(root, { recursive: true, force: true })
+  describe("are checked against the bundler's module graph after each build", () => {
+    const standIns = {
+      undici: './src/stand-ins/undici.ts',
+      jsonwebtoken: './src/stand-ins/jsonwebtoken.ts'
     }
-  })
+    const reached = (name: string, used: string[] | boolean | null, provided: string[]) => ({
+      name,
+      usedExports: used,
+      providedExports: provided
+    })
 
-  it('read named, namespace and CommonJS imports, and plain exports', () => {
-    const source = [
-      "import { A, B as C } from '@actions/exec'",
-      "import * as exec from '@actions/exec'",
-      'exec.getExecOutput(); other.notThis()',
-      "const { D } = require('@actions/exec')",
-      "const exec_1 = require('@actions/exec'); exec_1.E()"
-    ].join('\n')
-    expect([...importedNames(source, '@actions/exec')].sort()).toEqual([
-      'A',
-      'B',
-      'D',
-      'E',
-      'getExecOutput'
-    ])
-    expect([...exportedNames('export function f() {}\nexport class K {}\nconst x = 1')]).toEqual([
-      'f',
-      'K'
-    ])
+    it('pass when every name the bundle uses is exported', () => {
+      const stats = {
+        modules: [
+          reached('./src/stand-ins/undici.ts', false, ['ProxyAgent']),
+          reached('./src/stand-ins/jsonwebtoken.ts + 1 modules', ['default'], ['default', 'sign'])
+        ]
+      }
+      expect(standInProblems(stats, standIns)).toEqual([])
+      expect(() => assertStandInsCover(stats, standIns)).not.toThrow()
+    })
+
+    it('stop the build when the bundle uses a name a stand-in lacks, or cannot tell which', () => {
+      const stats = {
+        modules: [
+          reached('./src/stand-ins/undici.ts', ['ProxyAgent', 'Agent'], ['ProxyAgent']),
+          reached('./src/stand-ins/jsonwebtoken.ts', true, ['default'])
+        ],
+        warnings: [
+          {
+            moduleName: './node_modules/some-client/index.js',
+            message:
+              "export 'Pool' (imported as 'Pool') was not found in 'undici' (possible exports: ProxyAgent)"
+          }
+        ]
+      }
+      expect(standInProblems(stats, standIns)).toEqual([
+        "the bundle uses 'Agent' from undici, which ./src/stand-ins/undici.ts does not export",
+        "./node_modules/some-client/index.js: export 'Pool' (imported as 'Pool') was not found in 'undici' (possible exports: ProxyAgent)",
+        'the bundler cannot tell which names of ./src/stand-ins/jsonwebtoken.ts (for jsonwebtoken) are used'
+      ])
+      expect(() => assertStandInsCover(stats, standIns)).toThrow(
+        /A stand-in no longer covers what the bundle uses.*\n {2}the bundle uses 'Agent'/s
+      )
+    })
+
+    it('ask to drop a stand-in that no dependency reaches any more', () => {
+      const stats = { modules: [reached('./src/stand-ins/undici.ts', false, ['ProxyAgent'])] }
+      expect(standInProblems(stats, standIns)).toEqual([
+        './src/stand-ins/jsonwebtoken.ts (for jsonwebtoken) is no longer in the bundle: drop it and its paths entry'
+      ])
+    })
   })
 })

@@ -3,8 +3,8 @@
  *
  * @actions/core imports @actions/exec (and with it @actions/io) only for `core.platform.getDetails()`,
  * which this action never calls; evaluating them cost every run a few milliseconds. Tests run
- * against the real package (jest does not read `paths`); `npm run bundle` refuses to build when
- * @actions/core uses a name this file lacks (scripts/stand-ins.mjs).
+ * against the real package (jest does not read `paths`); `npm run bundle` fails when the bundle
+ * uses a name this file lacks (scripts/stand-ins.mjs reads the bundler's module graph).
  *
  * Upstream: actions/toolkit#1959 (@actions/core pulls in far more than the functions used).
  * Remove this stand-in, and its `paths` entry, when @actions/core imports @actions/exec lazily.

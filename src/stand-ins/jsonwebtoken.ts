@@ -7,8 +7,8 @@
  * anything, about 6 % of a whole call (a paired run on Node 24). The certificate sign-in loads
  * the real package first (`loadJsonWebToken`, src/entra-token.ts), in a chunk of its own; `sign`
  * hands MSAL's call to it. Tests run against the real package (jest does not read `paths`);
- * `npm run bundle` refuses to build when MSAL imports a name this file lacks
- * (scripts/stand-ins.mjs).
+ * `npm run bundle` fails when the bundle uses a name this file lacks
+ * (scripts/stand-ins.mjs reads the bundler's module graph).
  *
  * Upstream: @azure/msal-node requires jsonwebtoken at the top of its bundle
  * (lib/msal-node.cjs). Remove this stand-in, and its `paths` entry, when MSAL loads it only to
