@@ -38,3 +38,12 @@ export function failureOf(error: unknown, expected: 'input' | 'sign-in' | 'inter
   core.debug(scrub(error instanceof Error ? (error.stack ?? message) : message))
   return { kind: 'internal', message }
 }
+
+/** The failure with `suffix` after its line, with and without the service's words. */
+export function withSuffix<T extends Failure>(failure: T, suffix: string): T {
+  return {
+    ...failure,
+    message: failure.message + suffix,
+    ...(failure.withoutBody === undefined ? {} : { withoutBody: failure.withoutBody + suffix })
+  }
+}
