@@ -10,7 +10,6 @@ import { NotFoundHint } from './failure-message.js'
 import { isFoNotFound, type Catalogue } from './fo-catalogue.js'
 import type { InvokeResult } from './invoker.js'
 import { explainMissingName } from './name-doctor.js'
-import { throttleRemedy } from './throttle-doctor.js'
 
 /** What the doctors need to know of one call. */
 export interface DoctorCall {
@@ -25,9 +24,10 @@ export interface DoctorCall {
 }
 
 /**
- * The doctors of a failed call (besides the sign-in doctor's 401/403): a wrong name (404), a
- * payload that does not match the operation's parameters (400/500 after a POST with payload) and
- * throttling (429 past retry-timeout). Each adds one sentence to the failure; none re-sends the call.
+ * The doctors of a failed call (besides the sign-in doctor's 401/403, and the throttling doctor's
+ * line in the report): a wrong name (404) and a payload that does not match the operation's
+ * parameters (400/500 after a POST with payload). Each adds one sentence to the failure; none
+ * re-sends the call.
  */
 export interface CallDoctors {
   /** The result, its failure (if any) with what the doctors found added. */
@@ -40,11 +40,9 @@ export interface CallDoctors {
   checkContract(call: DoctorCall): Promise<Failure | undefined>
 }
 
-/** What the doctors use: F&O's catalogue, the app that signed in, and a place for warnings. */
+/** What the doctors use: F&O's catalogue and a place for warnings. */
 export interface CallDoctorsDeps {
   readonly catalogue: Catalogue
-  /** The client id that signed in; undefined when unknown. */
-  readonly appId: string | undefined
   /** `check-contract`. */
   readonly checkContract: boolean
   /** Says a warning once (the caller makes it inert). */
@@ -66,8 +64,6 @@ export function createCallDoctors(deps: CallDoctorsDeps): CallDoctors {
     const { status, failure } = result
     if (failure === undefined) return undefined
     const segments = segmentsOf(call.serviceName)
-    if (failure.kind === 'throttled')
-      return throttleRemedy(result.throttling?.kinds ?? [], deps.appId)
     if (failure.kind !== 'http') return undefined
     if (status === 404 && !call.polling && segments.length > 0 && fromFo(result)) {
       return explainMissingName(segments, deps.catalogue)
@@ -144,7 +140,7 @@ export function createCallDoctors(deps: CallDoctorsDeps): CallDoctors {
         const names = mismatch.missing.map(parameter => parameter.name).join(',')
         warnOnce(
           `${key}|${names}`,
-          `check-contract: ${call.serviceName}: ${describeMissing(mismatch.missing)} in the payload, so X++ gets their default values`
+          `check-contract: ${call.serviceName}: ${describeMissing(mismatch.missing)} from the payload; X++ runs with ${mismatch.missing.length === 1 ? 'its default value' : 'their default values'}`
         )
       }
       return undefined

@@ -194,13 +194,14 @@ function toContract(answer: Answer): Contract {
 
 /**
  * A type name from F&O, untrusted: one line of the characters .NET and X++ type names use
- * (letters, digits, `_ . , [ ]` and the backtick of generics), anything else as `?`, cut short.
+ * (letters, digits, spaces, `_ . , [ ]` and the backtick of generics), anything else as `?`, cut
+ * short.
  * No workflow command, markup or control character can be spelt with what is left.
  */
 export function typeName(value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') return 'unknown type'
   const line = flattenLine(value.slice(0, MaxTypeChars * 2)).trim()
-  const kept = line.replace(/[^A-Za-z0-9_.,[\]`]/g, '?')
+  const kept = line.replace(/[^A-Za-z0-9_.,[\]` ]/g, '?')
   return kept.length > MaxTypeChars ? `${kept.slice(0, MaxTypeChars - 1)}…` : kept
 }
 

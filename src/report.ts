@@ -40,9 +40,10 @@ export async function report(outcome: Outcome): Promise<void> {
 
   const throttled =
     settings && call?.throttling && describeThrottling(call.throttling, settings.credential)
-  if (throttled) core.info(throttled)
 
   if (bytes > 0 && !masked) logBody(head, bytes)
+  // After the call's own lines and its body: what the 429s it met add up to.
+  if (throttled) core.info(throttled)
   if (bytes > MaxResponseOutputBytes) {
     core.warning(
       `The response is ${bytes} bytes, too large for the 'response' output (1 MiB at most): it is empty; read ${responseFile} instead.`

@@ -19,7 +19,6 @@ import type { TokenSource } from './token-source.js'
 import { explainRefusal } from './sign-in-doctor.js'
 import { createCallDoctors, type CallDoctors, type DoctorCall } from './call-doctors.js'
 import { createCatalogue } from './fo-catalogue.js'
-import { signedInApp } from './throttle-doctor.js'
 import { withSuffix } from './failure.js'
 
 /**
@@ -187,7 +186,6 @@ export function createStepDoctors(
       stallMs: settings.timeoutMs,
       maxResponseBytes: settings.maxResponseBytes
     }),
-    appId: signedInApp(settings.credential),
     checkContract: settings.checkContract,
     warning: line => core.warning(safeLine(line))
   })

@@ -79,7 +79,7 @@ export function throttleRemedy(kinds: readonly ThrottleKind[], appId: string | u
     'or run the calls when the environment is less busy'
   const user =
     'spread the calls over time (a lower concurrency, throttle-seed) or over several app registrations, ' +
-    `as the limits count per user or app (${app} signed in)`
+    `as the limits count per user or app${appId === undefined ? '' : ` (${app} signed in)`}`
   const parts = kinds.map(kind =>
     kind === 'resource'
       ? `F&O's message names high resource utilisation (resource-based service protection): ${resource}`
