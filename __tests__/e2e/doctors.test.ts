@@ -3,18 +3,18 @@
  * each failure gets the sentence that says what to fix, and the simulator's request log shows
  * what the doctor asked F&O, and that it asked no more.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
-import { errors, expectFailure } from '../../__fixtures__/run-assertions.js'
+import type { ActionRun } from '../../scripts/action-runner.mjs'
+import { errors, expectFailure, readResults } from '../../__fixtures__/run-assertions.js'
 import {
   clientSecretInputs,
   runAgainst,
   serviceRequests,
   useSimulator
 } from '../../__fixtures__/simulator.js'
+import { useTempFolder } from '../../__fixtures__/temp-folder.js'
 import { ThrottleMessages, type RecordedRequest } from '../../sim/index.mjs'
 
 const app = { clientId: 'doctors-app-5b2e', clientSecret: 'doctors-secret~Q8.n_61' }
@@ -26,34 +26,18 @@ const ContractType = 'Dynamics\\.AX\\.Application\\.SimCustomerContract'
 
 const sim = useSimulator({ clients: [app], staticTokens: [token] })
 
-let dir: string
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'doctors-e2e-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+const folder = useTempFolder('doctors-e2e-')
 
-function run(
-  inputs: Record<string, string>,
-  options: Partial<RunOptions> = {}
-): Promise<ActionRun> {
-  return runAgainst(sim(), { ...options, inputs: { url: sim().url, token, ...inputs } })
+/** The action with the static token. */
+function run(inputs: Record<string, string>): Promise<ActionRun> {
+  return runAgainst(sim(), { inputs: { url: sim().url, token, ...inputs } })
 }
 
 /** A calls-file of `lines` (JSON values), in the run's workspace folder. */
 async function callsFile(name: string, lines: unknown[]): Promise<string> {
-  const file = path.join(dir, name)
+  const file = path.join(folder(), name)
   await writeFile(file, lines.map(line => JSON.stringify(line)).join('\n'))
   return file
-}
-
-async function results(result: ActionRun): Promise<Record<string, unknown>[]> {
-  const text = await readFile(result.outputs['results-file'], 'utf8')
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map(line => JSON.parse(line) as Record<string, unknown>)
 }
 
 const byMethod = (method: string): RecordedRequest[] =>
@@ -108,7 +92,7 @@ describe('the name doctor', () => {
     expect(result.outputs).toMatchObject({ total: '100', failed: '100' })
     expect(byMethod('POST')).toHaveLength(100)
     expect(byMethod('GET').length).toBeLessThanOrEqual(3)
-    const lines = await results(result)
+    const lines = await readResults(result)
     expect(lines.map(line => line['error'])).toEqual(
       lines.map(() => expect.stringMatching(/did you mean UserSessionService\?$/))
     )
@@ -219,7 +203,7 @@ describe('check-contract', () => {
     expect(byMethod('POST').map(request => JSON.parse(request.body) as unknown)).not.toContainEqual(
       expect.objectContaining({ contract: expect.anything() })
     )
-    const failed = (await results(result)).filter(line => line['error'] !== null)
+    const failed = (await readResults(result)).filter(line => line['error'] !== null)
     expect(failed.map(line => [line['status'], line['attempts']])).toEqual(
       failed.map(() => [null, 0])
     )
