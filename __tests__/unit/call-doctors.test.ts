@@ -95,6 +95,32 @@ describe('checkContract', () => {
     expect(catalogue.asked).toEqual([])
   })
 
+  it('fails an unknown key unsent, and warns once of a missing parameter', async () => {
+    const warnings: string[] = []
+    const doctors = createCallDoctors({
+      catalogue: fakeCatalogue({
+        kind: 'found',
+        parameters: [
+          { name: '_jobId', type: 'String' },
+          { name: '_verbose', type: 'Boolean' }
+        ]
+      }),
+      checkContract: true,
+      warning: line => warnings.push(line)
+    })
+    await expect(doctors.checkContract({ ...call, payload: '{"jobId": "1"}' })).resolves.toEqual({
+      kind: 'check',
+      message:
+        "POST https://h/api/services/G/S/GetStatu was not sent — check-contract: the payload does not match the parameters of GetStatu: 'jobId' is not one of them — did you mean '_jobId' (String)?; '_verbose' (Boolean) is missing"
+    })
+    expect(warnings).toEqual([])
+    await expect(doctors.checkContract(call)).resolves.toBeUndefined()
+    await expect(doctors.checkContract(call)).resolves.toBeUndefined()
+    expect(warnings).toEqual([
+      "check-contract: G/S/GetStatu: '_verbose' (Boolean) is missing from the payload; X++ runs with its default value"
+    ])
+  })
+
   it('warns once per operation when the contract cannot be read, and sends the call', async () => {
     const warnings: string[] = []
     const doctors = createCallDoctors({
