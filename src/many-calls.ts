@@ -284,9 +284,7 @@ function createCallRunner(
     inFlight++
     try {
       // A call that has not started waits out a pause without spending its retry-timeout.
-      const readyAt = Date.now()
       await throttle.ready()
-      throttling = addThrottling(throttling, { ...NoThrottling, waitedMs: Date.now() - readyAt })
       const refused = await doctors.checkContract(doctorCall(entry))
       if (refused) return notSent(entry, refused)
       return await send(entry)
