@@ -1,4 +1,5 @@
 import { expect } from '@jest/globals'
+import { readFile } from 'node:fs/promises'
 import type { ActionRun } from '../scripts/action-runner.mjs'
 
 /** The `::error::` lines of a run. */
@@ -35,3 +36,12 @@ export const logModes: readonly { mode: string; env: Readonly<Record<string, str
   { mode: 'plain log', env: {} },
   { mode: 'ACTIONS_STEP_DEBUG', env: { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' } }
 ]
+
+/** The lines of the results file a many-calls run's `results-file` output names, parsed. */
+export async function readResults(run: ActionRun): Promise<Record<string, unknown>[]> {
+  const text = await readFile(run.outputs['results-file'], 'utf8')
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map(line => JSON.parse(line) as Record<string, unknown>)
+}

@@ -16,8 +16,10 @@ import { useSimulator } from '../__fixtures__/simulator.js'
 import {
   createClientCertificate,
   decodeJwt,
+  NullReferenceMessage,
   signJwt,
   startSimulator,
+  ThrottleMessages,
   type Simulator
 } from '../sim/index.mjs'
 
@@ -700,6 +702,63 @@ describe('faults and shutdown', () => {
       await local.close()
     }
   })
+})
+
+describe('F&O services for the doctors', () => {
+  const auth = { Authorization: 'Bearer tok-123' }
+  const create = '/api/services/SimTestService/ContractService/CreateCustomer'
+
+  it('lists ContractService and gives the contract of CreateCustomer as F&O does', async () => {
+    const services = await call(sim(), 'GET', '/api/services/SimTestService', { headers: auth })
+    expect(services.json().Services).toContainEqual({ Name: 'ContractService' })
+    const operations = await call(sim(), 'GET', '/api/services/SimTestService/ContractService', {
+      headers: auth
+    })
+    expect(operations.json()).toEqual({ Operations: [{ Name: 'CreateCustomer' }] })
+    const contract = await call(sim(), 'GET', create, { headers: auth })
+    expect(contract.json()).toEqual({
+      Parameters: [
+        { Name: '_contract', Type: 'Dynamics.AX.Application.SimCustomerContract' },
+        { Name: '_dryRun', Type: 'Boolean' }
+      ],
+      Return: { Name: 'return', Type: 'Dynamics.AX.Application.SimCustomerCreated' }
+    })
+  })
+
+  it('runs CreateCustomer with _contract, and fails in X++ when it is missing', async () => {
+    const json = { ...auth, 'Content-Type': 'application/json' }
+    const created = await call(sim(), 'POST', create, {
+      headers: json,
+      body: JSON.stringify({ _contract: { CustomerAccount: 'US-042' } })
+    })
+    expect(created.json()).toEqual({ $id: '1', CustomerAccount: 'US-042', Created: true })
+    const misnamed = await call(sim(), 'POST', create, {
+      headers: json,
+      body: JSON.stringify({ contract: { CustomerAccount: 'US-042' } })
+    })
+    expect(misnamed.status).toBe(500)
+    expect(misnamed.json()).toEqual({
+      Message: `An exception occured when invoking the operation - ${NullReferenceMessage}`,
+      ExceptionType: 'System.NullReferenceException',
+      ActivityId: expect.stringMatching(/^[0-9a-f-]{36}$/)
+    })
+  })
+
+  it.each(['resource', 'user'] as const)(
+    'answers the 429s of %s-based service protection with its message',
+    async kind => {
+      sim().throttle({ rate: 1, burst: 1, kind })
+      try {
+        const statuses = []
+        for (let i = 0; i < 2; i++)
+          statuses.push(await call(sim(), 'POST', SESSION, { headers: auth }))
+        expect(statuses.map(answer => answer.status)).toEqual([200, 429])
+        expect(statuses[1]?.json()).toEqual({ Message: ThrottleMessages[kind] })
+      } finally {
+        sim().throttle(undefined)
+      }
+    }
+  )
 })
 
 describe('throttling mode', () => {

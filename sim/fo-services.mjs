@@ -216,6 +216,44 @@ const JobServiceOperations = {
   }
 }
 
+/** What X++ says when it dereferences a parameter that was not given (its default, null). */
+export const NullReferenceMessage = 'Object reference not set to an instance of an object.'
+
+/**
+ * An operation whose parameter is a data contract, matched by its X++ name as F&O matches
+ * parameters: a payload that names it otherwise (`contract`, `_Contract`) leaves it null, and the
+ * X++ code fails on it with HTTP 500, as a real operation does.
+ * @type {Record<string, Operation>}
+ */
+const ContractServiceOperations = {
+  CreateCustomer: {
+    parameters: [
+      { Name: '_contract', Type: 'Dynamics.AX.Application.SimCustomerContract' },
+      { Name: '_dryRun', Type: 'Boolean' }
+    ],
+    returnType: 'Dynamics.AX.Application.SimCustomerCreated',
+    run(call) {
+      const payload = objectPayload(call)
+      if (!payload) return
+      const contract = payload._contract
+      if (!contract || typeof contract !== 'object' || Array.isArray(contract)) {
+        sendJson(call.res, 500, {
+          Message: `An exception occured when invoking the operation - ${NullReferenceMessage}`,
+          ExceptionType: 'System.NullReferenceException',
+          ActivityId: newGuid()
+        })
+        return
+      }
+      const account = /** @type {Record<string, unknown>} */ (contract).CustomerAccount
+      sendJson(call.res, 200, {
+        $id: '1',
+        CustomerAccount: typeof account === 'string' ? account : 'US-001',
+        Created: payload._dryRun !== true
+      })
+    }
+  }
+}
+
 /** @type {Record<string, Record<string, Record<string, Operation>>>} */
 const CATALOGUE = {
   UserSessionService: {
@@ -279,6 +317,7 @@ const CATALOGUE = {
   },
   SimTestService: {
     JobService: JobServiceOperations,
+    ContractService: ContractServiceOperations,
     JournalService: {
       // F&O's business failures come as HTTP 200 with a flag, not as an error status.
       Validate: {

@@ -70,7 +70,21 @@ export interface ThrottleSettings {
   rate: number
   /** Requests admitted at once after a quiet spell (the bucket's size); default `rate`, at least 1. */
   burst?: number
+  /**
+   * Which of F&O's service protections the 429s stand for, by their Message: 'resource' (high
+   * resource utilisation) or 'user' (a request limit per time window); default a plain message.
+   */
+  kind?: 'resource' | 'user'
 }
+
+/** The Message of the simulator's 429s, by ThrottleSettings.kind ('plain' without one). */
+export const ThrottleMessages: Readonly<Record<'resource' | 'user' | 'plain', string>>
+
+/**
+ * The Message (without F&O's fixed prefix) of SimTestService/ContractService/CreateCustomer when
+ * its `_contract` parameter is missing: X++ dereferences the null contract.
+ */
+export const NullReferenceMessage: string
 
 export interface ScriptedResponse {
   /** Default 200. */

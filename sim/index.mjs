@@ -13,3 +13,5 @@ export {
 export { createClientCertificate, issueCertificate } from './certificates.mjs'
 export { signJwt, decodeJwt } from './jwt.mjs'
 export { DefaultOidcIssuer, DefaultOidcSubject, DefaultOidcAudience } from './github-oidc.mjs'
+export { ThrottleMessages } from './throttle.mjs'
+export { NullReferenceMessage } from './fo-services.mjs'

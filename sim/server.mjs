@@ -15,7 +15,7 @@ import { createFoServices } from './fo-services.mjs'
 import { createGithubOidc, OidcJwksPath, OidcTokenPath } from './github-oidc.mjs'
 import { URLSearchParams } from 'node:url'
 import { JsonContentType, sendJson } from './respond.mjs'
-import { createTokenBucket } from './throttle.mjs'
+import { createTokenBucket, ThrottleMessages } from './throttle.mjs'
 
 export const DefaultTenant = '11111111-2222-3333-4444-555555555555'
 export const DefaultClientId = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'
@@ -170,6 +170,8 @@ export async function startSimulator(options = {}) {
   let closing
   /** @type {import('./throttle.mjs').TokenBucket | undefined} */
   let bucket = options.throttle ? createTokenBucket(options.throttle, Date.now()) : undefined
+  /** @type {'resource' | 'user' | undefined} */
+  let throttleKind = options.throttle?.kind
 
   /** @param {number} ms */
   const sleep = ms =>
@@ -396,7 +398,7 @@ export async function startSimulator(options = {}) {
         sendJson(
           res,
           429,
-          { Message: 'Too many requests. Retry after the time the Retry-After header gives.' },
+          { Message: ThrottleMessages[throttleKind ?? 'plain'] },
           { 'Retry-After': String(taken.retryAfterSeconds) }
         )
         entry.status = 429
@@ -463,6 +465,7 @@ export async function startSimulator(options = {}) {
   /** @type {Simulator['throttle']} */
   function throttle(settings) {
     bucket = settings ? createTokenBucket(settings, Date.now()) : undefined
+    throttleKind = settings?.kind
   }
 
   /** @type {Simulator['reset']} */

@@ -9,6 +9,19 @@
 /** @typedef {import('./index.mjs').ThrottleSettings} ThrottleSettings */
 
 /**
+ * The Message of a 429 by the kind of F&O's service protection: resource-based (on since
+ * 10.0.19, when the web servers are busy) and the user-based limits (per user or app and web
+ * server, per 5-minute window); undefined is the simulator's plain rate limit.
+ * @type {Readonly<Record<'resource' | 'user' | 'plain', string>>}
+ */
+export const ThrottleMessages = Object.freeze({
+  resource:
+    'The request was throttled due to high resource utilization on the server. Retry after the time the Retry-After header gives.',
+  user: 'Number of requests exceeded the limit of 6000 over time window of 300 seconds.',
+  plain: 'Too many requests. Retry after the time the Retry-After header gives.'
+})
+
+/**
  * @typedef {object} TokenBucket
  * @property {(nowMs: number) => { admitted: true } | { admitted: false, retryAfterSeconds: number }} take
  *   admits a request (taking a token) or says how many whole seconds until one is admitted (at least 1)

@@ -36,6 +36,8 @@ export interface PreparedCall {
   readonly url: string
   /** Encoded payload; undefined for GET, empty for a POST without payload. */
   readonly body: Buffer | undefined
+  /** The payload as JSON text, for the contract doctor; undefined for GET or without one. */
+  readonly payload: string | undefined
   readonly contentType: string | undefined
   readonly successWhen: string | undefined
   readonly failWhen: string | undefined
@@ -123,6 +125,7 @@ export async function prepareCall(
     method: rule.method,
     url: buildServiceUrl(defaults.systemUrl, segments),
     body,
+    payload: rule.method === 'POST' ? payload : undefined,
     contentType,
     successWhen,
     failWhen

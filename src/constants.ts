@@ -31,7 +31,8 @@ export const Inputs = {
   Calls: 'calls',
   CallsFile: 'calls-file',
   Concurrency: 'concurrency',
-  ResultsFile: 'results-file'
+  ResultsFile: 'results-file',
+  CheckContract: 'check-contract'
 } as const
 
 /** Output names as written in action.yml. */
@@ -48,7 +49,8 @@ export const Outputs = {
   Total: 'total',
   Succeeded: 'succeeded',
   Failed: 'failed',
-  ResultsFile: 'results-file'
+  ResultsFile: 'results-file',
+  ThrottledSec: 'throttled-sec'
 } as const
 
 /** Environment variables that stand in for empty inputs, as the cmdlet falls back to its saved configuration. */

@@ -114,12 +114,11 @@ function statusText(status: number): string {
   return names[status] ? ` ${names[status]}` : ''
 }
 
+/** The hint of a 404, which the name doctor replaces when F&O's lists tell more. */
+export const NotFoundHint =
+  "no such service: check 'service-name' (list what the environment offers with service-name set to a service group)"
+
 // 401 and 403 are explained by the sign-in doctor, which reads the token.
 function hintFor(status: number): string | undefined {
-  switch (status) {
-    case 404:
-      return "no such service: check 'service-name' (list what the environment offers with service-name set to a service group)"
-    default:
-      return undefined
-  }
+  return status === 404 ? NotFoundHint : undefined
 }

@@ -51,3 +51,12 @@ export function errorLine(failure: Failure, masked: boolean): string {
       : failure.message
   )
 }
+
+/** The failure with `suffix` after its line, with and without the service's words. */
+export function withSuffix<T extends Failure>(failure: T, suffix: string): T {
+  return {
+    ...failure,
+    message: failure.message + suffix,
+    ...(failure.withoutBody === undefined ? {} : { withoutBody: failure.withoutBody + suffix })
+  }
+}

@@ -102,6 +102,7 @@ export async function readSettings(
   const pollTimeoutMs = readTimespan(Inputs.PollTimeout, DefaultPollTimeout)
   const enableException = readBoolean(Inputs.EnableException, true)
   const maskResponse = readBoolean(Inputs.MaskResponse, false)
+  const checkContract = readBoolean(Inputs.CheckContract, false)
 
   const url = readEnvironmentUrl(Inputs.Url, withDefault(Inputs.Url))
   const systemUrl = readEnvironmentUrl(Inputs.SystemUrl, withDefault(Inputs.SystemUrl)) ?? url
@@ -143,6 +144,8 @@ export async function readSettings(
     method,
     metadataOnly: !many && method === 'GET' && segments?.length === 3,
     body,
+    payload: !manyCalls && method === 'POST' && payload ? payload : undefined,
+    checkContract,
     contentType,
     retryTimeoutMs,
     retryOn,

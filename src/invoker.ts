@@ -1,5 +1,5 @@
 import { oneLine } from './errors.js'
-import type { Failure } from './failure.js'
+import { withSuffix, type Failure } from './failure.js'
 import { describeTransportFailure, httpFailure } from './failure-message.js'
 import { parseFoError } from './fo-error.js'
 import { TimeoutError, type HttpRequest, type HttpResponse, type Transport } from './http.js'
@@ -11,6 +11,7 @@ import {
   mayHaveReachedServer,
   type RetryOn
 } from './retry-classes.js'
+import { parseRetryAfter } from './retry-after.js'
 import {
   decideRetry,
   describeCap,
@@ -18,6 +19,12 @@ import {
   type Fallback,
   type RetryDecision
 } from './retry-policy.js'
+import {
+  classifyThrottle,
+  ThrottleBodyChars,
+  type ThrottleKind,
+  type Throttling
+} from './throttle-doctor.js'
 
 /** The outside world the invoker needs; tests pass fakes, so nothing really waits. */
 export interface InvokerDeps {
@@ -78,6 +85,8 @@ export interface InvokeResult {
   readonly retryClass?: RetryClass
   /** F&O's ActivityId from an error body. */
   readonly activityId?: string
+  /** The 429s the call met, and the time it waited because of them. */
+  readonly throttling?: Throttling
 }
 
 /**
@@ -96,13 +105,28 @@ export async function invoke(
   let attempts = 0
   let waitedMs = 0
   let retries = 0
+  // What 429s cost: counted as they come, their kinds read from bodies drained in the background.
+  let throttledAnswers = 0
+  let throttledMs = 0
+  let longestRetryAfterMs: number | undefined
+  const kinds = new Set<ThrottleKind>()
+  const noteKind = (body: string): void => {
+    const kind = classifyThrottle(body)
+    if (kind) kinds.add(kind)
+  }
   const finish = (
     fields: Omit<InvokeResult, 'attempts' | 'waitedMs' | 'elapsedMs'>
   ): InvokeResult => ({
     ...fields,
     attempts,
     waitedMs,
-    elapsedMs: deps.now() - startedAt
+    elapsedMs: deps.now() - startedAt,
+    throttling: {
+      answers: throttledAnswers,
+      waitedMs: throttledMs,
+      longestRetryAfterMs,
+      kinds: [...kinds]
+    }
   })
   const label = `${request.method} ${request.url}`
   const decide = (retryAfter: string | undefined, fallbackMs: number): RetryDecision =>
@@ -117,6 +141,7 @@ export async function invoke(
     )
     await deps.sleep(decision.waitMs)
     waitedMs += decision.waitMs
+    if (what === '429') throttledMs += decision.waitMs
     retries++
   }
 
@@ -142,6 +167,8 @@ export async function invoke(
         })
       }
       waitedMs += paced.waitedMs
+      // The step's calls pause only for 429s, and keep to the pace the 429s taught.
+      throttledMs += paced.waitedMs
     }
     let sendable = request
     if (deps.bearer) {
@@ -199,17 +226,28 @@ export async function invoke(
 
     const status = response.status
     const throttled = status === 429
+    if (throttled) {
+      throttledAnswers++
+      const asked = parseRetryAfter(response.headers['retry-after'], deps.now())
+      if (asked !== undefined) longestRetryAfterMs = Math.max(longestRetryAfterMs ?? 0, asked)
+    }
     if (throttled || (isUnavailable(status) && policy.retryOn.unavailable)) {
       // Without a readable Retry-After, a 429 backs off like the failures retry-on lists.
       const decision = decide(response.headers['retry-after'], backoffMs(retries + 1, deps.random))
       if (decision.retry) {
-        await discardBody(response.body)
+        await discardBody(
+          response.body,
+          throttled
+            ? { bytes: ThrottleBodyChars, read: head => noteKind(head.toString('utf8')) }
+            : undefined
+        )
         await wait(String(status), decision)
         continue
       }
       deps.info(`${label} → ${status}, giving up (attempt ${attempts})`)
       const received = await receiveWithin(response, deps, GiveUpBodyMs)
       const head = received.body?.head.toString('utf8') ?? ''
+      if (throttled) noteKind(head)
       const why =
         gaveUp(decision, throttled ? 'throttled' : 'back-off', limit.input, attempts) +
         (received.error === undefined
@@ -303,15 +341,6 @@ function notResent(request: HttpRequest, error: unknown): string {
   return request.method === 'POST' && mayHaveReachedServer(error)
     ? ', so it was not sent again (retry-on: network re-sends it when the operation is safe to repeat)'
     : ''
-}
-
-/** The failure with `suffix` after its line, with and without the service's words. */
-function withSuffix(failure: Failure, suffix: string): Failure {
-  return {
-    ...failure,
-    message: failure.message + suffix,
-    ...(failure.withoutBody === undefined ? {} : { withoutBody: failure.withoutBody + suffix })
-  }
 }
 
 /** Why the retries stopped: the next wait would pass the limit. */

@@ -26,7 +26,9 @@ import {
   type CallResult
 } from './results-file.js'
 import { safeLine } from './safe-line.js'
-import { withRefusalExplained } from './service-call.js'
+import { createStepDoctors, withRefusalExplained } from './service-call.js'
+import type { DoctorCall } from './call-doctors.js'
+import { addThrottling, NoThrottling, type Throttling } from './throttle-doctor.js'
 import { createSharedThrottle } from './shared-throttle.js'
 import type { ManyCalls, Settings } from './settings.js'
 import { throttleDelayMs } from './throttle.js'
@@ -42,6 +44,8 @@ export interface ManyOutcome {
   readonly attempts: number
   /** Wall time from the first call to the last result. */
   readonly elapsedMs: number
+  /** The 429s every call met, added up. */
+  readonly throttling: Throttling
   /** Where the results are; '' when the file could not be opened. */
   readonly resultsFile: string
   /**
@@ -73,6 +77,7 @@ export async function runManyCalls(
     tally: { total, succeeded: 0, failed: total, rows: [], failedNames: [] },
     attempts: 0,
     elapsedMs: 0,
+    throttling: NoThrottling,
     resultsFile,
     failure
   })
@@ -115,17 +120,18 @@ export async function runManyCalls(
   const startedAt = Date.now()
   let attempts = 0
   const tally = createTally()
+  const run = createCallRunner(settings, tokens, transport, many)
   const ended = (failure: Failure | undefined): ManyOutcome => ({
     settings,
     tally: tally.snapshot(),
     attempts,
     elapsedMs: Date.now() - startedAt,
+    throttling: run.throttling(),
     resultsFile: results.path,
     failure
   })
   try {
     const writer = await openResultsWriter(results)
-    const run = createCallRunner(settings, tokens, transport, many)
     const progress = createProgress(total, {
       now: () => Date.now(),
       info: line => core.info(safeLine(line))
@@ -225,7 +231,12 @@ function createCallRunner(
   tokens: TokenSource,
   transport: Transport,
   many: ManyCalls
-): { call(entry: Entry): Promise<CallResult>; limit(): number; inFlight(): number } {
+): {
+  call(entry: Entry): Promise<CallResult>
+  limit(): number
+  inFlight(): number
+  throttling(): Throttling
+} {
   const throttle = createSharedThrottle(many.concurrency, {
     now: () => Date.now(),
     sleep: ms => sleep(ms),
@@ -249,6 +260,9 @@ function createCallRunner(
     return responses
   }
   let inFlight = 0
+  // Doctor GETs go on the shared connections but around the throttle: they are never retried.
+  const doctors = createStepDoctors(settings, tokens, transport)
+  let throttling = NoThrottling
 
   async function call(entry: Entry): Promise<CallResult> {
     if ('problem' in entry) {
@@ -270,6 +284,8 @@ function createCallRunner(
     try {
       // A call that has not started waits out a pause without spending its retry-timeout.
       await throttle.ready()
+      const refused = await doctors.checkContract(doctorCall(entry))
+      if (refused) return notSent(entry, refused)
       return await send(entry)
     } finally {
       inFlight--
@@ -316,10 +332,14 @@ function createCallRunner(
       maskResponse: settings.maskResponse,
       retryOn: settings.retryOn
     })
-    const { failure } = withRefusalExplained(
-      { ...result, failure: verdict.state === 'failed' ? verdict.failure : undefined },
-      settings,
-      lastSent
+    throttling = addThrottling(throttling, result.throttling)
+    const { failure } = await doctors.explain(
+      withRefusalExplained(
+        { ...result, failure: verdict.state === 'failed' ? verdict.failure : undefined },
+        settings,
+        lastSent
+      ),
+      doctorCall(call)
     )
     const body = result.body
     const inline = body !== undefined && body.file === '' && body.bytes <= InlineResponseBytes
@@ -339,7 +359,40 @@ function createCallRunner(
     }
   }
 
-  return { call, limit: () => throttle.limit(), inFlight: () => inFlight }
+  /** The result of a call check-contract stopped before its request. */
+  function notSent(call: PreparedCall, failure: Failure): CallResult {
+    return {
+      name: call.name,
+      index: call.index,
+      line: call.line,
+      serviceName: call.serviceName,
+      status: undefined,
+      attempts: 0,
+      elapsedMs: 0,
+      activityId: undefined,
+      error: errorLine(failure, settings.maskResponse),
+      response: undefined,
+      responseFile: undefined
+    }
+  }
+
+  return {
+    call,
+    limit: () => throttle.limit(),
+    inFlight: () => inFlight,
+    throttling: () => throttling
+  }
+}
+
+/** What the doctors need of one call of many (no call of many polls). */
+function doctorCall(call: PreparedCall): DoctorCall {
+  return {
+    method: call.method,
+    url: call.url,
+    serviceName: call.serviceName,
+    payload: call.payload,
+    polling: false
+  }
 }
 
 /** A body as the results file holds it: its JSON, or its text when it is not JSON. */

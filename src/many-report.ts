@@ -5,7 +5,8 @@ import { callsSummaryHtml } from './calls-summary.js'
 import type { ManyOutcome } from './many-calls.js'
 import { writeOutputs } from './outputs.js'
 import { safeLine } from './safe-line.js'
-import { escapeHtml, flushSummary } from './summary.js'
+import { escapeHtml, flushSummary, throttlingParagraph } from './summary.js'
+import { describeThrottling, throttledSeconds } from './throttle-doctor.js'
 
 /**
  * Tells the runner how a many-calls step went, once: the totals and the results file as
@@ -17,6 +18,8 @@ export async function reportMany(outcome: ManyOutcome): Promise<void> {
   const { settings, tally, failure } = outcome
   const masked = settings.maskResponse
   const error = failure === undefined ? failedCallsLine(tally) : errorLine(failure, masked)
+  const throttled = describeThrottling(outcome.throttling, settings.credential)
+  if (throttled) core.info(throttled)
 
   const outputsProblem = writeOutputs({
     status: undefined,
@@ -28,6 +31,7 @@ export async function reportMany(outcome: ManyOutcome): Promise<void> {
     error: error === undefined ? undefined : safeLine(error),
     polls: 0,
     activityId: undefined,
+    throttledSec: throttledSeconds(outcome.throttling),
     many: {
       total: tally.total,
       succeeded: tally.succeeded,
@@ -35,7 +39,7 @@ export async function reportMany(outcome: ManyOutcome): Promise<void> {
       resultsFile: outcome.resultsFile
     }
   })
-  const summaryProblem = await writeCallsSummary(outcome, failure && error)
+  const summaryProblem = await writeCallsSummary(outcome, failure && error, throttled)
   if (summaryProblem !== undefined) core.warning(safeLine(summaryProblem))
 
   if (outputsProblem !== undefined) {
@@ -51,7 +55,8 @@ export async function reportMany(outcome: ManyOutcome): Promise<void> {
 /** The table of calls (and the step's own failure); a line saying why it could not be written. */
 async function writeCallsSummary(
   outcome: ManyOutcome,
-  stepError: string | undefined
+  stepError: string | undefined,
+  throttled: string | undefined
 ): Promise<string | undefined> {
   if (!process.env['GITHUB_STEP_SUMMARY']) return undefined
   const summary = core.summary.emptyBuffer().addRaw(
@@ -66,5 +71,6 @@ async function writeCallsSummary(
       `<p><strong>Error:</strong> <code>${escapeHtml(safeLine(stepError))}</code></p>\n`
     )
   }
+  if (throttled !== undefined) summary.addRaw(throttlingParagraph(throttled))
   return flushSummary(summary)
 }

@@ -16,6 +16,8 @@ export interface StepReport {
   readonly polls: number
   /** F&O's ActivityId from an error body; undefined when none. */
   readonly activityId: string | undefined
+  /** Whole seconds spent waiting on 429s, every call together. */
+  readonly throttledSec: number
   /** The totals of a many-calls step; undefined for a single call (the outputs are empty then). */
   readonly many?: {
     readonly total: number
@@ -46,6 +48,7 @@ export function writeOutputs(report: StepReport): string | undefined {
     core.setOutput(Outputs.Error, report.error ?? '')
     core.setOutput(Outputs.Polls, String(report.polls))
     core.setOutput(Outputs.ActivityId, report.activityId ?? '')
+    core.setOutput(Outputs.ThrottledSec, String(report.throttledSec))
     const many = report.many
     core.setOutput(Outputs.Total, many ? String(many.total) : '')
     core.setOutput(Outputs.Succeeded, many ? String(many.succeeded) : '')

@@ -1,6 +1,7 @@
 import type { Failure } from './failure.js'
 import type { InvokeResult } from './invoker.js'
 import type { Verdict } from './outcome-check.js'
+import { addThrottling, NoThrottling } from './throttle-doctor.js'
 import { formatTimespan } from './timespan.js'
 
 /** When and how long the same call is repeated (the `until` inputs). */
@@ -46,14 +47,17 @@ export async function poll(
   const deadline = plan.timeoutMs === 0 ? undefined : startedAt + plan.timeoutMs
   let attempts = 0
   let waitedMs = 0
+  let throttling = NoThrottling
   for (let polls = 1; ; polls++) {
     const answer = await round(deadline)
     attempts += answer.attempts
     waitedMs += answer.waitedMs
+    throttling = addThrottling(throttling, answer.throttling)
     const result: InvokeResult = {
       ...answer,
       attempts,
       waitedMs,
+      throttling,
       elapsedMs: deps.now() - startedAt
     }
     const verdict = await judge(result)

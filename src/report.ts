@@ -9,6 +9,7 @@ import { maskResponse, type ResponseMasks } from './secrets.js'
 import type { CallOutcome } from './service-call.js'
 import type { Settings } from './settings.js'
 import { bodyPreview, writeSummary } from './summary.js'
+import { describeThrottling, throttledSeconds } from './throttle-doctor.js'
 
 /** How one run ended, success or not: everything `report` tells the runner. */
 export interface Outcome {
@@ -37,7 +38,12 @@ export async function report(outcome: Outcome): Promise<void> {
   if (masked) announce(maskResponse(response))
   const error = failure === undefined ? undefined : errorLine(failure, masked)
 
+  const throttled =
+    settings && call?.throttling && describeThrottling(call.throttling, settings.credential)
+
   if (bytes > 0 && !masked) logBody(head, bytes)
+  // After the call's own lines and its body: what the 429s it met add up to.
+  if (throttled) core.info(throttled)
   if (bytes > MaxResponseOutputBytes) {
     core.warning(
       `The response is ${bytes} bytes, too large for the 'response' output (1 MiB at most): it is empty; read ${responseFile} instead.`
@@ -54,7 +60,8 @@ export async function report(outcome: Outcome): Promise<void> {
     error,
     polls: call?.polls ?? 0,
     // The ActivityId is part of the body: mask-response keeps it in `response` only.
-    activityId: masked ? undefined : call?.activityId
+    activityId: masked ? undefined : call?.activityId,
+    throttledSec: throttledSeconds(call?.throttling)
   })
   const summaryProblem = await writeSummary({
     serviceName: settings?.serviceName,
@@ -67,7 +74,8 @@ export async function report(outcome: Outcome): Promise<void> {
       responseBytes: bytes
     },
     bodyHead: masked ? undefined : head,
-    error
+    error,
+    throttling: throttled || undefined
   })
   // The outputs are written by now: a summary that cannot be written costs only the summary.
   if (summaryProblem !== undefined) core.warning(safeLine(summaryProblem))

@@ -181,20 +181,32 @@ const DiscardLimits = { bytes: 64 * 1024, ms: 1000 }
  * Discards a body (a throttled answer) without waiting for it, so the wait before the retry starts
  * at once: a short body is drained in the background and its connection reused; one longer or
  * slower than DiscardLimits is destroyed with its connection, so a dripping body holds nothing.
+ * With `head`, its first `head.bytes` are handed to `head.read` once the body has ended.
  */
-export function discardBody(body: Readable): Promise<void> {
+export function discardBody(
+  body: Readable,
+  head?: { readonly bytes: number; read(head: Buffer): void }
+): Promise<void> {
   let bytes = 0
+  const kept: Buffer[] = []
   const drop = (): void => {
     body.destroy()
   }
   // Unreferenced: a body being dropped never keeps the process alive.
   const timer = setTimeout(drop, DiscardLimits.ms).unref()
   body.on('data', (chunk: Buffer | string) => {
+    if (head && bytes < head.bytes) {
+      const data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)
+      kept.push(data.subarray(0, head.bytes - bytes))
+    }
     bytes += chunk.length
     if (bytes > DiscardLimits.bytes) drop()
   })
   body.once('close', () => clearTimeout(timer))
-  body.once('end', () => clearTimeout(timer))
+  body.once('end', () => {
+    clearTimeout(timer)
+    head?.read(Buffer.concat(kept))
+  })
   body.on('error', () => undefined)
   return Promise.resolve()
 }

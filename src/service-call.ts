@@ -17,6 +17,9 @@ import { safeLine } from './safe-line.js'
 import type { Settings } from './settings.js'
 import type { TokenSource } from './token-source.js'
 import { explainRefusal } from './sign-in-doctor.js'
+import { createCallDoctors, type CallDoctors, type DoctorCall } from './call-doctors.js'
+import { createCatalogue } from './fo-catalogue.js'
+import { withSuffix } from './failure.js'
 
 /**
  * Opens where the body goes, before any request: the `response-file` input (checked, an
@@ -110,7 +113,17 @@ export async function callService(
       },
       deps
     )
+  const doctors = createStepDoctors(settings, tokens, transport)
+  const doctorCall: DoctorCall = {
+    method: settings.method,
+    url: settings.serviceUrl,
+    serviceName: settings.serviceName,
+    payload: settings.payload,
+    polling: settings.poll !== undefined
+  }
   try {
+    const refused = await doctors.checkContract(doctorCall)
+    if (refused) return { ...NotSent, failure: refused }
     if (settings.poll) {
       const polled = await poll(
         settings.poll,
@@ -119,23 +132,63 @@ export async function callService(
         result => judgeAnswer(result, checks),
         deps
       )
-      return withRefusalExplained(
-        { ...polled.result, failure: polled.failure, polls: polled.polls },
-        settings,
-        lastSent
+      return await doctors.explain(
+        withRefusalExplained(
+          { ...polled.result, failure: polled.failure, polls: polled.polls },
+          settings,
+          lastSent
+        ),
+        doctorCall
       )
     }
     const result = await once(undefined)
     const verdict = await judgeAnswer(result, checks)
-    return withRefusalExplained(
-      { ...result, failure: verdict.state === 'failed' ? verdict.failure : undefined, polls: 0 },
-      settings,
-      lastSent
+    return await doctors.explain(
+      withRefusalExplained(
+        { ...result, failure: verdict.state === 'failed' ? verdict.failure : undefined, polls: 0 },
+        settings,
+        lastSent
+      ),
+      doctorCall
     )
   } finally {
     transport.close()
     await file.handle.close()
   }
+}
+
+/** A call check-contract stopped before its request. */
+const NotSent: CallOutcome = {
+  status: undefined,
+  headers: {},
+  body: undefined,
+  attempts: 0,
+  waitedMs: 0,
+  elapsedMs: 0,
+  failure: undefined,
+  polls: 0
+}
+
+/**
+ * The doctors of one step: F&O's catalogue read on `transport` with the step's token and limits,
+ * warnings made inert for the log.
+ */
+export function createStepDoctors(
+  settings: Settings,
+  tokens: TokenSource,
+  transport: Pick<Transport, 'send'>
+): CallDoctors {
+  return createCallDoctors({
+    catalogue: createCatalogue({
+      transport,
+      bearer: () => tokens.current(),
+      systemUrl: settings.expectedToken.systemUrl,
+      stallMs: settings.timeoutMs,
+      maxResponseBytes: settings.maxResponseBytes
+    }),
+    checkContract: settings.checkContract,
+    warning: line => core.warning(safeLine(line))
+  })
 }
 
 /** A 401 or 403 gets the sign-in doctor's reading of the token sent. */
@@ -151,14 +204,5 @@ export function withRefusalExplained<T extends InvokeResult>(
     settings.expectedToken,
     Date.now()
   )
-  return {
-    ...result,
-    failure: {
-      ...failure,
-      message: `${failure.message} — ${explained}`,
-      ...(failure.withoutBody === undefined
-        ? {}
-        : { withoutBody: `${failure.withoutBody} — ${explained}` })
-    }
-  }
+  return { ...result, failure: withSuffix(failure, ` — ${explained}`) }
 }

@@ -82,6 +82,10 @@ export interface Settings {
   readonly metadataOnly: boolean
   /** Encoded request body; undefined for GET. An empty buffer for POST without payload. */
   readonly body: Buffer | undefined
+  /** The payload as JSON text, for the contract doctor (never logged); undefined without one. */
+  readonly payload: string | undefined
+  /** check-contract: compare the payload with the operation's parameters before the first POST. */
+  readonly checkContract: boolean
   /** `application/json;charset=<name>` when a payload is sent. */
   readonly contentType: string | undefined
   /** How long 429s (and what retry-on lists) are retried, in ms; 0 means no limit. */

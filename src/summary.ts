@@ -24,6 +24,8 @@ export interface SummaryFacts {
   readonly bodyHead: Buffer | undefined
   /** The error line, already scrubbed; undefined on success. */
   readonly error: string | undefined
+  /** The throttling doctor's line (the action's own words); undefined when no 429 came. */
+  readonly throttling?: string
 }
 
 /**
@@ -83,6 +85,7 @@ export async function writeSummary(facts: SummaryFacts): Promise<string | undefi
     ])
   }
   if (facts.error) summary.addRaw(`\n\n**Error:**\n\n${preformatted(facts.error)}\n\n`)
+  if (facts.throttling) summary.addRaw(throttlingParagraph(facts.throttling))
   if (call && call.responseBytes > 0) {
     if (facts.bodyHead === undefined) {
       summary.addRaw('\n\nResponse body not shown (mask-response).\n')
@@ -117,6 +120,11 @@ export async function flushSummary(summary: typeof core.summary): Promise<string
  */
 function preformatted(text: string): string {
   return `<pre>${escapeHtml(stripControls(text))}</pre>`
+}
+
+/** The throttling doctor's line as a paragraph of text. */
+export function throttlingParagraph(line: string): string {
+  return `\n\n<p><strong>Throttling:</strong> ${escapeHtml(stripControls(line))}</p>\n\n`
 }
 
 /** `&`, `<` and `>` as entities: inside `<pre>` or `<code>` the text can then open no tag. */

@@ -5,11 +5,11 @@
  * asserts what the simulator saw.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
-import { errors, expectFailure } from '../../__fixtures__/run-assertions.js'
+import { errors, expectFailure, readResults } from '../../__fixtures__/run-assertions.js'
 import {
   clientSecretInputs,
   runAgainst,
@@ -46,15 +46,6 @@ function run(
   options: Partial<RunOptions> = {}
 ): Promise<ActionRun> {
   return runAgainst(sim(), { ...options, inputs: { url: sim().url, token, ...inputs } })
-}
-
-/** The lines of the results file the run's `results-file` output names. */
-async function results(result: ActionRun): Promise<Record<string, unknown>[]> {
-  const text = await readFile(result.outputs['results-file'], 'utf8')
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map(line => JSON.parse(line) as Record<string, unknown>)
 }
 
 /** The smoke suite of the README: five calls, each with its own check. */
@@ -110,7 +101,7 @@ describe('a smoke suite in one step (calls)', () => {
     const journal = calls.find(r => r.path.endsWith('/Validate'))
     expect(JSON.parse(journal?.body ?? '')).toEqual({ _journalNum: 'J-1001', _balanced: true })
 
-    const lines = await results(result)
+    const lines = await readResults(result)
     expect(lines.map(line => [line['index'], line['name'], line['status'], line['error']])).toEqual(
       [
         [1, 'Session', 200, null],
@@ -144,7 +135,7 @@ describe('a smoke suite in one step (calls)', () => {
     const line = expectFailure(result, /^1 of 5 calls failed: Journal J-1001$/)
     expect(result.outputs).toMatchObject({ total: '5', succeeded: '4', failed: '1' })
     expect(serviceRequests(sim())).toHaveLength(5)
-    const lines = await results(result)
+    const lines = await readResults(result)
     expect(lines[2]).toMatchObject({
       name: 'Journal J-1001',
       status: 200,
@@ -181,7 +172,7 @@ describe('a smoke suite in one step (calls)', () => {
       'mask-response': 'true'
     })
     expectFailure(result, /^1 of 1 call failed: Echo$/)
-    const [line] = await results(result)
+    const [line] = await readResults(result)
     expect(line?.['error']).toMatch(
       /success-when .* did not hold \(value not shown: mask-response; HTTP 200\)$/
     )
@@ -250,7 +241,7 @@ describe('a refused call', () => {
       result,
       /^5 of 5 calls failed: Session, Partition, Journal J-1001, Echo, Submit job$/
     )
-    const [first] = await results(result)
+    const [first] = await readResults(result)
     expect(first).toMatchObject({ status: 401 })
     expect(String(first?.['error'])).toMatch(
       /failed: HTTP 401 Unauthorized — .*in F&O under System administration › Setup › Microsoft Entra applications/
@@ -279,7 +270,7 @@ describe('a calls-file of payloads', () => {
       sent.map(r => (JSON.parse(r.body) as { _request: number })._request).sort((a, b) => a - b)
     ).toEqual(Array.from({ length: 200 }, (_, i) => i + 1).filter(n => n !== 57))
 
-    const written = await results(result)
+    const written = await readResults(result)
     expect(written.map(line => line['index'])).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
     expect(written[56]).toMatchObject({
       name: 'line 57',
@@ -314,7 +305,7 @@ describe('a calls-file of payloads', () => {
     )
     const result = await run({ 'calls-file': objects })
     expect(errors(result)).toEqual([])
-    expect((await results(result)).map(line => [line['name'], line['line']])).toEqual([
+    expect((await readResults(result)).map(line => [line['name'], line['line']])).toEqual([
       ['one', 1],
       ['line 3', 3]
     ])

@@ -354,7 +354,10 @@ describe('Submit, then wait', () => {
 
 describe("F&O's error anatomy", () => {
   it('puts Message (without its fixed prefix), ExceptionType and ActivityId on the error line', async () => {
-    const result = await run({ 'service-name': 'SimTestService/EchoService/Fail', payload: '{}' })
+    const result = await run({
+      'service-name': 'SimTestService/EchoService/Fail',
+      payload: '{"_accountNum": "US-404"}'
+    })
 
     const activityId = (JSON.parse(result.outputs['response']) as { ActivityId: string }).ActivityId
     expect(activityId).toMatch(Guid)

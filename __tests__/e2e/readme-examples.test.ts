@@ -86,7 +86,9 @@ const known = (): Record<string, string> => ({
  */
 const SimulatedServices: Readonly<Record<string, string>> = {
   'MyServiceGroup/MyBatchService/SubmitRecalculation': 'SimTestService/JobService/Submit',
-  'MyServiceGroup/MyBatchService/GetStatus': 'SimTestService/JobService/GetStatus'
+  'MyServiceGroup/MyBatchService/GetStatus': 'SimTestService/JobService/GetStatus',
+  // "When a call fails": check-contract needs an operation with a contract.
+  'MyServiceGroup/MyCustomerService/Create': 'SimTestService/ContractService/CreateCustomer'
 }
 
 /** The outputs of the steps of this action that ran before, by step id. */

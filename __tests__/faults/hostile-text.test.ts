@@ -144,6 +144,65 @@ describe('error text in the ::error:: line, the error output and the summary', (
   })
 })
 
+describe("the doctors' lines, built from F&O's lists, contracts and 429s", () => {
+  const typo = 'UserSessionService/AifUserSessionService/GetUserSessionInfos'
+
+  it('a service listing of hostile names: only AOT names are suggested', async () => {
+    sim().script('UserSessionService/AifUserSessionService', {
+      body: {
+        Operations: [
+          ...HostileLines.map(line => ({ Name: `GetUserSessionInfo${line}` })),
+          { Name: `::error::${Mark}-name` },
+          { Name: `GetUserSessionInfo##[add-mask]${Mark}` },
+          { Name: 'GetUserSessionInfo' }
+        ]
+      }
+    })
+    const run = await call({ 'service-name': typo })
+
+    expectOwnError(run, /failed: HTTP 404 Not Found — .*; did you mean GetUserSessionInfo\?$/)
+    expect(run.outputs['error']).not.toContain(Mark)
+    expectInert(run, '404')
+  })
+
+  it("a contract with hostile parameter types: a type is shown only as a type name's characters", async () => {
+    sim().script('SimTestService/ContractService/CreateCustomer', [
+      { status: 500, body: hostileJson() },
+      {
+        body: {
+          Parameters: [
+            { Name: '_contract', Type: hostileText() },
+            { Name: `::error::${Mark}`, Type: 'String' }
+          ]
+        }
+      }
+    ])
+    const run = await call({
+      'service-name': 'SimTestService/ContractService/CreateCustomer',
+      payload: '{"contract": {}}'
+    })
+
+    expectOwnError(run, /— did you mean '_contract' \([^)]*\)\?$/)
+    expectInert(run, '500')
+  })
+
+  it('a 429 whose message tries commands: the throttling line quotes none of it', async () => {
+    sim().script(sessionInfo, {
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { Message: `${hostileText()} high resource utilization` }
+    })
+    const run = await call()
+
+    expect(run.exitCode).toBe(0)
+    const line = run.stdout.split('\n').find(text => text.startsWith('Throttled: '))
+    expect(line).toMatch(/resource-based service protection/)
+    expect(line).not.toContain(Mark)
+    expect(run.outputs['throttled-sec']).toBe('1')
+    expectInert(run, '200')
+  })
+})
+
 describe('headers', () => {
   it('header values reach the headers output as data only', async () => {
     sim().script(sessionInfo, {

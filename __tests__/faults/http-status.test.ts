@@ -80,7 +80,7 @@ describe('HTTP errors from F&O', () => {
     expectNoLeaks(result)
   })
 
-  it('404 for a wrong service name: says no such service, names service-name', async () => {
+  it('404 for a wrong operation name: F&O’s message, and the name F&O lists instead', async () => {
     const result = await call({
       'service-name': 'UserSessionService/AifUserSessionService/GetUserSesionInfo'
     })
@@ -92,7 +92,7 @@ describe('HTTP errors from F&O', () => {
       )
     )
     expect(error).toMatch(
-      /— No HTTP resource was found that matches the request URI '[^']+GetUserSesionInfo'\. — no such service: check 'service-name'/
+      /— No HTTP resource was found that matches the request URI '[^']+GetUserSesionInfo'\. — F&O has no operation GetUserSesionInfo in UserSessionService\/AifUserSessionService; did you mean GetUserSessionInfo\?$/
     )
     expectOutputs(result, { status: '404', attempts: '1' })
     expectNoLeaks(result)
@@ -101,7 +101,10 @@ describe('HTTP errors from F&O', () => {
   it.each(logModes)(
     '500 with an X++ exception: F&O’s message and exception type, body in the output ($mode)',
     async ({ env }) => {
-      const result = await call({ 'service-name': 'SimTestService/EchoService/Fail' }, env)
+      const result = await call(
+        { 'service-name': 'SimTestService/EchoService/Fail', payload: '{"_accountNum": "US-404"}' },
+        env
+      )
 
       expectFailure(
         result,
@@ -114,8 +117,9 @@ describe('HTTP errors from F&O', () => {
       expect(JSON.parse(result.outputs['response'])).toMatchObject({
         ExceptionType: 'XppServicesException'
       })
-      // Not retried: the operation ran, and a POST may not be repeatable.
-      expect(serviceRequests(sim())).toHaveLength(1)
+      // Not retried: the operation ran, and a POST may not be repeatable. The contract doctor
+      // read the operation's contract once, and found the payload matches it.
+      expect(serviceRequests(sim()).map(request => request.method)).toEqual(['POST', 'GET'])
       expectNoLeaks(result)
     }
   )

@@ -143,6 +143,7 @@ describe('every outcome gets one report', () => {
       error: line,
       polls: '0',
       'activity-id': '',
+      'throttled-sec': '0',
       total: '',
       succeeded: '',
       failed: '',

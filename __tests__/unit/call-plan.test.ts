@@ -51,6 +51,7 @@ describe('prepareCall', () => {
       method: 'POST',
       url: `${Url}/api/services/G/S/O`,
       body: Buffer.from('{"step":true}'),
+      payload: '{"step":true}',
       contentType: 'application/json;charset=utf-8',
       successWhen: 'ok',
       failWhen: 'bad'

@@ -102,6 +102,8 @@ describe('readSettings defaults', () => {
     method: 'POST',
     metadataOnly: false,
     body: Buffer.alloc(0),
+    payload: undefined,
+    checkContract: false,
     contentType: undefined,
     // Finite by default: 15 minutes of retries, 300 s per attempt.
     retryTimeoutMs: 900_000,

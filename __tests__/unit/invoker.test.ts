@@ -90,7 +90,8 @@ describe('invoke', () => {
       attempts: 1,
       waitedMs: 0,
       elapsedMs: 0,
-      failure: undefined
+      failure: undefined,
+      throttling: { answers: 0, waitedMs: 0, longestRetryAfterMs: undefined, kinds: [] }
     })
     expect(fake.sent).toEqual([Post])
     expect(fake.sleeps).toEqual([])
@@ -116,6 +117,12 @@ describe('invoke', () => {
       failure: undefined
     })
     expect(result.body?.head.toString()).toBe('{"ok":true}')
+    expect(result.throttling).toEqual({
+      answers: 2,
+      waitedMs: 2_000,
+      longestRetryAfterMs: 1_000,
+      kinds: []
+    })
     expect(fake.sent).toHaveLength(3)
     expect(fake.lines).toEqual([
       `POST ${Url} → 429, waiting 1 s (attempt 2, 58 s left)`,
@@ -153,6 +160,29 @@ describe('invoke', () => {
       `POST ${Url} → 429, waiting 3 s (attempt 2, 2 s left)`,
       `POST ${Url} → 429, giving up (attempt 2)`
     ])
+  })
+
+  it("reads which protection each 429's message names, the waited-out one's and the last one's", async () => {
+    const fake = fakeDeps([
+      {
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: '{"Message":"The request was throttled due to high resource utilization."}'
+      },
+      {
+        status: 429,
+        headers: { 'retry-after': '30' },
+        body: '{"Message":"Number of concurrent requests exceeded the limit of 52."}'
+      }
+    ])
+    const result = await invoke(Post, policy(5_000), fake.deps)
+    expect(result.failure?.kind).toBe('throttled')
+    expect(result.throttling).toMatchObject({
+      answers: 2,
+      waitedMs: 1_000,
+      longestRetryAfterMs: 30_000
+    })
+    expect([...(result.throttling?.kinds ?? [])].sort()).toEqual(['resource', 'user'])
   })
 
   it('backs off without a readable Retry-After (1 s, then up to 2 s, 4 s …) within retry-timeout', async () => {

@@ -5,6 +5,7 @@ import type { Failure } from '../../src/failure.js'
 import type { ManyOutcome } from '../../src/many-calls.js'
 import type { CallResult } from '../../src/results-file.js'
 import type { Settings } from '../../src/settings.js'
+import { NoThrottling } from '../../src/throttle-doctor.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { reportMany } = await import('../../src/many-report.js')
@@ -41,6 +42,7 @@ function outcome(errors: (string | undefined)[], fields: Partial<ManyOutcome> = 
     tally: tally.snapshot(),
     attempts: errors.length * 2,
     elapsedMs: 1234.4,
+    throttling: NoThrottling,
     resultsFile: '/runner/temp/results.jsonl',
     failure: undefined,
     ...fields

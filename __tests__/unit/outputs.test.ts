@@ -22,7 +22,8 @@ describe('writeOutputs', () => {
       elapsedMs: 1234.6,
       error: undefined,
       polls: 4,
-      activityId: '3fa85f64-5717-4562-b3fc-2c963f66afa6'
+      activityId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+      throttledSec: 42
     })
     expect(Object.fromEntries(core.setOutput.mock.calls)).toEqual({
       [Outputs.Status]: '200',
@@ -34,6 +35,7 @@ describe('writeOutputs', () => {
       [Outputs.Error]: '',
       [Outputs.Polls]: '4',
       [Outputs.ActivityId]: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+      [Outputs.ThrottledSec]: '42',
       // A single call leaves the many-calls outputs empty.
       [Outputs.Total]: '',
       [Outputs.Succeeded]: '',
@@ -54,6 +56,7 @@ describe('writeOutputs', () => {
       error: '1 of 5 calls failed: Journal',
       polls: 0,
       activityId: undefined,
+      throttledSec: 0,
       many: { total: 5, succeeded: 4, failed: 1, resultsFile: '/runner/temp/results.jsonl' }
     })
     expect(Object.fromEntries(core.setOutput.mock.calls)).toMatchObject({
@@ -76,7 +79,8 @@ describe('writeOutputs', () => {
       elapsedMs: 0,
       error: 'POST https://h/x failed: ECONNREFUSED',
       polls: 0,
-      activityId: undefined
+      activityId: undefined,
+      throttledSec: 0
     })
     expect(core.setOutput).toHaveBeenCalledWith(Outputs.Status, '')
     expect(core.setOutput).toHaveBeenCalledWith(Outputs.Headers, '{}')
@@ -104,7 +108,8 @@ describe('writeOutputs when GITHUB_OUTPUT cannot be written', () => {
         elapsedMs: 1,
         error: undefined,
         polls: 0,
-        activityId: undefined
+        activityId: undefined,
+        throttledSec: 0
       })
     ).toBe('Could not set the step outputs (GITHUB_OUTPUT): ENOSPC: no space left on device, write')
   })

@@ -19,6 +19,8 @@ const settings: Settings = Object.freeze({
   method: 'POST',
   metadataOnly: false,
   body: Buffer.from('{}'),
+  payload: '{}',
+  checkContract: false,
   contentType: 'application/json;charset=utf-8',
   retryTimeoutMs: 0,
   retryOn: { unavailable: false, network: false },
@@ -81,6 +83,7 @@ describe('report', () => {
       status: '200',
       response: '{"ok":true}',
       'response-file': responseFile,
+      'throttled-sec': '0',
       headers: '{"content-type":"application/json"}',
       attempts: '1',
       'elapsed-ms': '12',
@@ -116,6 +119,7 @@ describe('report', () => {
   it('fails on a bad input whatever enable-exception would say, with every output set', async () => {
     await report({ failure: { kind: 'input', message: "Invalid timeout-sec 'x'." } })
     expect(outputs()).toEqual({
+      'throttled-sec': '0',
       status: '',
       response: '',
       'response-file': '',

@@ -40,6 +40,8 @@ function settings(fields: Partial<Settings> = {}): Settings {
     method: 'POST',
     metadataOnly: false,
     body: Buffer.from('{"a":1}'),
+    payload: '{"a":1}',
+    checkContract: false,
     contentType: 'application/json;charset=utf-8',
     retryTimeoutMs: 0,
     retryOn: { unavailable: false, network: false },
