@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint'
  * layer may name, as a type only; the entry point (index, main, early-connections) is imported
  * by nothing.
  */
-const Layers = ['common', 'transport', 'sign-in', 'call', 'many', 'inputs', 'report']
+const Layers = ['common', 'transport', 'sign-in', 'doctors', 'call', 'many', 'inputs', 'report']
 const EntryPoint = ['index', 'main', 'early-connections']
 
 const layering = Layers.map((folder, index) => {
