@@ -14,6 +14,7 @@ import { countCallLines, readCallsFile, type FileCall } from './calls-file.js'
 import { Inputs, MaxResponseOutputBytes } from './constants.js'
 import { InputError } from './errors.js'
 import { failureOf, type Failure } from './failure.js'
+import { createFoldedLog, type FoldedLog } from './folded-log.js'
 import { createTransport, type Transport } from './http.js'
 import { invoke, type InvokerDeps } from './invoker.js'
 import { judgeAnswer } from './outcome-check.js'
@@ -116,6 +117,8 @@ export async function runManyCalls(
   const startedAt = Date.now()
   let attempts = 0
   const tally = createTally()
+  // The step's log lines: a 429 that pauses every call in flight is one line with a count.
+  const log = createFoldedLog(line => core.info(line))
   const ended = (failure: Failure | undefined): ManyOutcome => ({
     settings,
     tally: tally.snapshot(),
@@ -126,10 +129,10 @@ export async function runManyCalls(
   })
   try {
     const writer = await openResultsWriter(results)
-    const run = createCallRunner(settings, tokens, transport, many)
+    const run = createCallRunner(settings, tokens, transport, many, log)
     const progress = createProgress(total, {
       now: () => Date.now(),
-      info: line => core.info(safeLine(line))
+      info: line => log.info(safeLine(line))
     })
     const ticker = setInterval(
       () => progress.status(run.inFlight(), run.limit()),
@@ -148,6 +151,7 @@ export async function runManyCalls(
       })
     } finally {
       clearInterval(ticker)
+      log.flush()
       await writer.close()
     }
     progress.status(0, run.limit())
@@ -225,13 +229,14 @@ function createCallRunner(
   settings: Settings,
   tokens: TokenSource,
   transport: Transport,
-  many: ManyCalls
+  many: ManyCalls,
+  log: FoldedLog
 ): { call(entry: Entry): Promise<CallResult>; limit(): number; inFlight(): number } {
   const throttle = createSharedThrottle(many.concurrency, {
     now: () => Date.now(),
     sleep: ms => sleep(ms),
     random: Math.random,
-    info: line => core.info(line)
+    info: line => log.info(line)
   })
   const observed: Pick<Transport, 'send'> = {
     async send(request) {
@@ -309,14 +314,19 @@ function createCallRunner(
       { retryTimeoutMs: settings.retryTimeoutMs, retryOn: settings.retryOn },
       deps
     )
-    const verdict = await judgeAnswer(result, {
-      label,
-      successWhen: call.successWhen,
-      failWhen: call.failWhen,
-      until: undefined,
-      maskResponse: settings.maskResponse,
-      retryOn: settings.retryOn
-    })
+    const verdict = await judgeAnswer(
+      result,
+      {
+        label,
+        successWhen: call.successWhen,
+        failWhen: call.failWhen,
+        until: undefined,
+        maskResponse: settings.maskResponse,
+        retryOn: settings.retryOn
+      },
+      // One line per finished call is the log; what each check read is there for debugging.
+      { info: checkLine, warning: checkLine }
+    )
     const { failure } = withRefusalExplained(
       { ...result, failure: verdict.state === 'failed' ? verdict.failure : undefined },
       settings,
@@ -341,6 +351,10 @@ function createCallRunner(
   }
 
   return { call, limit: () => throttle.limit(), inFlight: () => inFlight }
+}
+
+function checkLine(line: string): void {
+  core.debug(safeLine(line))
 }
 
 /** A body as the results file holds it: its JSON, or its text when it is not JSON. */

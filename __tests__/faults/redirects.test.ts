@@ -74,6 +74,7 @@ describe('GET (discovery) follows a redirect, without the token once it leaves t
       const result = await runAgainst(sim(), {
         inputs: {
           'service-name': 'UserSessionService',
+          method: 'GET',
           ...clientSecretInputs(sim(), { clientId, clientSecret })
         },
         env
