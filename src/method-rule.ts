@@ -25,11 +25,12 @@ export function resolveMethod(
     }
   }
   if (word === 'AUTO' && segmentCount < 3) {
-    const named = segmentCount === 0 ? 'every service group' : 'a service, not an operation'
+    const named = ['every service group', 'a service group', 'a service'][segmentCount]
+    const refused = segmentCount === 0 ? named : `${named}, not an operation`
     return {
       input: Inputs.ServiceName,
       problem:
-        `${Inputs.ServiceName} '${serviceName.slice(0, 100)}' names ${named}: add the operation to run it ` +
+        `${Inputs.ServiceName} '${serviceName.slice(0, 100)}' names ${refused}: add the operation to run it ` +
         `(ServiceGroup/Service/Operation), or set ${Inputs.Method}: GET to list what it holds.`
     }
   }

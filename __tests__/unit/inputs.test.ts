@@ -228,7 +228,7 @@ describe('payload and method', () => {
 
   it.each([
     ['G/S', 'a service, not an operation', {}],
-    ['G', 'a service, not an operation', { method: 'auto' }],
+    ['G', 'a service group, not an operation', { method: 'auto' }],
     ['G/S', 'a service, not an operation', { payload: '{}' }],
     ['/', 'every service group', {}]
   ])(
