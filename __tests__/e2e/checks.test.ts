@@ -160,6 +160,22 @@ describe('fields compared with the answer', () => {
     )
   })
 
+  it('fails one call of many whose check reads a field in the wrong letter case', async () => {
+    const result = await run({
+      'service-name': validate,
+      calls: `- {name: right, payload: {_balanced: true}, success-when: Result}\n- {name: wrong, payload: {_balanced: true}, success-when: result}`
+    })
+    expectFailure(result, /^1 of 2 calls failed: wrong$/)
+    const lines = (await readFile(result.outputs['results-file'], 'utf8')).split('\n')
+    expect(JSON.parse(lines[1])).toMatchObject({
+      name: 'wrong',
+      status: 200,
+      error: expect.stringMatching(
+        /failed: success-when 'result' reads 'result'; the answer \(HTTP 200\) has 'Result' — JMESPath is case-sensitive$/
+      )
+    })
+  })
+
   it('warns when fail-when reads only fields the answer lacks', async () => {
     const result = await run({
       'service-name': validate,
@@ -221,6 +237,55 @@ describe('no green no-op', () => {
       /^Invalid calls: item 2: service-name '\/' names every service group: add the operation/
     )
     expect(sim().requests).toEqual([])
+  })
+})
+
+describe('the log of many calls', () => {
+  it("shows each call's own position, not the order the calls finished in", async () => {
+    const result = await run({
+      calls: [
+        '- {name: slow, service-name: SimTestService/EchoService/Slow, payload: {delayMs: 1500}}',
+        `- {name: quick, service-name: ${echo}, payload: {}}`,
+        `- {name: quicker, service-name: ${echo}, payload: {}}`
+      ].join('\n'),
+      concurrency: '3'
+    })
+    expect(result.exitCode).toBe(0)
+    const lines = result.stdout
+      .split('\n')
+      .filter(line => /^\[\d\/3\]/.test(line))
+      .map(line => line.replace(/ \(.*$/, ''))
+    // The slow first call finishes last, yet its line says 1/3.
+    expect([...lines.slice(0, 2)].sort()).toEqual(['[2/3] quick: ok', '[3/3] quicker: ok'])
+    expect(lines.slice(2)).toEqual(['[1/3] slow: ok'])
+  })
+})
+
+describe('the log of many calls, throttled', () => {
+  it('folds identical 429 lines in a row into one with a count', async () => {
+    const throttled = {
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      body: { Message: 'Slow down' }
+    }
+    sim().script(
+      echo,
+      Array.from({ length: 6 }, () => throttled)
+    )
+    const result = await run({
+      'service-name': echo,
+      calls: JSON.stringify(Array.from({ length: 6 }, (_, i) => ({ payload: { _request: i } }))),
+      concurrency: '6'
+    })
+    expect(result.exitCode).toBe(0)
+    const shown = result.stdout.split('\n').filter(line => line !== '' && !line.startsWith('::'))
+    const throttleLines = shown.filter(line => line.startsWith('HTTP 429: every call waits'))
+    expect(throttleLines[0]).toMatch(/^HTTP 429: every call waits \d+ s$/)
+    expect(throttleLines.slice(1)).toEqual(
+      throttleLines.slice(1).map(() => expect.stringMatching(/ \(×\d+ more in a row\)$/))
+    )
+    expect(shown.filter((line, i) => i > 0 && line === shown[i - 1])).toEqual([])
+    expect(serviceRequests(sim())).toHaveLength(12)
   })
 })
 
