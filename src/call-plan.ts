@@ -3,7 +3,7 @@ import { encodeText, type Charset } from './charset.js'
 import { Inputs } from './constants.js'
 import { buildServiceUrl } from './endpoint-url.js'
 import { resolveMethod } from './method-rule.js'
-import { expressionProblem } from './outcome-check.js'
+import { expectedExpression, expressionProblem } from './expression-check.js'
 import { readPayloadFile, type EncodedPayload } from './payload-file.js'
 import { parseServiceName } from './service-name.js'
 
@@ -123,7 +123,7 @@ export async function prepareCall(
     const problem = await compiled.problem(expression)
     if (problem !== undefined) {
       return {
-        problem: `invalid ${input} '${expression.slice(0, 100)}': ${problem}; expected a JMESPath expression, e.g. Result == \`true\``
+        problem: `invalid ${input} '${expression.slice(0, 100)}': ${problem}${expectedExpression(problem)}`
       }
     }
   }

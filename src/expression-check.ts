@@ -46,6 +46,13 @@ export async function expressionProblem(expression: string): Promise<string | un
   )
 }
 
+/** What a message adds to a syntax error (a bare literal's message already shows the fix). */
+export function expectedExpression(problem: string): string {
+  return problem.startsWith('Syntax error')
+    ? '; expected a JMESPath expression, e.g. Result == `true`'
+    : ''
+}
+
 /**
  * Where the syntax error is (0-based): the start of the first token after which the expression
  * can no longer be completed, the character the lexer stops at, or the end when it is cut short.
@@ -118,6 +125,20 @@ interface Node {
  * elements of `InfoMessages`), each once, in order.
  */
 export async function fieldsRead(expression: string): Promise<readonly FieldRead[]> {
+  const known = readCache.get(expression)
+  if (known !== undefined) return known
+  const read = await collectFields(expression)
+  // Many calls repeat a few expressions: each is compiled once for its fields, at most 256 kept.
+  if (readCache.size >= MaxCachedExpressions)
+    readCache.delete(readCache.keys().next().value as string)
+  readCache.set(expression, read)
+  return read
+}
+
+const MaxCachedExpressions = 256
+const readCache = new Map<string, readonly FieldRead[]>()
+
+async function collectFields(expression: string): Promise<readonly FieldRead[]> {
   const { compile } = await loadJmespath()
   const found = new Map<string, FieldRead>()
   const visit = (node: Node | undefined, scope: string | null | undefined): void => {

@@ -27,7 +27,7 @@ import {
 import { buildServiceUrl, parseAuthorityHost, parseEnvironmentUrl } from './endpoint-url.js'
 import { InputError } from './errors.js'
 import { describeJsonError } from './json-syntax.js'
-import { expressionProblem } from './outcome-check.js'
+import { expectedExpression, expressionProblem } from './expression-check.js'
 import { readPayloadFile, type EncodedPayload } from './payload-file.js'
 import { resolveResponseFile } from './response-file.js'
 import { parseRetryOn, RetryOnChoices, type RetryOn } from './retry-classes.js'
@@ -433,10 +433,15 @@ async function readExpression(name: InputName): Promise<string | undefined> {
   if (problem !== undefined) {
     throw new InputError(
       name,
-      `Invalid ${name} '${text.slice(0, 100)}': ${problem}. Expected a JMESPath expression, e.g. Result == \`true\`.`
+      `Invalid ${name} '${text.slice(0, 100)}': ${problem}${capitalised(expectedExpression(problem))}.`
     )
   }
   return text
+}
+
+/** `; expected …` as a sentence of its own: `. Expected …`. */
+function capitalised(clause: string): string {
+  return clause.replace(/^; (.)/, (_, first: string) => `. ${first.toUpperCase()}`)
 }
 
 function readBoolean(name: InputName, fallback: boolean): boolean {
