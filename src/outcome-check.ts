@@ -121,10 +121,10 @@ export async function judgeAnswer(
         ]
       : [])
   ].filter((entry): entry is [string, string] => entry[1] !== undefined)
-  if (wanted.length === 0) return judgeStatus(result, checks, undefined)
+  if (wanted.length === 0) return judgeStatus(result, checks)
   const json = readJson(result)
   if ('problem' in json) {
-    if (!ok) return judgeStatus(result, checks, undefined)
+    if (!ok) return judgeStatus(result, checks)
     return check(
       `${checks.label} failed: ${json.problem}, so ${wanted.map(([name]) => name).join(' and ')} cannot be checked`
     )
@@ -203,7 +203,7 @@ export async function judgeAnswer(
     }
   }
 
-  if (!ok) return judgeStatus(result, checks, undefined)
+  if (!ok) return judgeStatus(result, checks)
 
   let seen: string | undefined
   if (checks.until !== undefined) {
@@ -242,13 +242,10 @@ export async function judgeAnswer(
 }
 
 /** The verdict on the status alone: a failed answer (or, polling, "not yet"), or done. */
-function judgeStatus(
-  result: InvokeResult,
-  checks: OutcomeChecks,
-  seen: string | undefined
-): Verdict {
+function judgeStatus(result: InvokeResult, checks: OutcomeChecks): Verdict {
   const status = result.status
-  if (status !== undefined && status >= 200 && status < 300) return { state: 'done', seen }
+  if (status !== undefined && status >= 200 && status < 300)
+    return { state: 'done', seen: undefined }
   if (checks.until !== undefined && (status === 404 || countsAsNotYet(result, checks.retryOn))) {
     return { state: 'not-yet', seen: `HTTP ${status}` }
   }
