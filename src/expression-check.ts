@@ -156,7 +156,8 @@ async function collectFields(expression: string): Promise<readonly FieldRead[]> 
       case 'IndexExpression':
       case 'Pipe':
         visit(node.left, scope)
-        visit(node.right, null)
+        // `@.Status` reads Status where `@` is; after any other left side, from what it gave.
+        visit(node.right, node.left?.type === 'Current' ? scope : null)
         return
       case 'Projection':
       case 'ValueProjection':

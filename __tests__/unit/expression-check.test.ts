@@ -52,6 +52,16 @@ describe('fieldsRead', () => {
     ])
   })
 
+  it('reads a field after @ where @ is', async () => {
+    await expect(
+      fieldsRead("@.Status == 'Done' && InfoMessages[?@.Type == 'Error']")
+    ).resolves.toEqual([
+      { name: 'Status' },
+      { name: 'InfoMessages' },
+      { name: 'Type', elementsOf: 'InfoMessages' }
+    ])
+  })
+
   it('reads the quoted field "false" as a field', async () => {
     await expect(fieldsRead('"false"')).resolves.toEqual([{ name: 'false' }])
   })
