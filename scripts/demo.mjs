@@ -108,7 +108,8 @@ async function demo() {
       }),
       await step('List the services of a service group', {
         ...common,
-        'service-name': 'UserSessionService'
+        'service-name': 'UserSessionService',
+        method: 'GET'
       }),
       await step('A smoke test: five calls with their checks in one step', {
         ...common,

@@ -22,5 +22,5 @@ export const SmokeCalls = `- name: Signed in
 - name: Time zone conversion
   service-name: UserSessionService/AifUserSessionService/ApplyTimeZone
   payload: { _dateTime: "2025-01-01T12:00:00Z", _timeZone: 58 }
-  fail-when: "@ == null"
+  fail-when: "@ == \`null\`"
 `

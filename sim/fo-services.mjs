@@ -254,6 +254,44 @@ const ContractServiceOperations = {
   }
 }
 
+/**
+ * Business operations that succeed, answering as F&O custom services do (a flag, messages, and
+ * what was made), for the README's examples with checks: Post posts a journal, CreateCustomer
+ * creates a customer numbered by its `_id`.
+ * @type {Record<string, Operation>}
+ */
+const BusinessServiceOperations = {
+  Post: {
+    parameters: [{ Name: '_journalNum', Type: 'String' }],
+    returnType: 'SimPostingResult',
+    run(call) {
+      const payload = objectPayload(call)
+      if (!payload) return
+      const journal = String(payload._journalNum ?? '')
+      sendJson(call.res, 200, {
+        $id: '1',
+        Result: true,
+        Voucher: `V-${journal}`,
+        InfoMessages: [{ Type: 'Info', Text: `Journal ${journal} is posted.` }]
+      })
+    }
+  },
+  CreateCustomer: {
+    parameters: [{ Name: '_id', Type: 'Int32' }],
+    returnType: 'SimCustomerCreated',
+    run(call) {
+      const payload = objectPayload(call)
+      if (!payload) return
+      sendJson(call.res, 200, {
+        $id: '1',
+        Result: true,
+        CustomerAccount: `C-${count(payload._id, 0)}`,
+        InfoMessages: []
+      })
+    }
+  }
+}
+
 /** @type {Record<string, Record<string, Record<string, Operation>>>} */
 const CATALOGUE = {
   UserSessionService: {
@@ -318,6 +356,7 @@ const CATALOGUE = {
   SimTestService: {
     JobService: JobServiceOperations,
     ContractService: ContractServiceOperations,
+    BusinessService: BusinessServiceOperations,
     JournalService: {
       // F&O's business failures come as HTTP 200 with a flag, not as an error status.
       Validate: {

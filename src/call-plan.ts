@@ -3,7 +3,8 @@ import { encodeText, type Charset } from './charset.js'
 import { Inputs } from './constants.js'
 import { buildServiceUrl } from './endpoint-url.js'
 import { resolveMethod } from './method-rule.js'
-import { expressionProblem } from './outcome-check.js'
+import { expectedExpression, expressionProblem } from './expression-check.js'
+import { readPayloadFile, type EncodedPayload } from './payload-file.js'
 import { parseServiceName } from './service-name.js'
 
 /** The step's inputs that every call of a many-calls step takes unless it sets its own. */
@@ -16,6 +17,8 @@ export interface CallDefaults {
   readonly method: string
   readonly successWhen: string | undefined
   readonly failWhen: string | undefined
+  /** The step's `payload-file`, read and checked; undefined when none. */
+  readonly filePayload?: EncodedPayload
   /** `payload-charset`, for every call's payload. */
   readonly charset: Charset
   /** The F&O environment every call goes to. */
@@ -75,18 +78,28 @@ export async function prepareCall(
       problem: `invalid ${Inputs.ServiceName} '${serviceName.slice(0, 100)}': expected ServiceGroup/Service/Operation (1 to 3 names of letters, digits and _; / lists every service group)`
     }
   }
-  const payload = spec.payload ?? defaults.payload
+  const own = spec.payload !== undefined || spec.payloadFile !== undefined
+  const payload = own ? spec.payload : defaults.payload
+  const filePayload = own ? undefined : defaults.filePayload
   const rule = resolveMethod(
     spec.method ?? defaults.method,
     serviceName,
     segments.length,
-    payload !== undefined
+    payload !== undefined || filePayload !== undefined || spec.payloadFile !== undefined
   )
   if ('problem' in rule) return { problem: unsentence(rule.problem) }
 
   let body: Buffer | undefined
   let contentType: string | undefined
-  if (rule.method === 'POST') {
+  const fromFile =
+    spec.payloadFile === undefined
+      ? filePayload
+      : await readPayloadFile(spec.payloadFile, defaults.charset)
+  if (fromFile !== undefined && 'problem' in fromFile) return fromFile
+  if (rule.method === 'POST' && fromFile !== undefined) {
+    body = fromFile.body
+    contentType = fromFile.contentType
+  } else if (rule.method === 'POST') {
     const encoded = await encodeText(payload ?? '', defaults.charset)
     if ('unrepresentable' in encoded) {
       const code = encoded.unrepresentable
@@ -112,7 +125,7 @@ export async function prepareCall(
     const problem = await compiled.problem(expression)
     if (problem !== undefined) {
       return {
-        problem: `invalid ${input} '${expression.slice(0, 100)}': ${problem}; expected a JMESPath expression, e.g. Result == \`true\``
+        problem: `invalid ${input} '${expression.slice(0, 100)}': ${problem}${expectedExpression(problem)}`
       }
     }
   }

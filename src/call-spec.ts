@@ -11,6 +11,8 @@ export interface CallSpec {
   readonly serviceName: string | undefined
   /** The JSON text to send (an object given as YAML/JSON is serialised); undefined = the step's. */
   readonly payload: string | undefined
+  /** A file whose bytes are the payload (`payload-file`); not with `payload`. */
+  readonly payloadFile?: string
   readonly method: string | undefined
   readonly successWhen: string | undefined
   readonly failWhen: string | undefined
@@ -21,6 +23,7 @@ export const CallKeys = {
   name: 'name',
   serviceName: Inputs.ServiceName,
   payload: Inputs.Payload,
+  payloadFile: Inputs.PayloadFile,
   method: Inputs.Method,
   successWhen: Inputs.SuccessWhen,
   failWhen: Inputs.FailWhen
@@ -63,6 +66,7 @@ export async function readCallObject(value: unknown): Promise<CallSpec | { probl
   for (const key of [
     CallKeys.name,
     CallKeys.serviceName,
+    CallKeys.payloadFile,
     CallKeys.method,
     CallKeys.successWhen,
     CallKeys.failWhen
@@ -80,10 +84,17 @@ export async function readCallObject(value: unknown): Promise<CallSpec | { probl
   }
   const payload = await readPayload(value[CallKeys.payload])
   if (typeof payload === 'object') return payload
+  const payloadFile = texts[CallKeys.payloadFile]
+  if (payload !== undefined && payloadFile !== undefined) {
+    return {
+      problem: `give '${CallKeys.payload}' or '${CallKeys.payloadFile}', not both: ${CallKeys.payloadFile} names a file of the payload`
+    }
+  }
   return {
     name,
     serviceName: texts[CallKeys.serviceName],
     payload,
+    ...(payloadFile === undefined ? {} : { payloadFile }),
     method: texts[CallKeys.method],
     successWhen: texts[CallKeys.successWhen],
     failWhen: texts[CallKeys.failWhen]

@@ -22,7 +22,7 @@ export type FileCall =
 export interface CallsFileOptions {
   /**
    * True when the step gives `service-name`: then a line may be just the payload object. A line
-   * is a call object when all its keys are call keys and it has `payload` or `service-name`.
+   * is a call object when all its keys are call keys and it has `payload`, `payload-file` or `service-name`.
    */
   readonly payloadLines: boolean
   /** Longest line in bytes; default MaxCallLineBytes. */
@@ -90,7 +90,7 @@ function isCallObject(value: unknown): boolean {
   return (
     isRecord(value) &&
     hasOnlyCallKeys(value) &&
-    (CallKeys.payload in value || CallKeys.serviceName in value)
+    (CallKeys.payload in value || CallKeys.payloadFile in value || CallKeys.serviceName in value)
   )
 }
 

@@ -87,3 +87,10 @@ export async function encodeText(
   }
   return { unrepresentable: text }
 }
+
+/** The bytes as text in `charset`, or undefined when they are not valid in it (decoding loses them). */
+export async function decodeExactly(bytes: Buffer, charset: Charset): Promise<string | undefined> {
+  const { encode, decode } = await codecFor(charset.encoding)
+  const text = decode(bytes)
+  return encode(text).equals(bytes) ? text : undefined
+}

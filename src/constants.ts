@@ -2,6 +2,7 @@
 export const Inputs = {
   ServiceName: 'service-name',
   Payload: 'payload',
+  PayloadFile: 'payload-file',
   PayloadCharset: 'payload-charset',
   Method: 'method',
   RetryTimeout: 'retry-timeout',

@@ -27,7 +27,8 @@ import {
 import { buildServiceUrl, parseAuthorityHost, parseEnvironmentUrl } from './endpoint-url.js'
 import { InputError } from './errors.js'
 import { describeJsonError } from './json-syntax.js'
-import { expressionProblem } from './outcome-check.js'
+import { expectedExpression, expressionProblem } from './expression-check.js'
+import { readPayloadFile, type EncodedPayload } from './payload-file.js'
 import { resolveResponseFile } from './response-file.js'
 import { parseRetryOn, RetryOnChoices, type RetryOn } from './retry-classes.js'
 import { resolveMethod } from './method-rule.js'
@@ -86,10 +87,25 @@ export async function readSettings(
   }
 
   const payload = input(Inputs.Payload)
+  const payloadFile = input(Inputs.PayloadFile)
+  if (payload && payloadFile) {
+    throw new InputError(
+      Inputs.PayloadFile,
+      `Give ${Inputs.Payload} or ${Inputs.PayloadFile}, not both: ${Inputs.Payload} is the JSON text, ${Inputs.PayloadFile} names a file that holds it.`
+    )
+  }
   if (payload) await checkJson(payload)
   // With many calls the step's service name, method and payload are defaults, checked per call.
-  const method = manyCalls ? readMethodWord() : readMethod(payload, segments?.length ?? 3)
-  const { body, contentType, charset } = await encodeBody(manyCalls ? '' : payload, method)
+  const method = manyCalls
+    ? readMethodWord()
+    : readMethod(payload !== '' || payloadFile !== '', segments?.length ?? 3)
+  const encoded = await encodeBody(manyCalls ? '' : payload, method)
+  const { charset } = encoded
+  const filePayload = payloadFile
+    ? await readPayloadFileInput(payloadFile, charset, env)
+    : undefined
+  const { body, contentType } =
+    filePayload !== undefined && !manyCalls && method === 'POST' ? filePayload : encoded
 
   const retryTimeoutMs = readTimespan(Inputs.RetryTimeout, DefaultRetryTimeout)
   const retryOn = readRetryOn()
@@ -129,6 +145,7 @@ export async function readSettings(
     ? await readManyCalls(env, {
         serviceName: segments === undefined ? undefined : serviceName,
         payload: payload || undefined,
+        ...(filePayload === undefined ? {} : { filePayload }),
         method: input(Inputs.Method),
         successWhen,
         failWhen,
@@ -296,15 +313,26 @@ function readMethodWord(): 'GET' | 'POST' {
   return rule.method
 }
 
-function readMethod(payload: string, segmentCount: number): 'GET' | 'POST' {
+function readMethod(hasPayload: boolean, segmentCount: number): 'GET' | 'POST' {
   const rule = resolveMethod(
     input(Inputs.Method),
     input(Inputs.ServiceName),
     segmentCount,
-    payload !== ''
+    hasPayload
   )
   if ('problem' in rule) throw new InputError(rule.input, rule.problem)
   return rule.method
+}
+
+/** `payload-file`, read and checked before any request. */
+async function readPayloadFileInput(
+  given: string,
+  charset: Charset,
+  env: Environment
+): Promise<EncodedPayload> {
+  const read = await readPayloadFile(given, charset, env)
+  if ('problem' in read) throw new InputError(Inputs.PayloadFile, `Invalid ${read.problem}.`)
+  return read
 }
 
 async function encodeBody(
@@ -408,10 +436,15 @@ async function readExpression(name: InputName): Promise<string | undefined> {
   if (problem !== undefined) {
     throw new InputError(
       name,
-      `Invalid ${name} '${text.slice(0, 100)}': ${problem}. Expected a JMESPath expression, e.g. Result == \`true\`.`
+      `Invalid ${name} '${text.slice(0, 100)}': ${problem}${capitalised(expectedExpression(problem))}.`
     )
   }
   return text
+}
+
+/** `; expected …` as a sentence of its own: `. Expected …`. */
+function capitalised(clause: string): string {
+  return clause.replace(/^; (.)/, (_, first: string) => `. ${first.toUpperCase()}`)
 }
 
 function readBoolean(name: InputName, fallback: boolean): boolean {

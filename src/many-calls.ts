@@ -14,6 +14,7 @@ import { countCallLines, readCallsFile, type FileCall } from './calls-file.js'
 import { Inputs, MaxResponseOutputBytes } from './constants.js'
 import { InputError } from './errors.js'
 import { errorLine, failureOf, type Failure } from './failure.js'
+import { createFoldedLog, type FoldedLog } from './folded-log.js'
 import { createTransport, type Transport } from './http.js'
 import { invoke, type InvokerDeps } from './invoker.js'
 import { judgeAnswer } from './outcome-check.js'
@@ -120,7 +121,9 @@ export async function runManyCalls(
   const startedAt = Date.now()
   let attempts = 0
   const tally = createTally()
-  const run = createCallRunner(settings, tokens, transport, many)
+  // The step's log lines: a 429 that pauses every call in flight is one line with a count.
+  const log = createFoldedLog(line => core.info(line))
+  const run = createCallRunner(settings, tokens, transport, many, log)
   const ended = (failure: Failure | undefined): ManyOutcome => ({
     settings,
     tally: tally.snapshot(),
@@ -134,7 +137,7 @@ export async function runManyCalls(
     const writer = await openResultsWriter(results)
     const progress = createProgress(total, {
       now: () => Date.now(),
-      info: line => core.info(safeLine(line))
+      info: line => log.info(safeLine(line))
     })
     const ticker = setInterval(
       () => progress.status(run.inFlight(), run.limit()),
@@ -153,6 +156,7 @@ export async function runManyCalls(
       })
     } finally {
       clearInterval(ticker)
+      log.flush()
       await writer.close()
     }
     progress.status(0, run.limit())
@@ -230,7 +234,8 @@ function createCallRunner(
   settings: Settings,
   tokens: TokenSource,
   transport: Transport,
-  many: ManyCalls
+  many: ManyCalls,
+  log: FoldedLog
 ): {
   call(entry: Entry): Promise<CallResult>
   limit(): number
@@ -241,7 +246,7 @@ function createCallRunner(
     now: () => Date.now(),
     sleep: ms => sleep(ms),
     random: Math.random,
-    info: line => core.info(line)
+    info: line => log.info(line)
   })
   const observed: Pick<Transport, 'send'> = {
     async send(request) {
@@ -324,14 +329,19 @@ function createCallRunner(
       { retryTimeoutMs: settings.retryTimeoutMs, retryOn: settings.retryOn },
       deps
     )
-    const verdict = await judgeAnswer(result, {
-      label,
-      successWhen: call.successWhen,
-      failWhen: call.failWhen,
-      until: undefined,
-      maskResponse: settings.maskResponse,
-      retryOn: settings.retryOn
-    })
+    const verdict = await judgeAnswer(
+      result,
+      {
+        label,
+        successWhen: call.successWhen,
+        failWhen: call.failWhen,
+        until: undefined,
+        maskResponse: settings.maskResponse,
+        retryOn: settings.retryOn
+      },
+      // One line per finished call is the log; what each check read is there for debugging.
+      { info: checkLine, warning: checkLine }
+    )
     throttling = addThrottling(throttling, result.throttling)
     const { failure } = await doctors.explain(
       withRefusalExplained(
@@ -393,6 +403,10 @@ function doctorCall(call: PreparedCall): DoctorCall {
     payload: call.payload,
     polling: false
   }
+}
+
+function checkLine(line: string): void {
+  core.debug(safeLine(line))
 }
 
 /** A body as the results file holds it: its JSON, or its text when it is not JSON. */

@@ -7,8 +7,9 @@ export type MethodRule =
 
 /**
  * Resolves `method` for a service name of `segmentCount` AOT names (0 = every group): `auto`
- * (or nothing) runs an operation (POST, even without payload) and lists groups and services
- * (GET); a group or service cannot be POSTed, and GET sends no payload.
+ * (or nothing) runs an operation (POST, even without payload); a group or service is listed only
+ * with an explicit GET, so a forgotten operation never ends green having run nothing. A group or
+ * service cannot be POSTed, and GET sends no payload.
  */
 export function resolveMethod(
   given: string,
@@ -23,7 +24,17 @@ export function resolveMethod(
       problem: `Invalid ${Inputs.Method} '${given.slice(0, 40)}'. Expected auto, GET or POST.`
     }
   }
-  const method = word === 'AUTO' ? (segmentCount === 3 ? 'POST' : 'GET') : word
+  if (word === 'AUTO' && segmentCount < 3) {
+    const named = ['every service group', 'a service group', 'a service'][segmentCount]
+    const refused = segmentCount === 0 ? named : `${named}, not an operation`
+    return {
+      input: Inputs.ServiceName,
+      problem:
+        `${Inputs.ServiceName} '${serviceName.slice(0, 100)}' names ${refused}: add the operation to run it ` +
+        `(ServiceGroup/Service/Operation), or set ${Inputs.Method}: GET to list what it holds.`
+    }
+  }
+  const method = word === 'AUTO' ? 'POST' : word
   if (segmentCount < 3 && (method === 'POST' || hasPayload)) {
     return {
       input: Inputs.ServiceName,

@@ -1,29 +1,21 @@
 import type { JSONValue } from '@jmespath-community/jmespath'
+import {
+  caseMismatch,
+  describeFields,
+  describeKeys,
+  foMessages,
+  missingFields,
+  rootFields
+} from './answer-fields.js'
 import { MaxResponseOutputBytes } from './constants.js'
 import { oneLine } from './errors.js'
 import type { Failure } from './failure.js'
 import type { InvokeResult } from './invoker.js'
+import { fieldsRead, loadJmespath, type FieldRead } from './expression-check.js'
 import type { RetryOn } from './retry-classes.js'
+import { shownText, shownValue } from './shown-value.js'
 
-type Jmespath = typeof import('@jmespath-community/jmespath')
-let jmespath: Promise<Jmespath> | undefined
-
-/** JMESPath is loaded only when an expression is given, so a plain call never pays for it. */
-function loadJmespath(): Promise<Jmespath> {
-  jmespath ??= import('@jmespath-community/jmespath')
-  return jmespath
-}
-
-/** Why `expression` is not valid JMESPath (one line), or undefined when it compiles. */
-export async function expressionProblem(expression: string): Promise<string | undefined> {
-  const { compile } = await loadJmespath()
-  try {
-    compile(expression)
-    return undefined
-  } catch (error) {
-    return bounded(oneLine(error), 200)
-  }
-}
+export { expressionProblem } from './expression-check.js'
 
 /** JMESPath's notion of false: false, null, '', [] and {} (0 is true). */
 export function isTruthy(value: unknown): boolean {
@@ -66,16 +58,36 @@ export interface OutcomeChecks {
 export type Verdict =
   | { readonly state: 'done'; readonly seen: string | undefined }
   | { readonly state: 'failed'; readonly failure: Failure }
-  | { readonly state: 'not-yet'; readonly seen: string }
+  | {
+      readonly state: 'not-yet'
+      /** What `until` saw: the fields it read and their values, or the status. */
+      readonly seen: string
+      /** F&O's message fields in the answer, for a poll that times out. */
+      readonly words?: string
+    }
+
+/** Where a check's line goes: one line per check evaluated, and a warning it cannot hold. */
+export interface CheckLog {
+  info(line: string): void
+  warning(line: string): void
+}
+
+const Silent: CheckLog = { info: () => undefined, warning: () => undefined }
 
 /**
  * Judges the final answer of one call. Order: no answer or a failed one (404 and the retry-on
- * classes are "not yet" while polling), `fail-when` on any JSON answer, an HTML page instead of
- * JSON, then for a 2xx answer `until` (polling) and `success-when`. An expression on a body
- * that is not JSON is a failure that says so. Values appear in messages only short, and never
- * with mask-response.
+ * classes are "not yet" while polling), an HTML page instead of JSON, then the fields the checks
+ * read against a 2xx answer's keys (a name in other letter case fails at once, as does an
+ * `until` field the answer lacks), `fail-when` on any JSON answer, then for a 2xx answer `until`
+ * (polling) and `success-when`. Each check evaluated logs one line with the fields it read. An
+ * expression on a body that is not JSON is a failure that says so. Values from the answer and
+ * F&O's message fields appear scrubbed and short, and never with mask-response.
  */
-export async function judgeAnswer(result: InvokeResult, checks: OutcomeChecks): Promise<Verdict> {
+export async function judgeAnswer(
+  result: InvokeResult,
+  checks: OutcomeChecks,
+  log: CheckLog = Silent
+): Promise<Verdict> {
   const polling = checks.until !== undefined
   const status = result.status
   const ok = status !== undefined && status >= 200 && status < 300
@@ -109,23 +121,41 @@ export async function judgeAnswer(result: InvokeResult, checks: OutcomeChecks): 
         ]
       : [])
   ].filter((entry): entry is [string, string] => entry[1] !== undefined)
-  let json: { value: JSONValue } | { problem: string } | undefined
-  if (wanted.length > 0) {
-    json = readJson(result)
-    if ('problem' in json && ok) {
-      return check(
-        `${checks.label} failed: ${json.problem}, so ${wanted.map(([name]) => name).join(' and ')} cannot be checked`
-      )
+  if (wanted.length === 0) return judgeStatus(result, checks)
+  const json = readJson(result)
+  if ('problem' in json) {
+    if (!ok) return judgeStatus(result, checks)
+    return check(
+      `${checks.label} failed: ${json.problem}, so ${wanted.map(([name]) => name).join(' and ')} cannot be checked`
+    )
+  }
+  const answer = json.value
+  const masked = checks.maskResponse
+  const keys = (): string => (masked ? 'its keys not shown: mask-response' : describeKeys(answer))
+  const fields = new Map<string, readonly FieldRead[]>()
+  for (const [name, expression] of wanted) fields.set(name, await fieldsRead(expression))
+
+  if (ok) {
+    for (const [name, expression] of wanted) {
+      const mismatch = caseMismatch(answer, fields.get(name) ?? [])
+      if (mismatch !== undefined) {
+        const has = masked ? 'it in other letter case' : `'${shownText(mismatch.has, 60)}'`
+        return check(
+          `${checks.label} failed: ${name} '${expressionText(expression)}' reads '${mismatch.read}'; the answer (HTTP ${status}) has ${has} — JMESPath is case-sensitive`
+        )
+      }
     }
   }
+
+  /** The expression's value and a line for the log: the fields it read, their values, the verdict. */
   const evaluate = async (
     name: string,
     expression: string
-  ): Promise<{ value: unknown } | { failure: Verdict }> => {
-    if (json === undefined || 'problem' in json) return { value: null }
+  ): Promise<{ value: unknown; seen: string } | { failure: Verdict }> => {
+    let value: unknown
     try {
       const { search } = await loadJmespath()
-      return { value: search(json.value, expression) }
+      value = search(answer, expression)
     } catch (error) {
       return {
         failure: check(
@@ -133,49 +163,105 @@ export async function judgeAnswer(result: InvokeResult, checks: OutcomeChecks): 
         )
       }
     }
+    const names = rootFields(fields.get(name) ?? [])
+    const seen = masked
+      ? `${names.join(', ') || 'value'} not shown (mask-response)`
+      : names.length > 0
+        ? describeFields(answer, names)
+        : `value = ${shownValue(value)}`
+    return { value, seen }
   }
-  const shown = (value: unknown): string =>
-    checks.maskResponse ? '(not shown: mask-response)' : describeValue(value)
+  /** What a failed check adds to its line: the fields' values, and F&O's own words. */
+  const evidence = (seen: string, missing: readonly string[]): string => {
+    if (masked) return ` (HTTP ${status})`
+    const lacks =
+      missing.length > 0
+        ? `; the answer has no ${missing.map(field => `'${field}'`).join(', ')} (${keys()})`
+        : ''
+    const words = foMessages(answer)
+    return ` (HTTP ${status}; ${seen}${lacks})${words === undefined ? '' : ` — F&O says: ${words}`}`
+  }
 
-  if (checks.failWhen !== undefined && json !== undefined && 'value' in json) {
+  if (checks.failWhen !== undefined) {
     const outcome = await evaluate('fail-when', checks.failWhen)
     if ('failure' in outcome) return outcome.failure
-    if (isTruthy(outcome.value)) {
+    const holds = isTruthy(outcome.value)
+    log.info(
+      `fail-when '${expressionText(checks.failWhen)}': ${outcome.seen} → ${holds ? 'holds: the call fails' : 'does not hold'}`
+    )
+    if (holds) {
       return check(
-        `${checks.label} failed: fail-when '${expressionText(checks.failWhen)}' evaluated to ${shown(outcome.value)} (HTTP ${status})`
+        `${checks.label} failed: fail-when '${expressionText(checks.failWhen)}' evaluated to ${shown(outcome.value, masked)}${evidence(outcome.seen, [])}`
+      )
+    }
+    const read = rootFields(fields.get('fail-when') ?? [])
+    const missing = missingFields(answer, fields.get('fail-when') ?? [])
+    if (read.length > 0 && missing.length === read.length) {
+      log.warning(
+        `fail-when '${expressionText(checks.failWhen)}' cannot hold on this answer: it reads ${read.map(field => `'${field}'`).join(', ')}, which the answer (HTTP ${status}) does not have (${keys()})`
       )
     }
   }
 
-  if (!ok) {
-    if (polling && (status === 404 || countsAsNotYet(result, checks.retryOn))) {
-      return { state: 'not-yet', seen: `HTTP ${status}` }
-    }
-    return failed(
-      result.failure ?? { kind: 'http', status, message: `${checks.label} failed: HTTP ${status}` }
-    )
-  }
+  if (!ok) return judgeStatus(result, checks)
 
   let seen: string | undefined
   if (checks.until !== undefined) {
     const outcome = await evaluate('until', checks.until)
     if ('failure' in outcome) return outcome.failure
-    seen = shown(outcome.value)
-    if (!isTruthy(outcome.value)) return { state: 'not-yet', seen }
+    seen = outcome.seen
+    if (!isTruthy(outcome.value)) {
+      const missing = missingFields(answer, fields.get('until') ?? [])
+      if (missing.length > 0) {
+        return check(
+          `${checks.label} failed: until '${expressionText(checks.until)}' reads ${missing.map(field => `'${field}'`).join(', ')}, which the answer (HTTP ${status}) does not have (${keys()}), so it would never hold: polling stopped`
+        )
+      }
+      const words = masked ? undefined : foMessages(answer)
+      return words === undefined ? { state: 'not-yet', seen } : { state: 'not-yet', seen, words }
+    }
   }
 
   if (checks.successWhen !== undefined) {
     const outcome = await evaluate('success-when', checks.successWhen)
     if ('failure' in outcome) return outcome.failure
-    if (!isTruthy(outcome.value)) {
+    const holds = isTruthy(outcome.value)
+    log.info(
+      `success-when '${expressionText(checks.successWhen)}': ${outcome.seen} → ${holds ? 'holds' : 'does not hold: the call fails'}`
+    )
+    if (!holds) {
+      const missing = missingFields(answer, fields.get('success-when') ?? [])
       return check(
-        checks.maskResponse
+        masked
           ? `${checks.label} failed: success-when '${expressionText(checks.successWhen)}' did not hold (value not shown: mask-response; HTTP ${status})`
-          : `${checks.label} failed: success-when '${expressionText(checks.successWhen)}' evaluated to ${describeValue(outcome.value)} (HTTP ${status})`
+          : `${checks.label} failed: success-when '${expressionText(checks.successWhen)}' evaluated to ${shownValue(outcome.value)}${evidence(outcome.seen, missing)}`
       )
     }
   }
   return { state: 'done', seen }
+}
+
+/** The verdict on the status alone: a failed answer (or, polling, "not yet"), or done. */
+function judgeStatus(result: InvokeResult, checks: OutcomeChecks): Verdict {
+  const status = result.status
+  if (status !== undefined && status >= 200 && status < 300)
+    return { state: 'done', seen: undefined }
+  if (checks.until !== undefined && (status === 404 || countsAsNotYet(result, checks.retryOn))) {
+    return { state: 'not-yet', seen: `HTTP ${status}` }
+  }
+  return {
+    state: 'failed',
+    failure: result.failure ?? {
+      kind: 'http',
+      status,
+      message: `${checks.label} failed: HTTP ${status}`
+    }
+  }
+}
+
+/** A check's value for its failure line, unless mask-response keeps it out. */
+function shown(value: unknown, masked: boolean): string {
+  return masked ? '(not shown: mask-response)' : shownValue(value)
 }
 
 /** A retry-on class (429 always) that the invoker gave up on: while polling, only "not yet". */

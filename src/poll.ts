@@ -28,6 +28,8 @@ export interface PollOutcome {
   readonly polls: number
   /** Why the polling failed; undefined when `until` held. */
   readonly failure: Failure | undefined
+  /** Time spent waiting between polls (poll-interval), apart from retry waits. */
+  readonly pollWaitedMs: number
 }
 
 /**
@@ -48,6 +50,7 @@ export async function poll(
   let attempts = 0
   let waitedMs = 0
   let throttling = NoThrottling
+  let pollWaitedMs = 0
   for (let polls = 1; ; polls++) {
     const answer = await round(deadline)
     attempts += answer.attempts
@@ -61,36 +64,39 @@ export async function poll(
       elapsedMs: deps.now() - startedAt
     }
     const verdict = await judge(result)
-    const prefix = `Poll ${polls}: until '${shortExpression(plan.until)}'`
+    // `Poll 3 (40 s): Status = "Executing" → not yet`: what until read, never a bare "false".
+    const prefix = `Poll ${polls} (${seconds(deps.now() - startedAt)})`
     if (verdict.state === 'done') {
-      deps.info(`${prefix} → ${verdict.seen ?? 'true'}: done`)
-      return { result, polls, failure: undefined }
+      deps.info(`${prefix}: ${verdict.seen ?? `until '${shortExpression(plan.until)}'`} → done`)
+      return { result, polls, failure: undefined, pollWaitedMs }
     }
     if (verdict.state === 'failed') {
       deps.info(`${prefix}: the call failed`)
-      return { result, polls, failure: verdict.failure }
+      return { result, polls, failure: verdict.failure, pollWaitedMs }
     }
     const now = deps.now()
     if (deadline !== undefined && now + plan.intervalMs > deadline) {
-      deps.info(`${prefix} → ${verdict.seen}: not yet, and poll-timeout ends before the next poll`)
+      deps.info(`${prefix}: ${verdict.seen} → not yet, and poll-timeout ends before the next poll`)
+      const words = verdict.words === undefined ? '' : ` — F&O says: ${verdict.words}`
       return {
         result,
         polls,
+        pollWaitedMs,
         failure: {
           kind: 'check',
           status: result.status,
           message:
             `${label} failed: until '${shortExpression(plan.until)}' did not hold within poll-timeout ` +
-            `${formatTimespan(plan.timeoutMs)} (${polls} ${polls === 1 ? 'poll' : 'polls'}; last seen: ${verdict.seen})`
+            `${formatTimespan(plan.timeoutMs)} (${polls} ${polls === 1 ? 'poll' : 'polls'}; last seen: ${verdict.seen})${words}`
         }
       }
     }
     const left = deadline === undefined ? 'no poll-timeout' : `${seconds(deadline - now)} left`
     deps.info(
-      `${prefix} → ${verdict.seen}: not yet, next poll in ${seconds(plan.intervalMs)} (${left})`
+      `${prefix}: ${verdict.seen} → not yet, next poll in ${seconds(plan.intervalMs)} (${left})`
     )
     await deps.sleep(plan.intervalMs)
-    waitedMs += plan.intervalMs
+    pollWaitedMs += plan.intervalMs
   }
 }
 

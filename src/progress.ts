@@ -31,10 +31,16 @@ export function createProgress(total: number | undefined, deps: ProgressDeps): P
       if (result.error !== undefined) failed++
       const status = result.status === undefined ? 'no answer' : `HTTP ${result.status}`
       const facts = `${status}, ${result.attempts} ${result.attempts === 1 ? 'attempt' : 'attempts'}, ${Math.round(result.elapsedMs)} ms`
+      // The call's own place (its line in calls-file), not the order calls happen to finish in.
+      const line = result.line === undefined ? undefined : `line ${result.line}`
+      const place =
+        line === undefined
+          ? `[${result.index}${of}] ${result.name}`
+          : `[${line}]${result.name === line ? '' : ` ${result.name}`}`
       deps.info(
         result.error === undefined
-          ? `[${done}${of}] ${result.name}: ok (${facts})`
-          : `[${done}${of}] ${result.name}: failed (${facts}) — ${result.error}`
+          ? `${place}: ok (${facts})`
+          : `${place}: failed (${facts}) — ${result.error}`
       )
     },
     status(inFlight, concurrency) {

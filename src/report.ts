@@ -71,6 +71,8 @@ export async function report(outcome: Outcome): Promise<void> {
       attempts: call?.attempts ?? 0,
       elapsedMs: call?.elapsedMs ?? 0,
       waitedMs: call?.waitedMs ?? 0,
+      polls: call?.polls ?? 0,
+      pollWaitedMs: call?.pollWaitedMs ?? 0,
       responseBytes: bytes
     },
     bodyHead: masked ? undefined : head,

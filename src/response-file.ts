@@ -25,7 +25,7 @@ interface Root {
  * The folders a response-file may lie in: GITHUB_WORKSPACE (the working folder outside a runner)
  * and RUNNER_TEMP (the system's temporary folder outside a runner).
  */
-function roots(env: Environment): Root[] {
+export function roots(env: Environment): Root[] {
   return [
     { name: 'GITHUB_WORKSPACE', folder: path.resolve(env['GITHUB_WORKSPACE'] || process.cwd()) },
     { name: 'RUNNER_TEMP', folder: path.resolve(env['RUNNER_TEMP'] || os.tmpdir()) }
@@ -33,12 +33,12 @@ function roots(env: Environment): Root[] {
 }
 
 /** True when `file` lies below `folder` (not the folder itself). */
-function isBelow(file: string, folder: string): boolean {
+export function isBelow(file: string, folder: string): boolean {
   const relative = path.relative(folder, file)
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
 }
 
-function rootsText(env: Environment): string {
+export function rootsText(env: Environment): string {
   return roots(env)
     .map(root => `${root.name} (${root.folder})`)
     .join(' or ')

@@ -9,7 +9,7 @@ import { withoutQuery } from './endpoint-url.js'
 import type { ConnectionPool } from './connection-pool.js'
 import { createTransport, type Transport } from './http.js'
 import { invoke, type InvokeResult, type InvokerDeps } from './invoker.js'
-import { judgeAnswer, type OutcomeChecks } from './outcome-check.js'
+import { judgeAnswer, type CheckLog, type OutcomeChecks } from './outcome-check.js'
 import { poll } from './poll.js'
 import { receiveBody } from './response-body.js'
 import { openResponseFile, type ResponseFile } from './response-file.js'
@@ -40,6 +40,8 @@ export async function prepareResponseFile(
 export interface CallOutcome extends InvokeResult {
   /** Poll rounds run (0 without `until`). */
   readonly polls: number
+  /** Time spent between poll rounds (poll-interval), apart from the retries' waits. */
+  readonly pollWaitedMs: number
 }
 
 /**
@@ -94,6 +96,11 @@ export async function callService(
       })
   }
   const label = `${settings.method} ${withoutQuery(settings.serviceUrl)}`
+  // One line per check with the fields it read: answer text, made inert like every such line.
+  const log: CheckLog = {
+    info: line => core.info(safeLine(line)),
+    warning: line => core.warning(safeLine(line))
+  }
   const checks: OutcomeChecks = {
     label,
     successWhen: settings.successWhen,
@@ -129,12 +136,17 @@ export async function callService(
         settings.poll,
         label,
         once,
-        result => judgeAnswer(result, checks),
+        result => judgeAnswer(result, checks, log),
         deps
       )
       return await doctors.explain(
         withRefusalExplained(
-          { ...polled.result, failure: polled.failure, polls: polled.polls },
+          {
+            ...polled.result,
+            failure: polled.failure,
+            polls: polled.polls,
+            pollWaitedMs: polled.pollWaitedMs
+          },
           settings,
           lastSent
         ),
@@ -142,10 +154,15 @@ export async function callService(
       )
     }
     const result = await once(undefined)
-    const verdict = await judgeAnswer(result, checks)
+    const verdict = await judgeAnswer(result, checks, log)
     return await doctors.explain(
       withRefusalExplained(
-        { ...result, failure: verdict.state === 'failed' ? verdict.failure : undefined, polls: 0 },
+        {
+          ...result,
+          failure: verdict.state === 'failed' ? verdict.failure : undefined,
+          polls: 0,
+          pollWaitedMs: 0
+        },
         settings,
         lastSent
       ),
@@ -166,7 +183,8 @@ const NotSent: CallOutcome = {
   waitedMs: 0,
   elapsedMs: 0,
   failure: undefined,
-  polls: 0
+  polls: 0,
+  pollWaitedMs: 0
 }
 
 /**

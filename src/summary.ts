@@ -16,7 +16,12 @@ export interface SummaryFacts {
         readonly status: number | undefined
         readonly attempts: number
         readonly elapsedMs: number
+        /** Waited between a call's attempts (429, retry-on). */
         readonly waitedMs: number
+        /** Poll rounds; 0 without `until`. */
+        readonly polls: number
+        /** Waited between poll rounds: poll waits, not retries. */
+        readonly pollWaitedMs: number
         readonly responseBytes: number
       }
     | undefined
@@ -65,6 +70,7 @@ export async function writeSummary(facts: SummaryFacts): Promise<string | undefi
     )
   const call = facts.call
   if (call) {
+    const polled = call.polls > 0
     summary.addTable([
       [
         { data: 'Method', header: true },
@@ -72,6 +78,12 @@ export async function writeSummary(facts: SummaryFacts): Promise<string | undefi
         { data: 'Attempts', header: true },
         { data: 'Elapsed', header: true },
         { data: 'Retries waited', header: true },
+        ...(polled
+          ? [
+              { data: 'Polls', header: true },
+              { data: 'Poll waits', header: true }
+            ]
+          : []),
         { data: 'Response size', header: true }
       ],
       [
@@ -80,6 +92,7 @@ export async function writeSummary(facts: SummaryFacts): Promise<string | undefi
         String(call.attempts),
         `${call.elapsedMs} ms`,
         `${Math.round(call.waitedMs / 1000)} s`,
+        ...(polled ? [String(call.polls), `${Math.round(call.pollWaitedMs / 1000)} s`] : []),
         `${call.responseBytes} bytes`
       ]
     ])

@@ -119,6 +119,7 @@ describe('given token', () => {
   it('lists a service group with GET, and returns an operation’s metadata for an explicit GET', async () => {
     const groups = await run({
       'service-name': 'UserSessionService',
+      method: 'GET',
       url: sim().url,
       token: staticToken
     })

@@ -141,14 +141,14 @@ describe('a smoke suite in one step (calls)', () => {
       status: 200,
       error:
         `POST ${sim().url}/api/services/SimTestService/JournalService/Validate failed: ` +
-        "success-when 'Result' evaluated to false (HTTP 200)",
+        "success-when 'Result' evaluated to false (HTTP 200; Result = false) — F&O says: Journal J-1001 is not balanced.",
       response: {
         Result: false,
         InfoMessages: [{ Type: 'Error', Text: 'Journal J-1001 is not balanced.' }]
       }
     })
     expect(result.summary).toContain(
-      `❌ <code>POST ${sim().url}/api/services/SimTestService/JournalService/Validate failed: success-when &#39;Result&#39; evaluated to false (HTTP 200)</code>`
+      `❌ <code>POST ${sim().url}/api/services/SimTestService/JournalService/Validate failed: success-when &#39;Result&#39; evaluated to false (HTTP 200; Result = false) — F&amp;O says: Journal J-1001 is not balanced.</code>`
     )
     expect(result.summary).toContain('<strong>4 succeeded, 1 failed</strong> of 5')
     expect(line).toBe('1 of 5 calls failed: Journal J-1001')

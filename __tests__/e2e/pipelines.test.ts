@@ -87,8 +87,8 @@ describe('method auto', () => {
     expect(result.stdout).not.toContain('the operation is not run')
   })
 
-  it('lists every service group for /: GET /api/services', async () => {
-    const result = await run({ 'service-name': '/' })
+  it('lists every service group for / with method GET: GET /api/services', async () => {
+    const result = await run({ 'service-name': '/', method: 'GET' })
 
     expect(result.exitCode).toBe(0)
     expect(JSON.parse(result.outputs['response'])).toEqual({
@@ -185,7 +185,7 @@ describe('retry-on', () => {
 })
 
 describe('success-when and fail-when', () => {
-  it('fails an answer of HTTP 200 with Result false, naming the expression and its value only', async () => {
+  it("fails an answer of HTTP 200 with Result false, naming the expression, its value and F&O's words", async () => {
     const result = await run({
       'service-name': validate,
       payload: '{"_journalNum":"GEN-000123"}',
@@ -194,9 +194,9 @@ describe('success-when and fail-when', () => {
 
     const line = expectFailure(
       result,
-      /^POST \S+\/JournalService\/Validate failed: success-when 'Result' evaluated to false \(HTTP 200\)$/
+      /^POST \S+\/JournalService\/Validate failed: success-when 'Result' evaluated to false \(HTTP 200; Result = false\) — F&O says: Journal GEN-000123 is not balanced\.$/
     )
-    expect(line).not.toContain('not balanced')
+    expect(line).not.toContain('$id')
     expect(result.outputs['status']).toBe('200')
     expect(JSON.parse(result.outputs['response'])).toMatchObject({ Result: false })
     expect(requestsTo(validate)).toHaveLength(1)
@@ -222,7 +222,7 @@ describe('success-when and fail-when', () => {
     const shown = await run(inputs)
     expectFailure(
       shown,
-      /^POST \S+ failed: fail-when '.+' evaluated to \["Journal GEN-000125 is not balanced\."\] \(HTTP 200\)$/
+      /^POST \S+ failed: fail-when '.+' evaluated to \["Journal GEN-000125 is not balanced\."\] \(HTTP 200; InfoMessages = .+\) — F&O says: Journal GEN-000125 is not balanced\.$/
     )
 
     const masked = await run({ ...inputs, 'mask-response': 'true' })
@@ -279,13 +279,11 @@ describe('Submit, then wait', () => {
       ['POST', 200, { _jobId: jobId }],
       ['POST', 200, { _jobId: jobId }]
     ])
+    expect(result.stdout).toMatch(/^Poll 1 \(\d+ s\): HTTP 404 → not yet, next poll in 1 s/m)
     expect(result.stdout).toMatch(
-      /^Poll 1: until 'Status == 'Succeeded'' → HTTP 404: not yet, next poll in 1 s/m
+      /^Poll 2 \(\d+ s\): Status = "Executing" → not yet, next poll in 1 s/m
     )
-    expect(result.stdout).toMatch(
-      /^Poll 2: until 'Status == 'Succeeded'' → false: not yet, next poll in 1 s/m
-    )
-    expect(result.stdout).toMatch(/^Poll 3: until 'Status == 'Succeeded'' → true: done$/m)
+    expect(result.stdout).toMatch(/^Poll 3 \(\d+ s\): Status = "Succeeded" → done$/m)
     const [first, , last] = requestsTo(getStatus)
     expect(last.time - first.time).toBeGreaterThanOrEqual(1_900)
   })
@@ -296,7 +294,7 @@ describe('Submit, then wait', () => {
 
     expectFailure(
       result,
-      /^POST \S+\/GetStatus failed: fail-when 'Status == 'Failed'' evaluated to true \(HTTP 200\)$/
+      /^POST \S+\/GetStatus failed: fail-when 'Status == 'Failed'' evaluated to true \(HTTP 200; Status = "Failed"\) — F&O says: The batch task ended with an error: Voucher not balanced\.$/
     )
     expect(result.outputs['polls']).toBe('2')
     expect(requestsTo(getStatus).map(r => r.status)).toEqual([200, 200])
@@ -309,7 +307,7 @@ describe('Submit, then wait', () => {
 
     expectFailure(
       result,
-      /^POST \S+\/GetStatus failed: until 'Status == 'Succeeded'' did not hold within poll-timeout 00:00:02 \(\d polls; last seen: false\)$/
+      /^POST \S+\/GetStatus failed: until 'Status == 'Succeeded'' did not hold within poll-timeout 00:00:02 \(\d polls; last seen: Status = "Executing"\)$/
     )
     // The rounds are 1 s apart and none starts after the deadline.
     const polls = requestsTo(getStatus)

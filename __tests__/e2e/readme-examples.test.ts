@@ -9,7 +9,7 @@
  * when every call got such an answer; its `calls-file` is a small file of payloads made here.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -88,7 +88,31 @@ const SimulatedServices: Readonly<Record<string, string>> = {
   'MyServiceGroup/MyBatchService/SubmitRecalculation': 'SimTestService/JobService/Submit',
   'MyServiceGroup/MyBatchService/GetStatus': 'SimTestService/JobService/GetStatus',
   // "When a call fails": check-contract needs an operation with a contract.
-  'MyServiceGroup/MyCustomerService/Create': 'SimTestService/ContractService/CreateCustomer'
+  'MyServiceGroup/MyCustomerService/Create': 'SimTestService/ContractService/CreateCustomer',
+  // Every example with a check runs it on an answer of F&O's shape, never on a 404.
+  'MyServiceGroup/MyJournalService/Validate': 'SimTestService/JournalService/Validate',
+  'MyServiceGroup/MyJournalService/Post': 'SimTestService/BusinessService/Post',
+  'MyServiceGroup/MyCustomerService/CreateCustomer': 'SimTestService/BusinessService/CreateCustomer'
+}
+
+/**
+ * Examples whose check is meant to fail on the simulator's answer, and the error they show: the
+ * README quotes it ("Check the answer" validates a journal that is not balanced).
+ */
+const ExpectedErrors: Readonly<Record<string, RegExp>> = {
+  'MyServiceGroup/MyJournalService/Validate':
+    /^POST \S+ failed: fail-when 'InfoMessages\[\?Type=='Error'\]\.Text' evaluated to \["Journal GEN-000123 is not balanced\."\] \(HTTP 200; InfoMessages = \[\{"Type":"Error","Text":"Journal GEN-000123 is not balanced\."\}\]\) — F&O says: Journal GEN-000123 is not balanced\.$/
+}
+
+/** The inputs that make a step a check of the answer. */
+const CheckInputs = ['success-when', 'fail-when', 'until']
+
+/** True when a step (or one of its calls) checks the answer. */
+function hasCheck(inputs: Readonly<Record<string, string>>): boolean {
+  return (
+    CheckInputs.some(name => inputs[name]) ||
+    /\b(success-when|fail-when)\b/.test(inputs['calls'] ?? '')
+  )
 }
 
 /** The outputs of the steps of this action that ran before, by step id. */
@@ -100,14 +124,22 @@ function evaluate(expression: string, earlier: Earlier, env: Record<string, stri
   if (expression in table) return table[expression]
   const envValue = /^env\.(\w+)$/.exec(expression)
   if (envValue && envValue[1] in env) return env[envValue[1]]
-  const output = /^(fromJSON\()?steps\.([\w-]+)\.outputs\.([\w-]+)(?:\)((?:\.\w+)+))?$/.exec(
-    expression
-  )
+  // toJSON(…) of a value the rest of this function gives, as a workflow writes it.
+  const json = /^toJSON\(([\s\S]+)\)$/.exec(expression)
+  if (json) {
+    const inner = evaluate(json[1], earlier, env)
+    return JSON.stringify(/^fromJSON\(/.test(json[1]) ? parsedValue(json[1], earlier) : inner)
+  }
+  const output =
+    /^(fromJSON\()?steps\.([\w-]+)\.outputs\.([\w-]+)(?: \|\| '(\{\})')?(?:\)((?:\.\w+)+))?$/.exec(
+      expression
+    )
   const outputs = output ? earlier.get(output[2]) : undefined
   if (output && outputs && output[3] in outputs) {
-    const text = outputs[output[3]]
+    // `response || '{}'`: an empty output (a body over 1 MiB) falls back to the literal.
+    const text = outputs[output[3]] || (output[4] ?? '')
     if (!output[1]) return text
-    const value = (output[4] ?? '')
+    const value = (output[5] ?? '')
       .slice(1)
       .split('.')
       .reduce<unknown>(
@@ -117,6 +149,20 @@ function evaluate(expression: string, earlier: Earlier, env: Record<string, stri
     return typeof value === 'string' ? value : JSON.stringify(value)
   }
   throw new Error(`no value for \${{ ${expression} }}: add it to 'known' in this test`)
+}
+
+/** The value `fromJSON(steps.<id>.outputs.<name>).<path>` stands for, before it becomes text. */
+function parsedValue(expression: string, earlier: Earlier): unknown {
+  const match = /^fromJSON\(steps\.([\w-]+)\.outputs\.([\w-]+)\)((?:\.\w+)*)$/.exec(expression)
+  const text = match ? earlier.get(match[1])?.[match[2]] : undefined
+  if (!match || text === undefined) throw new Error(`no value for \${{ ${expression} }}`)
+  return match[3]
+    .split('.')
+    .filter(Boolean)
+    .reduce<unknown>(
+      (at, key) => (at as Record<string, unknown> | undefined)?.[key],
+      JSON.parse(text)
+    )
 }
 
 /** A `with:` or `env:` value as the runner hands it over: expressions replaced, the URL the simulator's. */
@@ -171,9 +217,12 @@ function stepTitle(step: Step): string {
 }
 
 /** Runs the action's steps of `upTo` in order, as a job would; returns the last step's run. */
-async function runJob(example: ActionStep): Promise<ActionRun> {
+async function runJob(
+  example: ActionStep
+): Promise<{ run: ActionRun; service: string; check: boolean }> {
   const earlier: Earlier = new Map()
   let last: ActionRun | undefined
+  let checked = { service: '', check: false }
   for (const step of example.upTo) {
     if (typeof step['uses'] !== 'string' || !ThisAction.test(step['uses'])) continue
     const jobEnv = substituteAll(example.jobEnv, earlier, {})
@@ -186,19 +235,30 @@ async function runJob(example: ActionStep): Promise<ActionRun> {
     if (inputs['calls-file'] !== undefined) {
       inputs['calls-file'] = exampleCallsFile(inputs['calls-file'])
     }
+    const payloadFile = inputs['payload-file']
+    if (payloadFile !== undefined) {
+      // The example's file, in the workspace: a payload in windows-1252, as a cmdlet user keeps one.
+      mkdirSync(path.dirname(path.join(files, payloadFile)), { recursive: true })
+      writeFileSync(
+        path.join(files, payloadFile),
+        Buffer.from('{"_journalNum": "GEN-\xe9"}', 'latin1')
+      )
+    }
     last = await runAgainst(sim(), {
       inputs: { 'authority-host': sim().authorityHost, ...inputs },
       env: {
         ...env,
+        ...(payloadFile === undefined ? {} : { GITHUB_WORKSPACE: files }),
         // A job with `permissions: id-token: write` gets these from the runner.
         ACTIONS_ID_TOKEN_REQUEST_URL: sim().oidc.requestUrl,
         ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim().oidc.requestToken
       }
     })
     if (typeof step['id'] === 'string') earlier.set(step['id'], last.outputs)
+    checked = { service: service ?? '', check: hasCheck(inputs) }
   }
   if (!last) throw new Error('no step of this action ran')
-  return last
+  return { run: last, ...checked }
 }
 
 describe('README examples, run against the simulator', () => {
@@ -207,7 +267,7 @@ describe('README examples, run against the simulator', () => {
   })
 
   it.each(steps.map(step => [step.title, step] as const))('%s', async (_, example) => {
-    const run = await runJob(example)
+    const { run, service, check } = await runJob(example)
     const { status = '', error = '' } = run.outputs
 
     if (run.outputs['total']) {
@@ -218,7 +278,7 @@ describe('README examples, run against the simulator', () => {
         .map(line => JSON.parse(line) as { status: number | null; error: string | null })
       expect(results.length).toBe(Number(run.outputs['total']))
       expect(results.map(result => `${result.status} ${result.error ?? ''}`.trim())).toEqual(
-        results.map(() => expect.stringMatching(/^(?!40[13])\d{3}\b/))
+        results.map(() => expect.stringMatching(check ? /^2\d\d\b/ : /^(?!40[13])\d{3}\b/))
       )
       if (run.outputs['failed'] === '0')
         expect({ exitCode: run.exitCode, error }).toEqual({ exitCode: 0, error: '' })
@@ -226,8 +286,13 @@ describe('README examples, run against the simulator', () => {
     }
 
     // F&O answered, so inputs and sign-in worked; when it did not, the message shows the error.
-    expect(`${status} ${error}`.trim()).toMatch(/^(?!40[13])\d{3}\b/)
-    if (status.startsWith('2'))
+    expect(`${status} ${error}`.trim()).toMatch(check ? /^2\d\d\b/ : /^(?!40[13])\d{3}\b/)
+    const expected = ExpectedErrors[service]
+    if (expected) {
+      expect(run.exitCode).toBe(1)
+      expect(error).toMatch(expected)
+    } else if (status.startsWith('2')) {
       expect({ exitCode: run.exitCode, error }).toEqual({ exitCode: 0, error: '' })
+    }
   })
 })

@@ -239,7 +239,7 @@ describe('headers', () => {
       status: 302,
       headers: { location: `http://127.0.0.1:1/::error::${Mark}/[add-mask]${Mark}?q=##[add-mask]` }
     })
-    const run = await call({ 'service-name': 'UserSessionService', payload: '' })
+    const run = await call({ 'service-name': 'UserSessionService', method: 'GET', payload: '' })
 
     expectOwnError(run, /refused the redirect \(HTTP 302\) from https to http:\/\/127\.0\.0\.1:1\//)
     expectInert(run, '')

@@ -54,7 +54,7 @@ const redirectTo =
 /** Discovery (GET) of 'FaultGroup' against the fault server `origin`, with the given token. */
 function discover(env: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({
-    inputs: { 'service-name': 'FaultGroup', url: origin.url, token },
+    inputs: { 'service-name': 'FaultGroup', method: 'GET', url: origin.url, token },
     env: { NODE_EXTRA_CA_CERTS: ca.caFile, ...env }
   })
 }
@@ -74,6 +74,7 @@ describe('GET (discovery) follows a redirect, without the token once it leaves t
       const result = await runAgainst(sim(), {
         inputs: {
           'service-name': 'UserSessionService',
+          method: 'GET',
           ...clientSecretInputs(sim(), { clientId, clientSecret })
         },
         env

@@ -69,7 +69,7 @@ describe('parseCallList', () => {
     [
       'an item that is a string',
       '- G/S/O',
-      /^item 1: expected an object with name, service-name, payload, method, success-when, fail-when; got a string$/
+      /^item 1: expected an object with name, service-name, payload, payload-file, method, success-when, fail-when; got a string$/
     ],
     [
       'an unknown key',

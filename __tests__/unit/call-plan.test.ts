@@ -67,7 +67,7 @@ describe('prepareCall', () => {
 
   it('lists groups with GET and / as every group', async () => {
     await expect(
-      prepareCall({ ...Empty, serviceName: '/' }, Defaults, { index: 1 })
+      prepareCall({ ...Empty, serviceName: '/', method: 'GET' }, Defaults, { index: 1 })
     ).resolves.toMatchObject({
       serviceName: '/',
       method: 'GET',
@@ -76,12 +76,25 @@ describe('prepareCall', () => {
     })
   })
 
-  it('refuses a payload for a service a step default method would GET', async () => {
+  it('refuses a payload for a service listed with GET', async () => {
     await expect(
-      prepareCall({ ...Empty, serviceName: 'G/S' }, { ...Defaults, payload: '{}' }, { index: 1 })
+      prepareCall(
+        { ...Empty, serviceName: 'G/S', method: 'GET' },
+        { ...Defaults, payload: '{}' },
+        { index: 1 }
+      )
     ).resolves.toEqual({
       problem:
         "service-name 'G/S' names a service group or service, which can only be listed (GET, no payload). To run an operation, give ServiceGroup/Service/Operation"
+    })
+  })
+
+  it('refuses a service with method auto: the call would run nothing', async () => {
+    await expect(
+      prepareCall({ ...Empty, serviceName: 'G/S' }, Defaults, { index: 1 })
+    ).resolves.toEqual({
+      problem:
+        "service-name 'G/S' names a service, not an operation: add the operation to run it (ServiceGroup/Service/Operation), or set method: GET to list what it holds"
     })
   })
 

@@ -56,7 +56,7 @@ describe('failedCallsLine', () => {
 })
 
 describe('createProgress', () => {
-  it('logs one line per finished call and a line of totals with the rate and concurrency', () => {
+  it('logs one line per finished call, at its own position, and a line of totals', () => {
     let now = 50_000
     const lines: string[] = []
     const progress = createProgress(200, { now: () => now, info: line => lines.push(line) })
@@ -68,9 +68,20 @@ describe('createProgress', () => {
     now += 10_000
     progress.status(4, 2)
     expect(lines).toEqual([
-      '[1/200] call 3: ok (HTTP 200, 1 attempt, 10 ms)',
-      '[2/200] call 1: failed (HTTP 500, 2 attempts, 10 ms) — POST https://h/api/services/G/S/O failed: HTTP 500',
+      '[3/200] call 3: ok (HTTP 200, 1 attempt, 10 ms)',
+      '[1/200] call 1: failed (HTTP 500, 2 attempts, 10 ms) — POST https://h/api/services/G/S/O failed: HTTP 500',
       'Progress: 2/200 calls done (1 failed) in 10 s, 0.2 calls/s; 4 in flight, concurrency 2'
+    ])
+  })
+
+  it('names a line of calls-file by its line number, once', () => {
+    const lines: string[] = []
+    const progress = createProgress(5, { now: () => 0, info: line => lines.push(line) })
+    progress.finished({ ...result(2), name: 'line 7', line: 7 })
+    progress.finished({ ...result(3), name: 'post-journal', line: 9 })
+    expect(lines).toEqual([
+      '[line 7]: ok (HTTP 200, 1 attempt, 10 ms)',
+      '[line 9] post-journal: ok (HTTP 200, 1 attempt, 10 ms)'
     ])
   })
 

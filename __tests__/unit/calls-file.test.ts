@@ -102,6 +102,21 @@ describe('readCallLine', () => {
     })
   })
 
+  it('reads a line with only call keys and a payload-file as a call object, not as a payload', async () => {
+    await expect(readCallLine('{"payload-file":"p/7.json"}', true)).resolves.toEqual({
+      call: expect.objectContaining({ payload: undefined, payloadFile: 'p/7.json' })
+    })
+  })
+
+  it('refuses a call with both payload and payload-file, naming both', async () => {
+    await expect(
+      readCallLine('{"service-name":"G/S/O","payload":{},"payload-file":"p.json"}', false)
+    ).resolves.toEqual({
+      problem:
+        "give 'payload' or 'payload-file', not both: payload-file names a file of the payload"
+    })
+  })
+
   it.each([
     ['not JSON', '{"a":1', false, /^not valid JSON: .* at line 1, column 7 \(position 6\)$/],
     ['a list as payload', '[1,2]', true, /^expected a JSON object; got a list$/],

@@ -160,7 +160,7 @@ describe('service-name', () => {
       `${Url}/api/services/UserSessionService/AifUserSessionService/GetUserSessionInfo`
     ]
   ])('%s goes to %s', async (name, serviceUrl) => {
-    const settings = await read({ ...Base, 'service-name': name })
+    const settings = await read({ ...Base, 'service-name': name, method: 'GET' })
     expect(settings.serviceName).toBe(name)
     expect(settings.serviceUrl).toBe(serviceUrl)
   })
@@ -194,7 +194,6 @@ describe('service-name', () => {
   it.each([
     ['G', { method: 'POST' }],
     ['G/S', { method: 'POST' }],
-    ['G/S', { payload: '{}' }],
     ['G', { method: 'GET', payload: '{}' }]
   ])('%s refuses %j: a group or service can only be listed', async (name, extra) => {
     await expectRefused(
@@ -224,13 +223,29 @@ describe('payload and method', () => {
     })
   })
 
-  it.each(['G', 'G/S'])('auto lists %s with GET', async name => {
-    const settings = await read({ ...Base, 'service-name': name })
+  it.each(['G', 'G/S'])('GET lists %s', async name => {
+    const settings = await read({ ...Base, 'service-name': name, method: 'GET' })
     expect(settings).toMatchObject({ method: 'GET', metadataOnly: false, body: undefined })
   })
 
+  it.each([
+    ['G/S', 'a service, not an operation', {}],
+    ['G', 'a service group, not an operation', { method: 'auto' }],
+    ['G/S', 'a service, not an operation', { payload: '{}' }],
+    ['/', 'every service group', {}]
+  ])(
+    'auto refuses %s, which names %s: nothing would run, yet the step would be green',
+    async (name, named, extra) => {
+      await expectRefused(
+        { ...Base, 'service-name': name, ...extra },
+        'service-name',
+        `service-name '${name}' names ${named}: add the operation to run it (ServiceGroup/Service/Operation), or set method: GET to list what it holds.`
+      )
+    }
+  )
+
   it('reads / as every service group: GET /api/services', async () => {
-    const settings = await read({ ...Base, 'service-name': ' / ' })
+    const settings = await read({ ...Base, 'service-name': ' / ', method: 'GET' })
     expect(settings).toMatchObject({
       serviceName: '/',
       serviceUrl: `${Url}/api/services`,
@@ -1296,6 +1311,7 @@ describe('calls, calls-file, concurrency and results-file', () => {
   service-name: UserSessionService/AifUserSessionService/GetUserSessionInfo
   success-when: UserId
 - service-name: G/S
+  method: GET
 - payload: {a: 1}
 `
 

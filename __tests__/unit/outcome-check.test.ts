@@ -156,7 +156,7 @@ describe('success-when', () => {
     const verdict = await judged(answer(200, ResultFalse), checks({ successWhen: 'Result' }))
     expect(verdict).toEqual({
       state: 'failed',
-      failure: `${Label} failed: success-when 'Result' evaluated to false (HTTP 200)`
+      failure: `${Label} failed: success-when 'Result' evaluated to false (HTTP 200; Result = false) — F&O says: Journal GEN-000123 is not balanced.`
     })
   })
 
@@ -235,11 +235,13 @@ describe('fail-when', () => {
     const failWhen = "InfoMessages[?Type=='Error'].Text"
     await expect(judged(answer(200, ResultFalse), checks({ failWhen }))).resolves.toEqual({
       state: 'failed',
-      failure: `${Label} failed: fail-when '${failWhen}' evaluated to ["Journal GEN-000123 is not balanced."] (HTTP 200)`
+      failure: `${Label} failed: fail-when '${failWhen}' evaluated to ["Journal GEN-000123 is not balanced."] (HTTP 200; InfoMessages = [{"Type":"Error","Text":"Journal GEN-000123 is not balanced."}]) — F&O says: Journal GEN-000123 is not balanced.`
     })
-    await expect(judged(answer(404, ResultFalse), checks({ failWhen }))).resolves.toEqual({
+    await expect(judged(answer(404, ResultFalse), checks({ failWhen }))).resolves.toMatchObject({
       state: 'failed',
-      failure: `${Label} failed: fail-when '${failWhen}' evaluated to ["Journal GEN-000123 is not balanced."] (HTTP 404)`
+      failure: expect.stringMatching(
+        /^POST \S+ failed: fail-when '.*' evaluated to \["Journal GEN-000123 is not balanced\."\] \(HTTP 404; /
+      )
     })
   })
 
@@ -263,24 +265,24 @@ describe('until (polling)', () => {
   it('shows what it saw: done on a true value, not yet on a false one', async () => {
     await expect(
       judged(answer(200, '{"Status":"Executing"}'), polling({ until: 'Status' }))
-    ).resolves.toMatchObject({ state: 'done', seen: '"Executing"' })
+    ).resolves.toMatchObject({ state: 'done', seen: 'Status = "Executing"' })
     await expect(judged(answer(200, '{"Status":"Executing"}'), polling())).resolves.toEqual({
       state: 'not-yet',
-      seen: 'false'
+      seen: 'Status = "Executing"'
     })
   })
 
   it('is done when the condition holds', async () => {
     await expect(judged(answer(200, '{"Status":"Succeeded"}'), polling())).resolves.toEqual({
       state: 'done',
-      seen: 'true'
+      seen: 'Status = "Succeeded"'
     })
   })
 
   it('hides what it saw with mask-response', async () => {
     await expect(
       judged(answer(200, '{"Status":"Executing"}'), polling({ maskResponse: true }))
-    ).resolves.toEqual({ state: 'not-yet', seen: '(not shown: mask-response)' })
+    ).resolves.toEqual({ state: 'not-yet', seen: 'Status not shown (mask-response)' })
   })
 
   it('checks success-when once until holds', async () => {
@@ -367,5 +369,106 @@ describe('the kind of a failure', () => {
       state: 'failed',
       failure: { kind: 'transport' }
     })
+  })
+})
+
+describe("checks against the answer's keys", () => {
+  /** judgeAnswer, with the lines it logs. */
+  async function logged(result: InvokeResult, outcomeChecks: OutcomeChecks) {
+    const info: string[] = []
+    const warnings: string[] = []
+    const verdict = await judgeAnswer(result, outcomeChecks, {
+      info: line => info.push(line),
+      warning: line => warnings.push(line)
+    })
+    return {
+      verdict: verdict.state === 'failed' ? { failed: verdict.failure.message } : verdict,
+      info,
+      warnings
+    }
+  }
+  const Job = JSON.stringify({ $id: '1', JobId: 'j-1', Status: 'Executing', Message: '' })
+
+  it.each([
+    ['until', { until: "status == 'Succeeded'" }, "until 'status == 'Succeeded'' reads 'status'"],
+    [
+      'fail-when',
+      { failWhen: "status == 'Failed'" },
+      "fail-when 'status == 'Failed'' reads 'status'"
+    ],
+    ['success-when', { successWhen: '!status' }, "success-when '!status' reads 'status'"]
+  ])('fails %s at once on a field the answer has in other letter case', async (_, extra, reads) => {
+    const { verdict } = await logged(answer(200, Job), checks(extra))
+    expect(verdict).toEqual({
+      failed: `${Label} failed: ${reads}; the answer (HTTP 200) has 'Status' — JMESPath is case-sensitive`
+    })
+  })
+
+  it('compares the fields read from list elements with the keys of those elements', async () => {
+    const { verdict } = await logged(
+      answer(200, ResultFalse),
+      checks({ failWhen: "InfoMessages[?type=='Error']" })
+    )
+    expect(verdict).toEqual({
+      failed: `${Label} failed: fail-when 'InfoMessages[?type=='Error']' reads 'InfoMessages[].type'; the answer (HTTP 200) has 'Type' — JMESPath is case-sensitive`
+    })
+  })
+
+  it('fails until at once, listing the keys, when the answer lacks the field it reads', async () => {
+    const { verdict } = await logged(answer(200, Job), checks({ until: "State == 'Succeeded'" }))
+    expect(verdict).toEqual({
+      failed: `${Label} failed: until 'State == 'Succeeded'' reads 'State', which the answer (HTTP 200) does not have (its keys: $id, JobId, Status, Message), so it would never hold: polling stopped`
+    })
+  })
+
+  it('warns when fail-when reads only fields the answer lacks: it cannot hold', async () => {
+    const { verdict, warnings, info } = await logged(
+      answer(200, Job),
+      checks({ failWhen: "Outcome == 'Failed'" })
+    )
+    expect(verdict).toEqual({ state: 'done', seen: undefined })
+    expect(info).toEqual(["fail-when 'Outcome == 'Failed'': Outcome = (missing) → does not hold"])
+    expect(warnings).toEqual([
+      "fail-when 'Outcome == 'Failed'' cannot hold on this answer: it reads 'Outcome', which the answer (HTTP 200) does not have (its keys: $id, JobId, Status, Message)"
+    ])
+  })
+
+  it('says so when success-when fails because a field is missing', async () => {
+    const { verdict } = await logged(answer(200, Job), checks({ successWhen: 'Result' }))
+    expect(verdict).toEqual({
+      failed: `${Label} failed: success-when 'Result' evaluated to null (HTTP 200; Result = (missing); the answer has no 'Result' (its keys: $id, JobId, Status, Message))`
+    })
+  })
+
+  it('logs one line per check with the fields it read and the verdict', async () => {
+    const { info } = await logged(
+      answer(200, JSON.stringify({ Result: true, InfoMessages: [] })),
+      checks({ successWhen: 'Result == `true`', failWhen: 'InfoMessages' })
+    )
+    expect(info).toEqual([
+      "fail-when 'InfoMessages': InfoMessages = [] → does not hold",
+      "success-when 'Result == `true`': Result = true → holds"
+    ])
+  })
+
+  it("puts F&O's message fields into a failed check, in any letter case", async () => {
+    const body = JSON.stringify({
+      result: false,
+      infolog: ['Posting stopped.', { text: 'Account 1101 is closed.' }],
+      ERRORMESSAGE: 'Voucher GEN-2 not posted.'
+    })
+    const { verdict } = await logged(answer(200, body), checks({ failWhen: 'result == `false`' }))
+    expect(verdict).toEqual({
+      failed: `${Label} failed: fail-when 'result == \`false\`' evaluated to true (HTTP 200; result = false) — F&O says: Posting stopped.; Account 1101 is closed.; Voucher GEN-2 not posted.`
+    })
+  })
+
+  it('shows neither values, keys nor F&O words with mask-response', async () => {
+    const body = JSON.stringify({ Result: false, Message: 'payroll of Jane Doe' })
+    const masked = checks({ failWhen: 'Result == `false`', maskResponse: true })
+    const { verdict, info } = await logged(answer(200, body), masked)
+    expect(JSON.stringify([verdict, info])).not.toMatch(/Jane|false\W*→|Message/)
+    const until = await logged(answer(200, body), checks({ until: 'Done', maskResponse: true }))
+    expect(JSON.stringify(until.verdict)).not.toMatch(/Jane|Message/)
   })
 })

@@ -53,7 +53,11 @@ const notYet = (seen: string): Verdict => ({ state: 'not-yet', seen })
 describe('poll', () => {
   it('repeats the call every poll-interval until the condition holds, one log line per round', async () => {
     const f = fake(
-      [notYet('"Executing"'), notYet('"Executing"'), { state: 'done', seen: 'true' }],
+      [
+        notYet('Status = "Executing"'),
+        notYet('Status = "Executing"'),
+        { state: 'done', seen: 'Status = "Succeeded"' }
+      ],
       {
         roundMs: 500,
         attemptsPerRound: 2
@@ -63,13 +67,16 @@ describe('poll', () => {
     expect(outcome.polls).toBe(3)
     expect(outcome.failure).toBeUndefined()
     expect(outcome.result.attempts).toBe(6)
-    expect(outcome.result.waitedMs).toBe(20_000)
+    // Poll waits are counted apart from the retries' waits: the summary calls them so.
+    expect(outcome.result.waitedMs).toBe(0)
+    expect(outcome.pollWaitedMs).toBe(20_000)
     expect(outcome.result.elapsedMs).toBe(21_500)
     expect(f.sleeps).toEqual([10_000, 10_000])
+    // What until read, never a bare "false".
     expect(f.lines).toEqual([
-      `Poll 1: until 'Status == 'Succeeded'' → "Executing": not yet, next poll in 10 s (60 s left)`,
-      `Poll 2: until 'Status == 'Succeeded'' → "Executing": not yet, next poll in 10 s (49 s left)`,
-      "Poll 3: until 'Status == 'Succeeded'' → true: done"
+      'Poll 1 (1 s): Status = "Executing" → not yet, next poll in 10 s (60 s left)',
+      'Poll 2 (11 s): Status = "Executing" → not yet, next poll in 10 s (49 s left)',
+      'Poll 3 (22 s): Status = "Succeeded" → done'
     ])
   })
 
@@ -103,7 +110,15 @@ describe('poll', () => {
       message: `${Label} failed: until 'Status == 'Succeeded'' did not hold within poll-timeout 00:00:25 (3 polls; last seen: "Executing")`
     })
     expect(f.lines.at(-1)).toBe(
-      `Poll 3: until 'Status == 'Succeeded'' → "Executing": not yet, and poll-timeout ends before the next poll`
+      'Poll 3 (23 s): "Executing" → not yet, and poll-timeout ends before the next poll'
+    )
+  })
+
+  it("puts F&O's words from the last answer into a poll-timeout failure", async () => {
+    const f = fake([{ state: 'not-yet', seen: 'Status = "Executing"', words: 'Step 3 of 9' }])
+    const outcome = await poll({ ...Plan, timeoutMs: 5_000 }, Label, f.run, f.judge, f.deps)
+    expect(outcome.failure?.message).toBe(
+      `${Label} failed: until 'Status == 'Succeeded'' did not hold within poll-timeout 00:00:05 (1 poll; last seen: Status = "Executing") — F&O says: Step 3 of 9`
     )
   })
 

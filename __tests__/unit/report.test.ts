@@ -55,6 +55,7 @@ function call(body: string, fields: Partial<CallOutcome> = {}): CallOutcome {
     elapsedMs: 12,
     failure: undefined,
     polls: 0,
+    pollWaitedMs: 0,
     ...fields
   }
 }

@@ -195,7 +195,7 @@ describe('callService', () => {
     expect(server.requests).toHaveLength(3)
     expect(await readFile(file.path, 'utf8')).toBe('{"Status":"Done"}')
     expect(core.info).toHaveBeenCalledWith(
-      expect.stringMatching(/^Poll 1: until 'Status == 'Done'' → false: not yet/)
+      expect.stringMatching(/^Poll 1 \(\d+ s\): Status = "Running" → not yet/)
     )
   })
 })

@@ -44,6 +44,8 @@ describe('writeSummary', () => {
     attempts: 3,
     elapsedMs: 4_321,
     waitedMs: 2_000,
+    polls: 0,
+    pollWaitedMs: 0,
     responseBytes: 15
   }
   const facts: SummaryFacts = {
@@ -87,6 +89,15 @@ describe('writeSummary', () => {
     )
     expect(written).toContain('<summary>Response body</summary>')
     expect(written).toContain('<pre>{\n  "answer": "&lt;b&gt;"\n}</pre>')
+  })
+
+  it('calls the waits between polls poll waits, apart from the retries', async () => {
+    await writeSummary({ ...facts, call: { ...call, polls: 4, pollWaitedMs: 30_000 } })
+    const written = await readFile(file, 'utf8')
+    expect(written).toContain(
+      '<th>Retries waited</th><th>Polls</th><th>Poll waits</th><th>Response size</th>'
+    )
+    expect(written).toContain('<td>2 s</td><td>4</td><td>30 s</td><td>15 bytes</td>')
   })
 
   it('says when no answer came, and shows the error escaped', async () => {
