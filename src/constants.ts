@@ -30,6 +30,7 @@ export const Inputs = {
   PollTimeout: 'poll-timeout',
   Calls: 'calls',
   CallsFile: 'calls-file',
+  CallsFileFormat: 'calls-file-format',
   Concurrency: 'concurrency',
   ResultsFile: 'results-file'
 } as const

@@ -35,6 +35,7 @@ import { maskSecret } from './secrets.js'
 import { parseServiceName } from './service-name.js'
 import type {
   AppRegistration,
+  CallsFileFormat,
   Credential,
   ExpectedToken,
   ManyCalls,
@@ -220,10 +221,43 @@ async function readManyCalls(env: Environment, defaults: CallDefaults): Promise<
   return Object.freeze({
     calls: calls && Object.freeze(calls),
     callsFile: callsFile ? await readCallsFilePath(callsFile, env) : undefined,
+    callsFileFormat: readCallsFileFormat(Boolean(callsFile), defaults.serviceName !== undefined),
     defaults: Object.freeze(defaults),
     concurrency,
     resultsFile
   })
+}
+
+const CallsFileFormats = ['payloads', 'calls'] as const
+
+/**
+ * `calls-file-format`: `payloads` by default when the step gives service-name (every line is a
+ * payload, so a record whose keys happen to be call keys cannot choose the operation), `calls`
+ * without it. `payloads` needs service-name; the input belongs to calls-file.
+ */
+function readCallsFileFormat(withFile: boolean, withServiceName: boolean): CallsFileFormat {
+  const text = input(Inputs.CallsFileFormat).trim()
+  if (!text) return withServiceName ? 'payloads' : 'calls'
+  const format = CallsFileFormats.find(choice => choice === text.toLowerCase())
+  if (format === undefined) {
+    throw new InputError(
+      Inputs.CallsFileFormat,
+      `Invalid ${Inputs.CallsFileFormat} '${text.slice(0, 40)}'. Expected payloads (every line is a payload for service-name) or calls (every line is a call object).`
+    )
+  }
+  if (!withFile) {
+    throw new InputError(
+      Inputs.CallsFileFormat,
+      `${Inputs.CallsFileFormat} says what the lines of ${Inputs.CallsFile} are: give ${Inputs.CallsFile}, or leave ${Inputs.CallsFileFormat} out.`
+    )
+  }
+  if (format === 'payloads' && !withServiceName) {
+    throw new InputError(
+      Inputs.CallsFileFormat,
+      `${Inputs.CallsFileFormat}: payloads sends every line to the step's ${Inputs.ServiceName}: give ${Inputs.ServiceName}, or use calls-file-format: calls.`
+    )
+  }
+  return format
 }
 
 /** `calls-file` against GITHUB_WORKSPACE: it must be a file the action can read. */
@@ -256,6 +290,12 @@ function refuseManyCallInputs(): void {
     throw new InputError(
       Inputs.ResultsFile,
       `${Inputs.ResultsFile} is for many calls in one step: give ${Inputs.Calls} or ${Inputs.CallsFile} too, or use ${Inputs.ResponseFile} for a single call.`
+    )
+  }
+  if (input(Inputs.CallsFileFormat)) {
+    throw new InputError(
+      Inputs.CallsFileFormat,
+      `${Inputs.CallsFileFormat} says what the lines of ${Inputs.CallsFile} are: give ${Inputs.CallsFile} too, or leave ${Inputs.CallsFileFormat} out.`
     )
   }
   // concurrency has a default in action.yml, so only its value can be checked here.

@@ -202,7 +202,7 @@ async function* entries(many: ManyCalls): AsyncGenerator<Entry> {
   const cache = createExpressionCache()
   let index = 0
   for await (const entry of readCallsFile(many.callsFile ?? '', {
-    payloadLines: many.defaults.serviceName !== undefined
+    format: many.callsFileFormat
   })) {
     index++
     yield await prepareEntry(entry, index, many, cache)
@@ -263,7 +263,7 @@ function createCallRunner(
         elapsedMs: 0,
         activityId: undefined,
         error: safeLine(`line ${entry.line} of ${Inputs.CallsFile}: ${entry.problem}`),
-        response: undefined,
+        responseJson: undefined,
         responseFile: undefined
       }
     }
@@ -335,7 +335,7 @@ function createCallRunner(
       // The ActivityId is part of the body: mask-response keeps it in the results file only.
       activityId: result.activityId,
       error: failure === undefined ? undefined : errorLine(failure, settings.maskResponse),
-      response: inline ? bodyValue(body.head) : undefined,
+      responseJson: inline ? bodyJson(body.head) : undefined,
       responseFile: body !== undefined && !inline ? body.file || undefined : undefined
     }
   }
@@ -343,13 +343,17 @@ function createCallRunner(
   return { call, limit: () => throttle.limit(), inFlight: () => inFlight }
 }
 
-/** A body as the results file holds it: its JSON, or its text when it is not JSON. */
-function bodyValue(head: Buffer): unknown {
+/**
+ * A body as the results file holds it: its own JSON text when it is JSON (checked by JSON.parse,
+ * which does not recurse), or its text as a JSON string when it is not.
+ */
+function bodyJson(head: Buffer): string | undefined {
   if (head.length === 0) return undefined
   const text = head.toString('utf8').replace(/^\uFEFF/, '')
   try {
-    return JSON.parse(text) as unknown
-  } catch {
+    JSON.parse(text)
     return text
+  } catch {
+    return JSON.stringify(text)
   }
 }

@@ -3,7 +3,11 @@ import { MaxResponseOutputBytes } from './constants.js'
 import { oneLine } from './errors.js'
 import type { Failure } from './failure.js'
 import type { InvokeResult } from './invoker.js'
+import { jsonHead } from './json-text.js'
 import type { RetryOn } from './retry-classes.js'
+import { safeLine } from './safe-line.js'
+import { scrubAndCut } from './secrets.js'
+import { MaxScanChars } from './untrusted-text.js'
 
 type Jmespath = typeof import('@jmespath-community/jmespath')
 let jmespath: Promise<Jmespath> | undefined
@@ -38,14 +42,17 @@ const MaxValueChars = 200
 /**
  * A value as short JSON for a log line or message: at most 200 characters, on one line, and
  * with `#` written as `\u0023` (the same JSON) so that no `##[command]` can reach the runner.
+ * It is written without recursion (a value from a server may nest thousands deep), and
+ * scrubbed of secrets before it is cut, so no beginning of an echoed secret survives the cut.
  */
 export function describeValue(value: unknown): string {
-  const json = JSON.stringify(value === undefined ? null : value) ?? 'null'
-  return bounded(json, MaxValueChars).replace(/#/g, '\\u0023')
+  const json = jsonHead(value, MaxScanChars)
+  return bounded(json.text, MaxValueChars, json.truncated).replace(/#/g, '\\u0023')
 }
 
-function bounded(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+/** Untrusted text cut to `max` characters: secrets scrubbed first, then cut. */
+function bounded(text: string, max: number, truncated = false): string {
+  return scrubAndCut(text, max, truncated)
 }
 
 /** The checks one answer must pass, as the inputs give them. */
@@ -220,10 +227,13 @@ function readJson(result: InvokeResult): { value: JSONValue } | { problem: strin
  * For an answer that is an HTML page: its title ('' when it has none); undefined otherwise.
  * Only the first 4 KiB are looked at, so no regex runs over a large body.
  */
+const MaxTitleChars = 200
+
 function htmlTitle(result: InvokeResult): string | undefined {
   const start = (result.body?.head.subarray(0, 4096).toString('utf8') ?? '').replace(/^\uFEFF/, '')
   const declared = /^\s*text\/html\b/i.test(result.headers['content-type'] ?? '')
   if (!declared && !/^\s*<(!doctype\s+html|html)[\s>]/i.test(start)) return undefined
-  const title = /<title[^>]*>([^<]{0,200})/i.exec(start)?.[1]
-  return title === undefined ? '' : oneLine(title).replace(/#/g, '\\u0023').replace(/'/g, '’')
+  // The whole title (within those 4 KiB) is scrubbed before it is cut to 200 characters.
+  const title = /<title[^>]*>([^<]*)/i.exec(start)?.[1]
+  return title === undefined ? '' : safeLine(title, MaxTitleChars).replace(/'/g, '’')
 }

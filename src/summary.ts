@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { oneLine } from './errors.js'
+import { jsonDepth, MaxJsonDepth } from './json-text.js'
 import { scrub, scrubCutEnd } from './secrets.js'
 import { stripControls } from './untrusted-text.js'
 
@@ -34,7 +35,8 @@ export interface SummaryFacts {
 export function bodyPreview(head: Buffer, totalBytes: number): string {
   const text = head.subarray(0, PreviewBytes).toString('utf8')
   let preview = text
-  if (totalBytes <= PreviewBytes) {
+  // JSON.stringify recurses: JSON nested deeper than a payload ever is stays as received.
+  if (totalBytes <= PreviewBytes && jsonDepth(text, MaxJsonDepth) <= MaxJsonDepth) {
     try {
       preview = JSON.stringify(JSON.parse(text), null, 2)
     } catch {
