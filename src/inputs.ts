@@ -28,7 +28,8 @@ import { buildServiceUrl, parseAuthorityHost, parseEnvironmentUrl } from './endp
 import { InputError } from './errors.js'
 import { describeJsonError } from './json-syntax.js'
 import { expressionProblem } from './outcome-check.js'
-import { resolveResponseFile } from './response-file.js'
+import { findSameFile, type NamedFile } from './file-conflicts.js'
+import { readableOutsideRoots, resolveResponseFile } from './response-file.js'
 import { parseRetryOn, RetryOnChoices, type RetryOn } from './retry-classes.js'
 import { resolveMethod } from './method-rule.js'
 import { maskSecret } from './secrets.js'
@@ -218,14 +219,37 @@ async function readManyCalls(env: Environment, defaults: CallDefaults): Promise<
       calls.push(Object.freeze(call))
     }
   }
+  const callsFilePath = callsFile ? await readCallsFilePath(callsFile, env) : undefined
+  // Before anything is opened: a results-file that is the calls-file would be emptied by it.
+  await refuseSameFile([
+    { input: Inputs.CallsFile, path: callsFilePath },
+    { input: Inputs.ResultsFile, path: resultsFile }
+  ])
   return Object.freeze({
     calls: calls && Object.freeze(calls),
-    callsFile: callsFile ? await readCallsFilePath(callsFile, env) : undefined,
+    callsFile: callsFilePath,
     callsFileFormat: readCallsFileFormat(Boolean(callsFile), defaults.serviceName !== undefined),
     defaults: Object.freeze(defaults),
     concurrency,
     resultsFile
   })
+}
+
+/**
+ * Refuses two inputs that name the same file (a path, a link or a hard link to the other), the
+ * file the action writes named second: writing it would destroy the file read. Both are named.
+ */
+async function refuseSameFile(
+  files: readonly { input: string; path: string | undefined }[]
+): Promise<void> {
+  const given = files.filter((file): file is NamedFile => file.path !== undefined)
+  const same = await findSameFile(given)
+  if (same === undefined) return
+  const [read, written] = same
+  throw new InputError(
+    written.input,
+    `Invalid ${written.input}: ${written.path} is the same file as ${read.input} (${read.path}), which writing it would destroy. Give ${written.input} a path of its own, e.g. out/results.jsonl.`
+  )
 }
 
 const CallsFileFormats = ['payloads', 'calls'] as const
@@ -279,6 +303,14 @@ async function readCallsFilePath(given: string, env: Environment): Promise<strin
     throw new InputError(
       Inputs.CallsFile,
       `Invalid ${Inputs.CallsFile} '${shown}': ${file} ${problem}. Expected a JSON Lines file (one call or payload per line), relative to GITHUB_WORKSPACE.`
+    )
+  }
+  // Read only from where the workflow's own files are, as the files the action writes.
+  const outside = await readableOutsideRoots(file, env)
+  if (outside !== undefined) {
+    throw new InputError(
+      Inputs.CallsFile,
+      `Invalid ${Inputs.CallsFile} '${shown}': ${outside}. Put the file in the workspace or under RUNNER_TEMP.`
     )
   }
   return file
