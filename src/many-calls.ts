@@ -86,8 +86,11 @@ export async function runManyCalls(
   } catch (error) {
     return empty(failureOf(error, 'input'))
   }
+  // The path is input text: it may hold a line break or `##[`, so it is printed inert.
   core.info(
-    `${total} ${total === 1 ? 'call' : 'calls'} from ${many.calls ? Inputs.Calls : Inputs.CallsFile}, at most ${many.concurrency} at once; results in ${results.path}`
+    safeLine(
+      `${total} ${total === 1 ? 'call' : 'calls'} from ${many.calls ? Inputs.Calls : Inputs.CallsFile}, at most ${many.concurrency} at once; results in ${results.path}`
+    )
   )
 
   const delayMs = throttleDelayMs(settings.throttleSeed, Math.random)
@@ -231,7 +234,7 @@ function createCallRunner(
     now: () => Date.now(),
     sleep: ms => sleep(ms),
     random: Math.random,
-    info: line => core.info(line)
+    info: line => core.info(safeLine(line))
   })
   const observed: Pick<Transport, 'send'> = {
     async send(request) {

@@ -40,7 +40,9 @@ export async function report(outcome: Outcome): Promise<void> {
   if (bytes > 0 && !masked) logBody(head, bytes)
   if (bytes > MaxResponseOutputBytes) {
     core.warning(
-      `The response is ${bytes} bytes, too large for the 'response' output (1 MiB at most): it is empty; read ${responseFile} instead.`
+      safeLine(
+        `The response is ${bytes} bytes, too large for the 'response' output (1 MiB at most): it is empty; read ${responseFile} instead.`
+      )
     )
   }
 

@@ -188,6 +188,8 @@ async function runJob(example: ActionStep): Promise<ActionRun> {
       inputs: { 'authority-host': sim().authorityHost, ...inputs },
       env: {
         ...env,
+        // The step reads calls-file only inside the workspace: the example's files are its workspace.
+        ...(inputs['calls-file'] === undefined ? {} : { GITHUB_WORKSPACE: files }),
         // A job with `permissions: id-token: write` gets these from the runner.
         ACTIONS_ID_TOKEN_REQUEST_URL: sim().oidc.requestUrl,
         ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim().oidc.requestToken
