@@ -230,10 +230,16 @@ function readJson(result: InvokeResult): { value: JSONValue } | { problem: strin
 const MaxTitleChars = 200
 
 function htmlTitle(result: InvokeResult): string | undefined {
-  const start = (result.body?.head.subarray(0, 4096).toString('utf8') ?? '').replace(/^\uFEFF/, '')
+  const head = result.body?.head ?? Buffer.alloc(0)
+  const start = head
+    .subarray(0, 4096)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
   const declared = /^\s*text\/html\b/i.test(result.headers['content-type'] ?? '')
   if (!declared && !/^\s*<(!doctype\s+html|html)[\s>]/i.test(start)) return undefined
-  // The whole title (within those 4 KiB) is scrubbed before it is cut to 200 characters.
-  const title = /<title[^>]*>([^<]*)/i.exec(start)?.[1]
+  // Scrubbed before the title is taken out: a secret holding '<' would end the title inside it,
+  // and what was left of it could no longer be recognised.
+  const scrubbed = scrubAndCut(start, start.length, head.length > 4096)
+  const title = /<title[^>]*>([^<]*)/i.exec(scrubbed)?.[1]
   return title === undefined ? '' : safeLine(title, MaxTitleChars).replace(/'/g, '’')
 }
