@@ -6,8 +6,12 @@ import { jsonPayloadTexts, yamlPayloadText, type PayloadProblem } from './payloa
 /** The most items `calls` may list; more belong in a `calls-file`. */
 export const MaxListedCalls = 1000
 
-/** The longest `calls` text read, in characters. */
-export const MaxCallsChars = 1024 * 1024
+/**
+ * The longest `calls` text read, in characters. The runner passes an input as one environment
+ * string, which Linux limits to 128 KiB (a longer one fails before the action starts), so no
+ * longer list can arrive; a calls-file has no such limit.
+ */
+export const MaxCallsChars = 128 * 1024
 
 /** Why `calls` cannot be read: one line, never quoting a payload. */
 export class CallListProblem extends Error {
