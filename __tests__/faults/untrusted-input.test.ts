@@ -29,11 +29,18 @@ const Deep = `${'['.repeat(30_000)}${']'.repeat(30_000)}`
 
 const sim = useSimulator({ staticTokens: [token] })
 
+// The hostile server: each describe scripts its answers.
+let ca: TestCa
+let server: FaultServer
 let dir: string
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'untrusted-input-'))
+  ca = await createTestCa()
+  server = await ca.issue([{ ip: '127.0.0.1' }]).then(startFaultServer)
 })
 afterAll(async () => {
+  await server.close()
+  await ca.close()
   await rm(dir, { recursive: true, force: true })
 })
 
@@ -56,17 +63,6 @@ function callSim(inputs: Record<string, string>, workspace = dir): Promise<Actio
 }
 
 describe('JSON nested 30,000 deep from a hostile server', () => {
-  let ca: TestCa
-  let server: FaultServer
-
-  beforeAll(async () => {
-    ca = await createTestCa()
-    server = await ca.issue([{ ip: '127.0.0.1' }]).then(startFaultServer)
-  })
-  afterAll(async () => {
-    await server.close()
-    await ca.close()
-  })
   beforeEach(() => {
     server.reset()
     // Operation 2 answers 60 KB of nesting; the others answer a small object.
@@ -139,17 +135,6 @@ describe('JSON nested 30,000 deep from a hostile server', () => {
 describe('a secret echoed at any offset of a check value or a page title', () => {
   // A bearer token of 93 characters, as F&O may echo the request it was given.
   const echoed = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${'Ab3_'.repeat(13)}.sig-Zq9`
-  let ca: TestCa
-  let server: FaultServer
-
-  beforeAll(async () => {
-    ca = await createTestCa()
-    server = await ca.issue([{ ip: '127.0.0.1' }]).then(startFaultServer)
-  })
-  afterAll(async () => {
-    await server.close()
-    await ca.close()
-  })
 
   /** The server puts the token after `offset` characters of a check value or a page title. */
   function echoAt(offset: number): void {
