@@ -2,6 +2,7 @@ import type { Node } from 'yaml'
 import { MaxCallNameChars, readCallObject, type CallSpec } from './call-spec.js'
 import { oneLine } from './errors.js'
 import { jsonPayloadTexts, yamlPayloadText, type PayloadProblem } from './payload-source.js'
+import { scrubAndCut } from './secrets.js'
 
 /** The most items `calls` may list; more belong in a `calls-file`. */
 export const MaxListedCalls = 1000
@@ -94,7 +95,7 @@ async function parseYamlOrJson(text: string): Promise<ParsedList> {
     document = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
   } catch (error) {
     // The YAML parser recurses into flow collections: hostile nesting exhausts its stack.
-    throw new CallListProblem(`not valid YAML: ${oneLine(error).slice(0, 200)}`)
+    throw new CallListProblem(`not valid YAML: ${scrubAndCut(oneLine(error), 200)}`)
   }
   const [error] = document.errors
   if (error !== undefined) {
@@ -105,7 +106,7 @@ async function parseYamlOrJson(text: string): Promise<ParsedList> {
   try {
     list = document.toJS({ maxAliasCount: 100 }) as unknown
   } catch (error) {
-    throw new CallListProblem(`not valid YAML: ${oneLine(error).slice(0, 200)}`)
+    throw new CallListProblem(`not valid YAML: ${scrubAndCut(oneLine(error), 200)}`)
   }
   const items = isSeq(document.contents) ? document.contents.items : []
   return {
