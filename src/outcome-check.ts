@@ -239,7 +239,9 @@ function htmlTitle(result: InvokeResult): string | undefined {
   if (!declared && !/^\s*<(!doctype\s+html|html)[\s>]/i.test(start)) return undefined
   // Scrubbed before the title is taken out: a secret holding '<' would end the title inside it,
   // and what was left of it could no longer be recognised.
-  const scrubbed = scrubAndCut(start, start.length, head.length > 4096)
+  // (A character cut in two at 4 KiB would hide the beginning of a secret left at the cut.)
+  const cut = head.length > 4096
+  const scrubbed = scrubAndCut(cut ? start.replace(/\uFFFD+$/, '') : start, start.length, cut)
   const title = /<title[^>]*>([^<]*)/i.exec(scrubbed)?.[1]
   return title === undefined ? '' : safeLine(title, MaxTitleChars).replace(/'/g, '’')
 }
