@@ -62,7 +62,8 @@ export async function prepareCall(
   spec: CallSpec,
   defaults: CallDefaults,
   position: CallPosition,
-  compiled: ExpressionCache = createExpressionCache()
+  compiled: ExpressionCache = createExpressionCache(),
+  env: Readonly<Record<string, string | undefined>> = process.env
 ): Promise<PreparedCall | { problem: string }> {
   const name =
     spec.name ?? (position.line === undefined ? `call ${position.index}` : `line ${position.line}`)
@@ -94,7 +95,7 @@ export async function prepareCall(
   const fromFile =
     spec.payloadFile === undefined
       ? filePayload
-      : await readPayloadFile(spec.payloadFile, defaults.charset)
+      : await readPayloadFile(spec.payloadFile, defaults.charset, env)
   if (fromFile !== undefined && 'problem' in fromFile) return fromFile
   if (rule.method === 'POST' && fromFile !== undefined) {
     body = fromFile.body

@@ -1,5 +1,6 @@
 import { Inputs } from './constants.js'
 import { describeJsonError } from './json-syntax.js'
+import type { PayloadProblem } from './payload-source.js'
 
 /**
  * One call as the user wrote it: an item of `calls` or a line of `calls-file`. A field left
@@ -9,7 +10,7 @@ export interface CallSpec {
   /** What the log, results and summary call it; undefined = a default from its position. */
   readonly name: string | undefined
   readonly serviceName: string | undefined
-  /** The JSON text to send (an object given as YAML/JSON is serialised); undefined = the step's. */
+  /** The JSON text to send (an object given as YAML/JSON as written); undefined = the step's. */
   readonly payload: string | undefined
   /** A file whose bytes are the payload (`payload-file`); not with `payload`. */
   readonly payloadFile?: string
@@ -42,17 +43,15 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** True when every key of `value` is a call key: it can be read as a call object. */
-export function hasOnlyCallKeys(value: Record<string, unknown>): boolean {
-  return Object.keys(value).every(key => KnownKeys.has(key))
-}
-
 /**
  * Reads one call object. Returns why it is not one instead (one line, never quoting a payload,
  * which may hold personal data): an unknown key, a field that is not a string, a payload that
  * is not JSON.
  */
-export async function readCallObject(value: unknown): Promise<CallSpec | { problem: string }> {
+export async function readCallObject(
+  value: unknown,
+  payloadText?: string | PayloadProblem
+): Promise<CallSpec | { problem: string }> {
   if (!isRecord(value)) {
     return { problem: `expected an object with ${CallKeyList}; got ${kindOf(value)}` }
   }
@@ -82,7 +81,7 @@ export async function readCallObject(value: unknown): Promise<CallSpec | { probl
   if (name !== undefined && name.length > MaxCallNameChars) {
     return { problem: `'${CallKeys.name}' is longer than ${MaxCallNameChars} characters` }
   }
-  const payload = await readPayload(value[CallKeys.payload])
+  const payload = await readPayload(value[CallKeys.payload], payloadText)
   if (typeof payload === 'object') return payload
   const payloadFile = texts[CallKeys.payloadFile]
   if (payload !== undefined && payloadFile !== undefined) {
@@ -102,11 +101,13 @@ export async function readCallObject(value: unknown): Promise<CallSpec | { probl
 }
 
 /**
- * A call's payload as JSON text: a string must already be JSON; an object or a list is
- * serialised as JSON. Nothing (or null) leaves the step's payload.
+ * A call's payload as JSON text: a string must already be JSON; an object or a list is sent as
+ * `payloadText`, its text as the user wrote it (see payload-source.ts), never re-serialised.
+ * Nothing (or null) leaves the step's payload.
  */
 export async function readPayload(
-  value: unknown
+  value: unknown,
+  payloadText?: string | PayloadProblem
 ): Promise<string | undefined | { problem: string }> {
   if (value === undefined || value === null) return undefined
   if (typeof value === 'string') {
@@ -114,7 +115,10 @@ export async function readPayload(
     const problem = await describeJsonError(value)
     return problem === undefined ? value : { problem: `'payload' is not valid JSON: ${problem}` }
   }
-  if (typeof value === 'object') return JSON.stringify(value)
+  if (typeof value === 'object') {
+    // Re-serialising the parsed value would change its numbers: only its own text is sent.
+    return payloadText ?? { problem: `'payload' could not be read as written` }
+  }
   return {
     problem: `'payload' must be a JSON object (or its JSON text); got ${kindOf(value)}`
   }

@@ -1,14 +1,9 @@
 import { createReadStream } from 'node:fs'
-import {
-  CallKeys,
-  hasOnlyCallKeys,
-  isRecord,
-  kindOf,
-  readCallObject,
-  type CallSpec
-} from './call-spec.js'
+import { CallKeys, isRecord, kindOf, readCallObject, type CallSpec } from './call-spec.js'
 import { describeJsonError } from './json-syntax.js'
 import { readLines } from './line-reader.js'
+import type { CallsFileFormat } from './settings.js'
+import { jsonPayloadTexts } from './payload-source.js'
 
 /** The longest line of a calls-file, in bytes: one call with its payload. */
 export const MaxCallLineBytes = 4 * 1024 * 1024
@@ -21,10 +16,11 @@ export type FileCall =
 /** How the lines of a calls-file are read. */
 export interface CallsFileOptions {
   /**
-   * True when the step gives `service-name`: then a line may be just the payload object. A line
-   * is a call object when all its keys are call keys and it has `payload`, `payload-file` or `service-name`.
+   * `calls-file-format`: with `payloads` every line is the payload of a call to the step's
+   * `service-name`, whatever its keys (a record cannot choose the operation); with `calls` every
+   * line is a call object.
    */
-  readonly payloadLines: boolean
+  readonly format: CallsFileFormat
   /** Longest line in bytes; default MaxCallLineBytes. */
   readonly maxLineBytes?: number
 }
@@ -49,8 +45,16 @@ export async function* readCallsFile(
         }
         continue
       }
+      if ('invalidUtf8' in line) {
+        const { offset, byte } = line.invalidUtf8
+        yield {
+          line: line.number,
+          problem: `not valid UTF-8 (JSON Lines is UTF-8): byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} at byte offset ${offset} of the line`
+        }
+        continue
+      }
       if (line.text.trim() === '') continue
-      yield { line: line.number, ...(await readCallLine(line.text, options.payloadLines)) }
+      yield { line: line.number, ...(await readCallLine(line.text, options.format)) }
     }
   } finally {
     stream.destroy()
@@ -60,7 +64,7 @@ export async function* readCallsFile(
 /** One non-blank line as a call, or why it is not one. */
 export async function readCallLine(
   text: string,
-  payloadLines: boolean
+  format: CallsFileFormat
 ): Promise<{ call: CallSpec } | { problem: string }> {
   let value: unknown
   try {
@@ -68,7 +72,7 @@ export async function readCallLine(
   } catch {
     return { problem: `not valid JSON: ${(await describeJsonError(text)) ?? 'not valid JSON'}` }
   }
-  if (payloadLines && !isCallObject(value)) {
+  if (format === 'payloads') {
     if (!isRecord(value)) return { problem: `expected a JSON object; got ${kindOf(value)}` }
     return {
       call: {
@@ -82,16 +86,14 @@ export async function readCallLine(
       }
     }
   }
-  const call = await readCallObject(value)
+  // An object payload is sent as the line writes it, never re-serialised.
+  const payload = isRecord(value) ? value[CallKeys.payload] : undefined
+  const texts =
+    typeof payload === 'object' && payload !== null
+      ? await jsonPayloadTexts(text, false)
+      : undefined
+  const call = await readCallObject(value, texts instanceof Map ? texts.get(0) : texts)
   return 'problem' in call ? call : { call }
-}
-
-function isCallObject(value: unknown): boolean {
-  return (
-    isRecord(value) &&
-    hasOnlyCallKeys(value) &&
-    (CallKeys.payload in value || CallKeys.payloadFile in value || CallKeys.serviceName in value)
-  )
 }
 
 /**

@@ -31,6 +31,7 @@ export const Inputs = {
   PollTimeout: 'poll-timeout',
   Calls: 'calls',
   CallsFile: 'calls-file',
+  CallsFileFormat: 'calls-file-format',
   Concurrency: 'concurrency',
   ResultsFile: 'results-file',
   CheckContract: 'check-contract'

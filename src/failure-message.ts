@@ -81,19 +81,25 @@ export function serviceMessage(body: string): string {
   return scrubAndCut(oneLine(scrubAndCut(found ?? '', MaxScanChars)), MaxDetail)
 }
 
+// OData nests `error` objects; a hostile body may nest them thousands deep, so this is a loop.
+const MaxErrorNesting = 8
+
 function messageFromJson(json: unknown): string | undefined {
-  if (typeof json !== 'object' || json === null) return undefined
-  const record = json as Record<string, unknown>
-  const message = record['Message'] ?? record['message']
-  if (typeof message === 'string') {
-    const type = record['ExceptionType']
-    return typeof type === 'string' ? `${message} (${type})` : message
-  }
-  const error = record['error']
-  if (typeof error === 'object' && error !== null) return messageFromJson(error)
-  if (typeof error === 'string') {
-    const description = record['error_description']
-    return typeof description === 'string' ? description : error
+  let record = json
+  for (let depth = 0; depth < MaxErrorNesting; depth++) {
+    if (typeof record !== 'object' || record === null) return undefined
+    const fields = record as Record<string, unknown>
+    const message = fields['Message'] ?? fields['message']
+    if (typeof message === 'string') {
+      const type = fields['ExceptionType']
+      return typeof type === 'string' ? `${message} (${type})` : message
+    }
+    const error = fields['error']
+    if (typeof error === 'string') {
+      const description = fields['error_description']
+      return typeof description === 'string' ? description : error
+    }
+    record = error
   }
   return undefined
 }

@@ -28,14 +28,16 @@ import { buildServiceUrl, parseAuthorityHost, parseEnvironmentUrl } from './endp
 import { InputError } from './errors.js'
 import { describeJsonError } from './json-syntax.js'
 import { expectedExpression, expressionProblem } from './expression-check.js'
-import { readPayloadFile, type EncodedPayload } from './payload-file.js'
-import { resolveResponseFile } from './response-file.js'
+import { findSameFile, type NamedFile } from './file-conflicts.js'
+import { payloadFilePath, readPayloadFile, type EncodedPayload } from './payload-file.js'
+import { readableOutsideRoots, resolveResponseFile } from './response-file.js'
 import { parseRetryOn, RetryOnChoices, type RetryOn } from './retry-classes.js'
 import { resolveMethod } from './method-rule.js'
 import { maskSecret } from './secrets.js'
 import { parseServiceName } from './service-name.js'
 import type {
   AppRegistration,
+  CallsFileFormat,
   Credential,
   ExpectedToken,
   ManyCalls,
@@ -142,18 +144,34 @@ export async function readSettings(
   }
   const serviceName = segments === undefined ? '' : segments.length === 0 ? '/' : segments.join('/')
   const many = manyCalls
-    ? await readManyCalls(env, {
-        serviceName: segments === undefined ? undefined : serviceName,
-        payload: payload || undefined,
-        ...(filePayload === undefined ? {} : { filePayload }),
-        method: input(Inputs.Method),
-        successWhen,
-        failWhen,
-        charset,
-        systemUrl
-      })
+    ? await readManyCalls(
+        env,
+        {
+          serviceName: segments === undefined ? undefined : serviceName,
+          payload: payload || undefined,
+          ...(filePayload === undefined ? {} : { filePayload }),
+          method: input(Inputs.Method),
+          successWhen,
+          failWhen,
+          charset,
+          systemUrl
+        },
+        payloadFile || undefined
+      )
     : undefined
   if (!many) refuseManyCallInputs()
+  const responseFile = readResponseFile(env)
+  if (!many) {
+    await refuseSameFile(
+      [
+        {
+          input: Inputs.PayloadFile,
+          path: payloadFile ? payloadFilePath(payloadFile, env) : undefined
+        }
+      ],
+      { input: Inputs.ResponseFile, path: responseFile }
+    )
+  }
 
   return Object.freeze({
     serviceName,
@@ -178,7 +196,7 @@ export async function readSettings(
     enableException,
     timeoutMs: timeoutSec * 1000,
     maxResponseBytes: readByteSize(Inputs.MaxResponseSize, DefaultMaxResponseBytes),
-    responseFile: readResponseFile(env),
+    responseFile,
     maskResponse,
     many,
     sources: Object.freeze(sources)
@@ -190,7 +208,11 @@ export async function readSettings(
  * `calls-file` (a file that exists; its lines are checked as they are read), `concurrency` and
  * `results-file`. Neither goes with `until`, `response-file`, or the other.
  */
-async function readManyCalls(env: Environment, defaults: CallDefaults): Promise<ManyCalls> {
+async function readManyCalls(
+  env: Environment,
+  defaults: CallDefaults,
+  payloadFile: string | undefined
+): Promise<ManyCalls> {
   const callsText = input(Inputs.Calls)
   const callsFile = input(Inputs.CallsFile)
   if (callsText && callsFile) {
@@ -216,6 +238,8 @@ async function readManyCalls(env: Environment, defaults: CallDefaults): Promise<
   const resultsFile = results ? resolveResponseFile(results, env, Inputs.ResultsFile) : undefined
 
   let calls: PreparedCall[] | undefined
+  // The payload files the calls read: results-file must not be one of them.
+  const payloadFiles = payloadFile ? [payloadFilePath(payloadFile, env)] : []
   if (callsText) {
     let specs
     try {
@@ -227,7 +251,7 @@ async function readManyCalls(env: Environment, defaults: CallDefaults): Promise<
     const cache = createExpressionCache()
     calls = []
     for (const [position, spec] of specs.entries()) {
-      const call = await prepareCall(spec, defaults, { index: position + 1 }, cache)
+      const call = await prepareCall(spec, defaults, { index: position + 1 }, cache, env)
       if ('problem' in call) {
         throw new InputError(
           Inputs.Calls,
@@ -235,15 +259,79 @@ async function readManyCalls(env: Environment, defaults: CallDefaults): Promise<
         )
       }
       calls.push(Object.freeze(call))
+      if (spec.payloadFile) payloadFiles.push(payloadFilePath(spec.payloadFile, env))
     }
   }
+  const callsFilePath = callsFile ? await readCallsFilePath(callsFile, env) : undefined
+  // Before anything is opened: a results-file that is the calls-file would be emptied by it.
+  await refuseSameFile(
+    [
+      { input: Inputs.CallsFile, path: callsFilePath },
+      ...payloadFiles.map(file => ({ input: Inputs.PayloadFile, path: file }))
+    ],
+    { input: Inputs.ResultsFile, path: resultsFile }
+  )
   return Object.freeze({
     calls: calls && Object.freeze(calls),
-    callsFile: callsFile ? await readCallsFilePath(callsFile, env) : undefined,
+    callsFile: callsFilePath,
+    callsFileFormat: readCallsFileFormat(Boolean(callsFile), defaults.serviceName !== undefined),
     defaults: Object.freeze(defaults),
     concurrency,
     resultsFile
   })
+}
+
+/**
+ * Refuses a file the action writes (`written`) that is the same file as one it reads (a path, a
+ * link or a hard link to it): writing it would destroy the file read. Both inputs are named.
+ * Files that are only read may be the same (two calls may send one payload-file).
+ */
+async function refuseSameFile(
+  reads: readonly { input: string; path: string | undefined }[],
+  written: { input: string; path: string | undefined }
+): Promise<void> {
+  if (written.path === undefined) return
+  for (const read of reads) {
+    if (read.path === undefined) continue
+    const same = await findSameFile([read as NamedFile, written as NamedFile])
+    if (same === undefined) continue
+    throw new InputError(
+      written.input,
+      `Invalid ${written.input}: ${written.path} is the same file as ${read.input} (${read.path}), which writing it would destroy. Give ${written.input} a path of its own, e.g. out/${written.input === Inputs.ResultsFile ? 'results.jsonl' : 'response.json'}.`
+    )
+  }
+}
+
+const CallsFileFormats = ['payloads', 'calls'] as const
+
+/**
+ * `calls-file-format`: `payloads` by default when the step gives service-name (every line is a
+ * payload, so a record whose keys happen to be call keys cannot choose the operation), `calls`
+ * without it. `payloads` needs service-name; the input belongs to calls-file.
+ */
+function readCallsFileFormat(withFile: boolean, withServiceName: boolean): CallsFileFormat {
+  const text = input(Inputs.CallsFileFormat).trim()
+  if (!text) return withServiceName ? 'payloads' : 'calls'
+  const format = CallsFileFormats.find(choice => choice === text.toLowerCase())
+  if (format === undefined) {
+    throw new InputError(
+      Inputs.CallsFileFormat,
+      `Invalid ${Inputs.CallsFileFormat} '${text.slice(0, 40)}'. Expected payloads (every line is a payload for service-name) or calls (every line is a call object).`
+    )
+  }
+  if (!withFile) {
+    throw new InputError(
+      Inputs.CallsFileFormat,
+      `${Inputs.CallsFileFormat} says what the lines of ${Inputs.CallsFile} are: give ${Inputs.CallsFile}, or leave ${Inputs.CallsFileFormat} out.`
+    )
+  }
+  if (format === 'payloads' && !withServiceName) {
+    throw new InputError(
+      Inputs.CallsFileFormat,
+      `${Inputs.CallsFileFormat}: payloads sends every line to the step's ${Inputs.ServiceName}: give ${Inputs.ServiceName}, or use calls-file-format: calls.`
+    )
+  }
+  return format
 }
 
 /** `calls-file` against GITHUB_WORKSPACE: it must be a file the action can read. */
@@ -267,6 +355,14 @@ async function readCallsFilePath(given: string, env: Environment): Promise<strin
       `Invalid ${Inputs.CallsFile} '${shown}': ${file} ${problem}. Expected a JSON Lines file (one call or payload per line), relative to GITHUB_WORKSPACE.`
     )
   }
+  // Read only from where the workflow's own files are, as the files the action writes.
+  const outside = await readableOutsideRoots(file, env)
+  if (outside !== undefined) {
+    throw new InputError(
+      Inputs.CallsFile,
+      `Invalid ${Inputs.CallsFile} '${shown}': ${outside}. Put the file in the workspace or under RUNNER_TEMP.`
+    )
+  }
   return file
 }
 
@@ -276,6 +372,12 @@ function refuseManyCallInputs(): void {
     throw new InputError(
       Inputs.ResultsFile,
       `${Inputs.ResultsFile} is for many calls in one step: give ${Inputs.Calls} or ${Inputs.CallsFile} too, or use ${Inputs.ResponseFile} for a single call.`
+    )
+  }
+  if (input(Inputs.CallsFileFormat)) {
+    throw new InputError(
+      Inputs.CallsFileFormat,
+      `${Inputs.CallsFileFormat} says what the lines of ${Inputs.CallsFile} are: give ${Inputs.CallsFile} too, or leave ${Inputs.CallsFileFormat} out.`
     )
   }
   // concurrency has a default in action.yml, so only its value can be checked here.

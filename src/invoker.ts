@@ -4,6 +4,7 @@ import { describeTransportFailure, httpFailure } from './failure-message.js'
 import { parseFoError } from './fo-error.js'
 import { TimeoutError, type HttpRequest, type HttpResponse, type Transport } from './http.js'
 import { bytesReceived, discardBody, type ReceivedBody } from './response-body.js'
+import { scrubAndCut } from './secrets.js'
 import {
   backoffMs,
   isNetworkFailure,
@@ -318,7 +319,7 @@ function withBearer(request: HttpRequest, token: string): HttpRequest {
 function reasonOf(error: unknown): string {
   if (error instanceof TimeoutError) return 'timeout-sec'
   const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' ? code : oneLine(error).slice(0, 80)
+  return typeof code === 'string' ? code : scrubAndCut(oneLine(error), 80)
 }
 
 /** Why a POST that may have run is sent again: said in the log, never silently. */

@@ -1,7 +1,13 @@
-/** One line of a text stream, numbered from 1; a line past the limit comes without its text. */
+import { isUtf8 } from 'node:buffer'
+
+/**
+ * One line of a text stream, numbered from 1; a line past the limit comes without its text, and
+ * so does a line that is not valid UTF-8, with the offset of its first bad byte (from 0).
+ */
 export type Line =
   | { readonly number: number; readonly text: string }
   | { readonly number: number; readonly tooLong: true }
+  | { readonly number: number; readonly invalidUtf8: { offset: number; byte: number } }
 
 /**
  * Splits a byte stream into lines (LF or CRLF; a last line without LF counts), decoding each
@@ -20,9 +26,7 @@ export async function* readLines(
   let tooLong = false
 
   const finish = (): Line => {
-    const line: Line = tooLong
-      ? { number, tooLong: true }
-      : { number, text: decode(Buffer.concat(parts, length), number === 1) }
+    const line: Line = tooLong ? { number, tooLong: true } : decodeLine(parts, length, number)
     number++
     parts = []
     length = 0
@@ -53,6 +57,48 @@ export async function* readLines(
     keep(bytes.subarray(start), true)
   }
   if (length > 0 || tooLong) yield finish()
+}
+
+function decodeLine(parts: Buffer[], length: number, number: number): Line {
+  const bytes = Buffer.concat(parts, length)
+  // Decoding would turn a bad byte into U+FFFD silently, and the call would send that instead.
+  if (!isUtf8(bytes)) {
+    const offset = firstInvalidUtf8(bytes)
+    return { number, invalidUtf8: { offset, byte: bytes[offset] ?? 0 } }
+  }
+  return { number, text: decode(bytes, number === 1) }
+}
+
+/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0
+  while (i < bytes.length) {
+    const lead = bytes[i]
+    let size: number
+    let min = 0x80
+    let max = 0xbf
+    if (lead < 0x80) size = 1
+    else if (lead >= 0xc2 && lead <= 0xdf) size = 2
+    else if (lead >= 0xe0 && lead <= 0xef) {
+      size = 3
+      // No overlong forms, no surrogates.
+      if (lead === 0xe0) min = 0xa0
+      if (lead === 0xed) max = 0x9f
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      size = 4
+      if (lead === 0xf0) min = 0x90
+      if (lead === 0xf4) max = 0x8f
+    } else return i
+    for (let k = 1; k < size; k++) {
+      const next = bytes[i + k]
+      if (next === undefined) return i
+      const low = k === 1 ? min : 0x80
+      const high = k === 1 ? max : 0xbf
+      if (next < low || next > high) return i + k
+    }
+    i += size
+  }
+  return bytes.length
 }
 
 function decode(bytes: Buffer, first: boolean): string {

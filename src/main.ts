@@ -7,6 +7,7 @@ import { readSettings } from './inputs.js'
 import type { ManyOutcome } from './many-calls.js'
 import { notePlan } from './plan-notes.js'
 import { report, reportCrash, type Outcome } from './report.js'
+import { safeLine } from './safe-line.js'
 import type { ResponseFile } from './response-file.js'
 import { callService, createServiceTransport, prepareResponseFile } from './service-call.js'
 import type { Settings } from './settings.js'
@@ -77,7 +78,7 @@ async function callOnce(early: EarlyConnections): Promise<Outcome | ManyOutcome>
   }
 
   try {
-    const call = await core.group(`${settings.method} ${settings.serviceName}`, () =>
+    const call = await core.group(safeLine(`${settings.method} ${settings.serviceName}`), () =>
       callService(settings, tokens, file, transport)
     )
     return { settings, responseFile: file.path, call, failure: call.failure }
@@ -87,16 +88,21 @@ async function callOnce(early: EarlyConnections): Promise<Outcome | ManyOutcome>
 }
 
 function logSettings(settings: Settings): void {
+  // Every line that carries input text is printed inert, as server text is.
   core.debug(
-    `service-name: ${settings.serviceName}; method: ${settings.method}; url: ${settings.serviceUrl}`
+    safeLine(
+      `service-name: ${settings.serviceName}; method: ${settings.method}; url: ${settings.serviceUrl}`
+    )
   )
   core.debug(
-    `retry-timeout: ${settings.retryTimeoutMs} ms; retry-on: 429${settings.retryOn.unavailable ? ', unavailable' : ''}${settings.retryOn.network ? ', network' : ''}; ` +
-      `poll: ${settings.poll ? `every ${settings.poll.intervalMs} ms for ${settings.poll.timeoutMs} ms` : 'none'}; throttle-seed: ${settings.throttleSeed}; timeout: ${settings.timeoutMs} ms; ` +
-      `enable-exception: ${settings.enableException}; mask-response: ${settings.maskResponse}; charset: ${settings.contentType ?? 'none'}`
+    safeLine(
+      `retry-timeout: ${settings.retryTimeoutMs} ms; retry-on: 429${settings.retryOn.unavailable ? ', unavailable' : ''}${settings.retryOn.network ? ', network' : ''}; ` +
+        `poll: ${settings.poll ? `every ${settings.poll.intervalMs} ms for ${settings.poll.timeoutMs} ms` : 'none'}; throttle-seed: ${settings.throttleSeed}; timeout: ${settings.timeoutMs} ms; ` +
+        `enable-exception: ${settings.enableException}; mask-response: ${settings.maskResponse}; charset: ${settings.contentType ?? 'none'}`
+    )
   )
   const sources = Object.entries(settings.sources)
     .filter(([, source]) => source !== 'default')
     .map(([name, source]) => `${name} from ${source === 'input' ? 'input' : 'environment'}`)
-  if (sources.length > 0) core.info(`Settings: ${sources.join(', ')}`)
+  if (sources.length > 0) core.info(safeLine(`Settings: ${sources.join(', ')}`))
 }

@@ -91,8 +91,11 @@ export async function runManyCalls(
   } catch (error) {
     return empty(failureOf(error, 'input'))
   }
+  // The path is input text: it may hold a line break or `##[`, so it is printed inert.
   core.info(
-    `${total} ${total === 1 ? 'call' : 'calls'} from ${many.calls ? Inputs.Calls : Inputs.CallsFile}, at most ${many.concurrency} at once; results in ${results.path}`
+    safeLine(
+      `${total} ${total === 1 ? 'call' : 'calls'} from ${many.calls ? Inputs.Calls : Inputs.CallsFile}, at most ${many.concurrency} at once; results in ${results.path}`
+    )
   )
 
   const delayMs = throttleDelayMs(settings.throttleSeed, Math.random)
@@ -211,7 +214,7 @@ async function* entries(many: ManyCalls): AsyncGenerator<Entry> {
   const cache = createExpressionCache()
   let index = 0
   for await (const entry of readCallsFile(many.callsFile ?? '', {
-    payloadLines: many.defaults.serviceName !== undefined
+    format: many.callsFileFormat
   })) {
     index++
     yield await prepareEntry(entry, index, many, cache)
@@ -246,7 +249,7 @@ function createCallRunner(
     now: () => Date.now(),
     sleep: ms => sleep(ms),
     random: Math.random,
-    info: line => log.info(line)
+    info: line => log.info(safeLine(line))
   })
   const observed: Pick<Transport, 'send'> = {
     async send(request) {
@@ -281,7 +284,7 @@ function createCallRunner(
         elapsedMs: 0,
         activityId: undefined,
         error: safeLine(`line ${entry.line} of ${Inputs.CallsFile}: ${entry.problem}`),
-        response: undefined,
+        responseJson: undefined,
         responseFile: undefined
       }
     }
@@ -364,7 +367,7 @@ function createCallRunner(
       // The ActivityId is part of the body: mask-response keeps it in the results file only.
       activityId: result.activityId,
       error: failure === undefined ? undefined : errorLine(failure, settings.maskResponse),
-      response: inline ? bodyValue(body.head) : undefined,
+      responseJson: inline ? bodyJson(body.head) : undefined,
       responseFile: body !== undefined && !inline ? body.file || undefined : undefined
     }
   }
@@ -381,7 +384,7 @@ function createCallRunner(
       elapsedMs: 0,
       activityId: undefined,
       error: errorLine(failure, settings.maskResponse),
-      response: undefined,
+      responseJson: undefined,
       responseFile: undefined
     }
   }
@@ -409,13 +412,17 @@ function checkLine(line: string): void {
   core.debug(safeLine(line))
 }
 
-/** A body as the results file holds it: its JSON, or its text when it is not JSON. */
-function bodyValue(head: Buffer): unknown {
+/**
+ * A body as the results file holds it: its own JSON text when it is JSON (checked by JSON.parse,
+ * which does not recurse), or its text as a JSON string when it is not.
+ */
+function bodyJson(head: Buffer): string | undefined {
   if (head.length === 0) return undefined
   const text = head.toString('utf8').replace(/^\uFEFF/, '')
   try {
-    return JSON.parse(text) as unknown
-  } catch {
+    JSON.parse(text)
     return text
+  } catch {
+    return JSON.stringify(text)
   }
 }

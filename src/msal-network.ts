@@ -6,7 +6,7 @@ import { describeTransportFailure, serviceMessage } from './failure-message.js'
 import { createTransport, type HttpRequest, type Transport } from './http.js'
 import { discardBody, readText } from './response-body.js'
 import { decideRetry } from './retry-policy.js'
-import { maskSecret, scrub } from './secrets.js'
+import { maskSecret, scrub, scrubAndCut } from './secrets.js'
 
 /** Bounds and clock for token requests: the same retry-timeout budget as the service call. */
 export interface TokenRequestPolicy {
@@ -53,7 +53,7 @@ export function createMsalNetworkClient(
     const origin = originOf(request.url)
     if (origin !== trustedOrigin) {
       state.lastFailure = scrub(
-        `refused to send ${request.method} to ${origin.slice(0, 200)}: only '${Inputs.AuthorityHost}' ${authorityHost} is trusted with the credentials, ` +
+        `refused to send ${request.method} to ${scrubAndCut(origin, 200)}: only '${Inputs.AuthorityHost}' ${authorityHost} is trusted with the credentials, ` +
           "and the authority's OpenID metadata points elsewhere"
       )
       throw new Error(state.lastFailure)

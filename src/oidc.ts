@@ -2,8 +2,10 @@ import type { INetworkModule } from '@azure/msal-node'
 import { withoutQuery } from './endpoint-url.js'
 import { CallError } from './errors.js'
 import { serviceMessage } from './failure-message.js'
+import { jsonHead } from './json-text.js'
 import { maskSecret } from './secrets.js'
 import { readJwtPayload } from './token-claims.js'
+import { MaxScanChars } from './untrusted-text.js'
 
 type Environment = Readonly<Record<string, string | undefined>>
 
@@ -38,7 +40,8 @@ export async function gitHubIdToken(
     })
   const token = response.body?.value
   if (response.status !== 200 || typeof token !== 'string' || !token) {
-    const detail = serviceMessage(JSON.stringify(response.body ?? ''))
+    // Written without recursion: the answer may nest any depth.
+    const detail = serviceMessage(jsonHead(response.body ?? '', MaxScanChars).text)
     throw new CallError(
       `GET ${withoutQuery(url.href)} failed: ${
         response.status === 200 ? 'HTTP 200 without an ID token' : `HTTP ${response.status}`

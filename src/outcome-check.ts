@@ -12,8 +12,12 @@ import { oneLine } from './errors.js'
 import type { Failure } from './failure.js'
 import type { InvokeResult } from './invoker.js'
 import { fieldsRead, loadJmespath, type FieldRead } from './expression-check.js'
+import { jsonHead } from './json-text.js'
 import type { RetryOn } from './retry-classes.js'
+import { safeLine } from './safe-line.js'
+import { scrubAndCut } from './secrets.js'
 import { shownText, shownValue } from './shown-value.js'
+import { MaxScanChars } from './untrusted-text.js'
 
 export { expressionProblem } from './expression-check.js'
 
@@ -30,14 +34,17 @@ const MaxValueChars = 200
 /**
  * A value as short JSON for a log line or message: at most 200 characters, on one line, and
  * with `#` written as `\u0023` (the same JSON) so that no `##[command]` can reach the runner.
+ * It is written without recursion (a value from a server may nest thousands deep), and
+ * scrubbed of secrets before it is cut, so no beginning of an echoed secret survives the cut.
  */
 export function describeValue(value: unknown): string {
-  const json = JSON.stringify(value === undefined ? null : value) ?? 'null'
-  return bounded(json, MaxValueChars).replace(/#/g, '\\u0023')
+  const json = jsonHead(value, MaxScanChars)
+  return bounded(json.text, MaxValueChars, json.truncated).replace(/#/g, '\\u0023')
 }
 
-function bounded(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+/** Untrusted text cut to `max` characters: secrets scrubbed first, then cut. */
+function bounded(text: string, max: number, truncated = false): string {
+  return scrubAndCut(text, max, truncated)
 }
 
 /** The checks one answer must pass, as the inputs give them. */
@@ -306,10 +313,21 @@ function readJson(result: InvokeResult): { value: JSONValue } | { problem: strin
  * For an answer that is an HTML page: its title ('' when it has none); undefined otherwise.
  * Only the first 4 KiB are looked at, so no regex runs over a large body.
  */
+const MaxTitleChars = 200
+
 function htmlTitle(result: InvokeResult): string | undefined {
-  const start = (result.body?.head.subarray(0, 4096).toString('utf8') ?? '').replace(/^\uFEFF/, '')
+  const head = result.body?.head ?? Buffer.alloc(0)
+  const start = head
+    .subarray(0, 4096)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
   const declared = /^\s*text\/html\b/i.test(result.headers['content-type'] ?? '')
   if (!declared && !/^\s*<(!doctype\s+html|html)[\s>]/i.test(start)) return undefined
-  const title = /<title[^>]*>([^<]{0,200})/i.exec(start)?.[1]
-  return title === undefined ? '' : oneLine(title).replace(/#/g, '\\u0023').replace(/'/g, '’')
+  // Scrubbed before the title is taken out: a secret holding '<' would end the title inside it,
+  // and what was left of it could no longer be recognised.
+  // (A character cut in two at 4 KiB would hide the beginning of a secret left at the cut.)
+  const cut = head.length > 4096
+  const scrubbed = scrubAndCut(cut ? start.replace(/\uFFFD+$/, '') : start, start.length, cut)
+  const title = /<title[^>]*>([^<]*)/i.exec(scrubbed)?.[1]
+  return title === undefined ? '' : safeLine(title, MaxTitleChars).replace(/'/g, '’')
 }

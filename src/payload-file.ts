@@ -23,6 +23,11 @@ const Marks: readonly { readonly bytes: Buffer; readonly charset: string }[] = [
   { bytes: Buffer.from([0xfe, 0xff]), charset: 'utf-16be' }
 ]
 
+/** Where `payload-file` (or a call's) points: relative to GITHUB_WORKSPACE, as the runner's paths are. */
+export function payloadFilePath(given: string, env: Environment = process.env): string {
+  return path.resolve(roots(env)[0].folder, given)
+}
+
 /**
  * Reads `payload-file` (or a call's `payload-file`) before any request: a regular file inside
  * GITHUB_WORKSPACE or RUNNER_TEMP (links followed only when they stay there), at most 64 MiB,
@@ -37,7 +42,7 @@ export async function readPayloadFile(
 ): Promise<EncodedPayload | { problem: string }> {
   const shown = `${Inputs.PayloadFile} '${given.slice(0, 200)}'`
   if (given.includes('\0')) return { problem: `${shown}: a path cannot hold a NUL character` }
-  const file = path.resolve(roots(env)[0].folder, given)
+  const file = payloadFilePath(given, env)
   const outside = {
     problem: `${shown} is not inside ${rootsText(env)}: give a file there, e.g. payloads/journal.json`
   }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { safeLine } from './safe-line.js'
 import type { Settings } from './settings.js'
 import { givenTokenWarning } from './token-source.js'
 
@@ -9,12 +10,14 @@ import { givenTokenWarning } from './token-source.js'
 export function notePlan(settings: Settings, nowMs: number = Date.now()): void {
   if (settings.metadataOnly) {
     core.info(
-      `method GET returns the metadata of ${settings.serviceName} (its parameters and return type): the operation is not run. ` +
-        'Leave method at auto (or set POST) to run it.'
+      safeLine(
+        `method GET returns the metadata of ${settings.serviceName} (its parameters and return type): the operation is not run. ` +
+          'Leave method at auto (or set POST) to run it.'
+      )
     )
   }
   if (settings.poll !== undefined && settings.credential.kind === 'token') {
     const warning = givenTokenWarning(settings.credential.token, settings.poll.timeoutMs, nowMs)
-    if (warning !== undefined) core.warning(warning)
+    if (warning !== undefined) core.warning(safeLine(warning))
   }
 }

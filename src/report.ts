@@ -46,7 +46,9 @@ export async function report(outcome: Outcome): Promise<void> {
   if (throttled) core.info(throttled)
   if (bytes > MaxResponseOutputBytes) {
     core.warning(
-      `The response is ${bytes} bytes, too large for the 'response' output (1 MiB at most): it is empty; read ${responseFile} instead.`
+      safeLine(
+        `The response is ${bytes} bytes, too large for the 'response' output (1 MiB at most): it is empty; read ${responseFile} instead.`
+      )
     )
   }
 

@@ -44,6 +44,23 @@ export function rootsText(env: Environment): string {
     .join(' or ')
 }
 
+/**
+ * Why an existing file the action is to read (`calls-file`) lies outside GITHUB_WORKSPACE and
+ * RUNNER_TEMP, judged by its real path (a link into /etc is outside); undefined when it is inside.
+ */
+export async function readableOutsideRoots(
+  file: string,
+  env: Environment
+): Promise<string | undefined> {
+  const real = await realpath(file)
+  const realRoots = await Promise.all(
+    roots(env).map(root => realpath(root.folder).catch(() => root.folder))
+  )
+  if (realRoots.some(root => isBelow(real, root))) return undefined
+  const shown = real === file ? file : `${file} (a link to ${real})`
+  return `${shown} is not inside ${rootsText(env)}`
+}
+
 /** The inputs that name a file the action writes: `response-file`, and `results-file` of many calls. */
 export type OutputFileInput = typeof Inputs.ResponseFile | typeof Inputs.ResultsFile
 

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs'
 import { open, rm, type FileHandle } from 'node:fs/promises'
+import { jsonOnOneLine } from './json-text.js'
 import type { ResponseFile } from './response-file.js'
 
 /** How one call of a many-calls step ended, as its line of the results file holds it. */
@@ -22,8 +23,12 @@ export interface CallResult {
   readonly activityId: string | undefined
   /** One line when the call failed; undefined on success. */
   readonly error: string | undefined
-  /** The body (parsed JSON, or the text when it is not JSON) when it is at most InlineResponseBytes. */
-  readonly response: unknown
+  /**
+   * The body as JSON text when it is at most InlineResponseBytes: the body itself when it is
+   * JSON (written as received, never re-serialised, so no nesting or number can break it), else
+   * the body's text as a JSON string.
+   */
+  readonly responseJson: string | undefined
   /** The file holding the body when it is larger than InlineResponseBytes. */
   readonly responseFile: string | undefined
 }
@@ -44,11 +49,13 @@ export function resultLine(result: CallResult): string {
     attempts: result.attempts,
     'elapsed-ms': Math.round(result.elapsedMs),
     'activity-id': result.activityId ?? null,
-    error: result.error ?? null,
-    response: result.response ?? null,
-    'response-file': result.responseFile ?? null
+    error: result.error ?? null
   })
-  return `${JSON.stringify(record)}\n`
+  // The body goes in as the JSON text it is: JSON.stringify of a parsed body nested thousands
+  // deep overflows the stack, and a parsed number may have lost digits.
+  const response = result.responseJson === undefined ? 'null' : jsonOnOneLine(result.responseJson)
+  const file = JSON.stringify(result.responseFile ?? null)
+  return `${JSON.stringify(record).slice(0, -1)},"response":${response},"response-file":${file}}\n`
 }
 
 /** Writes lines in input order as calls finish in any order. */

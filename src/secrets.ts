@@ -119,7 +119,7 @@ function echoForms(secret: string): string[] {
     secret,
     html,
     html.replace(/&#39;/g, '&#x27;'),
-    JSON.stringify(secret).slice(1, -1),
+    ...jsonEscaped(secret),
     ...percentEncoded(secret).flatMap(form => [
       form,
       form.replace(/%[0-9A-F]{2}/g, hex => hex.toLowerCase())
@@ -127,6 +127,24 @@ function echoForms(secret: string): string[] {
     ...base64Fragments(secret)
   ])
   return [...all].filter(form => form.length >= MinSecretChars)
+}
+
+/**
+ * A secret inside a JSON string, as serialisers write it: `"` and `\` escaped (JavaScript,
+ * Json.NET); also every non-ASCII character as `\u00e9` (Python's ensure_ascii), and, as
+ * System.Text.Json's default encoder does, `"&'+<>\`` and non-ASCII as upper-case `\u0022`.
+ */
+function jsonEscaped(secret: string): string[] {
+  const plain = JSON.stringify(secret).slice(1, -1)
+  const unicode = (char: string, upper: boolean): string => {
+    const hex = (char.charCodeAt(0) ?? 0).toString(16).padStart(4, '0')
+    return `\\u${upper ? hex.toUpperCase() : hex}`
+  }
+  return [
+    plain,
+    plain.replace(/[^ -\u007f]/g, char => unicode(char, false)),
+    plain.replace(/\\"/g, '"').replace(/[^ -\u007f]|["&'+<>`]/g, char => unicode(char, true))
+  ]
 }
 
 function percentEncoded(secret: string): string[] {

@@ -56,12 +56,20 @@ export interface ExpectedToken {
 /** Where a setting's value came from, for the log (values are never logged). */
 export type SettingSource = 'input' | 'environment' | 'default'
 
+/** What a line of `calls-file` is (`calls-file-format`): a payload only, or a call object. */
+export type CallsFileFormat = 'payloads' | 'calls'
+
 /** Many calls in one step (`calls` or `calls-file`). */
 export interface ManyCalls {
   /** The calls of `calls`, each checked before any request; undefined with `calls-file`. */
   readonly calls: readonly PreparedCall[] | undefined
   /** `calls-file` as an absolute path; its lines are read and checked one by one as the step runs. */
   readonly callsFile: string | undefined
+  /**
+   * What each line of `calls-file` is: `payloads` (the default with `service-name`) sends every
+   * line as a payload whatever its keys; `calls` (the default without) reads it as a call object.
+   */
+  readonly callsFileFormat: CallsFileFormat
   /** The step's inputs that every call takes unless it sets its own. */
   readonly defaults: CallDefaults
   /** Calls in flight at once, at most (`concurrency`). */

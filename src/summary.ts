@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { oneLine } from './errors.js'
+import { jsonDepth, MaxJsonDepth } from './json-text.js'
 import { scrub, scrubCutEnd } from './secrets.js'
 import { stripControls } from './untrusted-text.js'
 
@@ -39,9 +40,13 @@ export interface SummaryFacts {
  * and scrubbed of the action's secrets, should the server echo one.
  */
 export function bodyPreview(head: Buffer, totalBytes: number): string {
-  const text = head.subarray(0, PreviewBytes).toString('utf8')
+  // A character cut in two at the end decodes as U+FFFD: dropped, so that the beginning of a
+  // secret left at the cut is still recognised as one.
+  const cut = head.subarray(0, PreviewBytes).toString('utf8')
+  const text = totalBytes > PreviewBytes ? cut.replace(/\uFFFD+$/, '') : cut
   let preview = text
-  if (totalBytes <= PreviewBytes) {
+  // JSON.stringify recurses: JSON nested deeper than a payload ever is stays as received.
+  if (totalBytes <= PreviewBytes && jsonDepth(text, MaxJsonDepth) <= MaxJsonDepth) {
     try {
       preview = JSON.stringify(JSON.parse(text), null, 2)
     } catch {

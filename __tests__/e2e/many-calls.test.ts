@@ -256,12 +256,16 @@ describe('a calls-file of payloads', () => {
       i === 56 ? '{"_request": 57,' : JSON.stringify({ _request: i + 1 })
     )
     await writeFile(file, `${lines.join('\n')}\n`)
-    const result = await run({
-      'service-name': echo,
-      'calls-file': file,
-      concurrency: '8',
-      'success-when': 'received._request'
-    })
+    // The step reads calls-file only inside GITHUB_WORKSPACE or RUNNER_TEMP.
+    const result = await run(
+      {
+        'service-name': echo,
+        'calls-file': file,
+        concurrency: '8',
+        'success-when': 'received._request'
+      },
+      { env: { GITHUB_WORKSPACE: dir } }
+    )
     expectFailure(result, /^1 of 200 calls failed: line 57$/)
     expect(result.outputs).toMatchObject({ total: '200', succeeded: '199', failed: '1' })
     const sent = serviceRequests(sim())
@@ -303,7 +307,7 @@ describe('a calls-file of payloads', () => {
         })
       ].join('\r\n')
     )
-    const result = await run({ 'calls-file': objects })
+    const result = await run({ 'calls-file': objects }, { env: { GITHUB_WORKSPACE: dir } })
     expect(errors(result)).toEqual([])
     expect((await readResults(result)).map(line => [line['name'], line['line']])).toEqual([
       ['one', 1],
@@ -313,7 +317,7 @@ describe('a calls-file of payloads', () => {
     const blank = path.join(dir, 'blank.jsonl')
     await writeFile(blank, '\n\n')
     sim().reset()
-    const refused = await run({ 'calls-file': blank })
+    const refused = await run({ 'calls-file': blank }, { env: { GITHUB_WORKSPACE: dir } })
     expectFailure(
       refused,
       /^Invalid calls-file: .*blank\.jsonl holds no calls \(every line is blank\)\.$/

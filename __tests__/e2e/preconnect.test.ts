@@ -214,3 +214,27 @@ describe('a pre-connection that fails', () => {
     expect(fo.received.match(/^POST \/api\/services\//gm)).toHaveLength(1)
   })
 })
+
+describe('a step refused for a bad input', () => {
+  it('sends no request: at most a CONNECT and a TLS handshake to each origin, as SECURITY.md says', async () => {
+    const before = proxy.tunnels.length
+
+    const run = await signInAndCall(
+      {
+        'system-url': `https://fo.test:${sim().port}`,
+        'authority-host': `https://login.test:${sim().port}`,
+        'retry-on': 'sometimes'
+      },
+      { HTTPS_PROXY: proxy.url }
+    )
+
+    expectFailure(run, /^Invalid retry-on 'sometimes'/)
+    expect(received()).toEqual([])
+    const tunnels = proxy.tunnels.slice(before)
+    expect(tunnels.length).toBeLessThanOrEqual(2)
+    for (const tunnel of tunnels) {
+      expect([`login.test:${sim().port}`, `fo.test:${sim().port}`]).toContain(tunnel)
+    }
+    expect(sim().tlsHandshakes.length).toBeLessThanOrEqual(2)
+  })
+})

@@ -248,7 +248,10 @@ async function runJob(
       inputs: { 'authority-host': sim().authorityHost, ...inputs },
       env: {
         ...env,
-        ...(payloadFile === undefined ? {} : { GITHUB_WORKSPACE: files }),
+        // The step reads payload-file and calls-file only inside the workspace: the example's files are its workspace.
+        ...(payloadFile === undefined && inputs['calls-file'] === undefined
+          ? {}
+          : { GITHUB_WORKSPACE: files }),
         // A job with `permissions: id-token: write` gets these from the runner.
         ACTIONS_ID_TOKEN_REQUEST_URL: sim().oidc.requestUrl,
         ACTIONS_ID_TOKEN_REQUEST_TOKEN: sim().oidc.requestToken

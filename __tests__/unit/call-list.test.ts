@@ -49,6 +49,50 @@ describe('parseCallList', () => {
     ])
   })
 
+  it('keeps number literals as written, in YAML and in JSON', async () => {
+    const payload = '{"RecId": 9223372036854775807, "Amount": 1234567890123456.78, "Big": 1e400}'
+    const [json] = await parseCallList(`[{"service-name":"G/S/O","payload":${payload}}]`)
+    expect(json?.payload).toBe(payload)
+    const [yaml] = await parseCallList(`
+- service-name: G/S/O
+  payload:
+    RecId: 9223372036854775807
+    Amount: 1234567890123456.78
+    Big: 1e400
+    Hex: 0x1F
+    Plus: +12
+    Text: "9223372036854775807"
+    List: [1.10, -0, null, true]
+`)
+    expect(yaml?.payload).toBe(
+      '{"RecId":9223372036854775807,"Amount":1234567890123456.78,"Big":1e400,"Hex":31,"Plus":12,' +
+        '"Text":"9223372036854775807","List":[1.10,-0,null,true]}'
+    )
+  })
+
+  it.each(['.inf', '-.inf', '.nan', '0x20000000000001'])(
+    'refuses a YAML number it cannot send exactly (%s), naming the call',
+    async number => {
+      await expect(
+        parseCallList(`- name: Post amounts\n  service-name: G/S/O\n  payload: { n: ${number} }\n`)
+      ).rejects.toThrow(
+        new RegExp(
+          `^item 1 \\('Post amounts'\\): 'payload' has the number ${number.replace('.', '\\.')}, which cannot be sent exactly`
+        )
+      )
+    }
+  )
+
+  it('refuses a payload nested deeper than 512 levels without overflowing the stack', async () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`
+    await expect(parseCallList(`[{"service-name":"G/S/O","payload":${deep}}]`)).rejects.toThrow(
+      "'payload' is nested deeper than 512 levels"
+    )
+    await expect(parseCallList(`- service-name: G/S/O\n  payload: ${deep}\n`)).rejects.toThrow(
+      /^(not valid YAML|item 1: 'payload' is nested deeper)/
+    )
+  })
+
   it('reads a YAML flow sequence that is not JSON', async () => {
     const calls = await parseCallList('[{service-name: G/S/O}, {service-name: G/S/P}]')
     expect(calls.map(call => call.serviceName)).toEqual(['G/S/O', 'G/S/P'])

@@ -14,7 +14,7 @@ function result(index: number, error?: string): CallResult {
     elapsedMs: 10,
     activityId: undefined,
     error,
-    response: undefined,
+    responseJson: undefined,
     responseFile: undefined
   }
 }

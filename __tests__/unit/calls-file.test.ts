@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { countCallLines, readCallLine, readCallsFile, type FileCall } from '../../src/calls-file.js'
-import { readLines, type Line } from '../../src/line-reader.js'
+import { firstInvalidUtf8, readLines, type Line } from '../../src/line-reader.js'
 
 async function lines(chunks: (string | Buffer)[], max = 100): Promise<Line[]> {
   const found: Line[] = []
@@ -13,6 +13,20 @@ async function lines(chunks: (string | Buffer)[], max = 100): Promise<Line[]> {
   }
   return found
 }
+
+describe('firstInvalidUtf8', () => {
+  it.each([
+    ['valid text to its end', Buffer.from('aé€😀'), 10],
+    ['a lone continuation byte', Buffer.from([0x61, 0x80]), 1],
+    ['an overlong form', Buffer.from([0xc0, 0xaf]), 0],
+    ['a surrogate', Buffer.from([0xed, 0xa0, 0x80]), 1],
+    ['a sequence cut short', Buffer.from([0x61, 0xe2, 0x82]), 1],
+    ['a bad second byte', Buffer.from([0xe2, 0x28, 0xa1]), 1],
+    ['beyond U+10FFFF', Buffer.from([0xf4, 0x90, 0x80, 0x80]), 1]
+  ])('finds %s', (_, bytes, offset) => {
+    expect(firstInvalidUtf8(bytes)).toBe(offset)
+  })
+})
 
 describe('readLines', () => {
   it('splits on LF and CRLF, numbers from 1, and keeps a last line without LF', async () => {
@@ -76,7 +90,7 @@ describe('readLines', () => {
 describe('readCallLine', () => {
   it('reads a call object', async () => {
     await expect(
-      readCallLine('{"name":"a","service-name":"G/S/O","payload":{"x":1}}', false)
+      readCallLine('{"name":"a","service-name":"G/S/O","payload":{"x":1}}', 'calls')
     ).resolves.toEqual({
       call: {
         name: 'a',
@@ -89,46 +103,61 @@ describe('readCallLine', () => {
     })
   })
 
-  it('sends a payload line as written when the step gives service-name', async () => {
+  it('sends a payload line as written with calls-file-format payloads', async () => {
     const text = '{ "_custAccount": "US-001", "name": "x" }'
-    await expect(readCallLine(text, true)).resolves.toEqual({
+    await expect(readCallLine(text, 'payloads')).resolves.toEqual({
       call: expect.objectContaining({ name: undefined, serviceName: undefined, payload: text })
     })
   })
 
-  it('reads a line with only call keys and a payload as a call object even when the step gives service-name', async () => {
-    await expect(readCallLine('{"name":"n","payload":{"a":1}}', true)).resolves.toEqual({
-      call: expect.objectContaining({ name: 'n', payload: '{"a":1}' })
+  it('sends a record whose keys are all call keys as a payload with payloads: it cannot choose the operation', async () => {
+    const text = '{"service-name":"Admin/Purge/PurgeAllCustomers","payload":{"a":1}}'
+    await expect(readCallLine(text, 'payloads')).resolves.toEqual({
+      call: expect.objectContaining({ serviceName: undefined, payload: text })
     })
   })
 
-  it('reads a line with only call keys and a payload-file as a call object, not as a payload', async () => {
-    await expect(readCallLine('{"payload-file":"p/7.json"}', true)).resolves.toEqual({
+  it('reads a call line with a payload-file (calls-file-format: calls)', async () => {
+    await expect(readCallLine('{"payload-file":"p/7.json"}', 'calls')).resolves.toEqual({
       call: expect.objectContaining({ payload: undefined, payloadFile: 'p/7.json' })
     })
   })
 
   it('refuses a call with both payload and payload-file, naming both', async () => {
     await expect(
-      readCallLine('{"service-name":"G/S/O","payload":{},"payload-file":"p.json"}', false)
+      readCallLine('{"service-name":"G/S/O","payload":{},"payload-file":"p.json"}', 'calls')
     ).resolves.toEqual({
       problem:
         "give 'payload' or 'payload-file', not both: payload-file names a file of the payload"
     })
   })
 
+  it('keeps the number literals of an object payload in a call line, as written', async () => {
+    const payload = '{ "RecId": 9223372036854775807, "Amount": 1234567890123456.78, "Big": 1e400 }'
+    await expect(
+      readCallLine(`{"service-name":"G/S/O","payload":${payload}}`, 'calls')
+    ).resolves.toEqual({ call: expect.objectContaining({ payload }) })
+  })
+
+  it('refuses a call line whose payload nests deeper than 512 levels, without overflowing the stack', async () => {
+    const deep = `${'['.repeat(30_000)}${']'.repeat(30_000)}`
+    await expect(
+      readCallLine(`{"service-name":"G/S/O","payload":${deep}}`, 'calls')
+    ).resolves.toEqual({ problem: "'payload' is nested deeper than 512 levels" })
+  })
+
   it.each([
-    ['not JSON', '{"a":1', false, /^not valid JSON: .* at line 1, column 7 \(position 6\)$/],
-    ['a list as payload', '[1,2]', true, /^expected a JSON object; got a list$/],
+    ['not JSON', '{"a":1', 'calls', /^not valid JSON: .* at line 1, column 7 \(position 6\)$/],
+    ['a list as payload', '[1,2]', 'payloads', /^expected a JSON object; got a list$/],
     [
       'a list as call',
       '[1,2]',
-      false,
+      'calls',
       /^expected an object with name, service-name, .*; got a list$/
     ],
-    ['an unknown key', '{"service-name":"G/S/O","x":1}', false, /^unknown key 'x'/]
-  ])('says why a line is %s', async (_, text, payloadLines, problem) => {
-    const read = await readCallLine(text, payloadLines)
+    ['an unknown key', '{"service-name":"G/S/O","x":1}', 'calls', /^unknown key 'x'/]
+  ] as const)('says why a line is %s', async (_, text, format, problem) => {
+    const read = await readCallLine(text, format)
     expect(read).toEqual({ problem: expect.stringMatching(problem) })
   })
 })
@@ -142,9 +171,10 @@ describe('readCallsFile and countCallLines', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  async function readAll(file: string, payloadLines: boolean, maxLineBytes?: number) {
+  async function readAll(file: string, payloads: boolean, maxLineBytes?: number) {
     const found: FileCall[] = []
-    for await (const entry of readCallsFile(file, { payloadLines, maxLineBytes })) found.push(entry)
+    const format = payloads ? 'payloads' : 'calls'
+    for await (const entry of readCallsFile(file, { format, maxLineBytes })) found.push(entry)
     return found
   }
 
@@ -162,6 +192,28 @@ describe('readCallsFile and countCallLines', () => {
       { line: 6, call: expect.objectContaining({ payload: '{"_n":4}' }) }
     ])
     await expect(countCallLines(file)).resolves.toBe(4)
+  })
+
+  it('fails a line that is not valid UTF-8 on its own, naming the byte and its offset', async () => {
+    const file = path.join(dir, 'latin1.jsonl')
+    const bad = Buffer.concat([
+      Buffer.from('{"name":"M'),
+      Buffer.from([0xfc]),
+      Buffer.from('ller"}')
+    ])
+    await writeFile(
+      file,
+      Buffer.concat([Buffer.from('{"n":1}\n'), bad, Buffer.from('\n{"n":"ü"}\n')])
+    )
+    expect(await readAll(file, true)).toEqual([
+      { line: 1, call: expect.objectContaining({ payload: '{"n":1}' }) },
+      {
+        line: 2,
+        problem: 'not valid UTF-8 (JSON Lines is UTF-8): byte 0xFC at byte offset 10 of the line'
+      },
+      { line: 3, call: expect.objectContaining({ payload: '{"n":"ü"}' }) }
+    ])
+    await expect(countCallLines(file)).resolves.toBe(3)
   })
 
   it('counts a file ending in a newline, an empty file and a lone BOM', async () => {
@@ -183,7 +235,7 @@ describe('readCallsFile and countCallLines', () => {
     const file = path.join(dir, 'many.jsonl')
     await writeFile(file, '{"a":1}\n'.repeat(100_000))
     const found: FileCall[] = []
-    for await (const entry of readCallsFile(file, { payloadLines: true })) {
+    for await (const entry of readCallsFile(file, { format: 'payloads' })) {
       found.push(entry)
       if (found.length === 3) break
     }

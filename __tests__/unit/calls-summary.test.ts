@@ -14,7 +14,7 @@ function result(index: number, fields: Partial<CallResult> = {}): CallResult {
     elapsedMs: 10,
     activityId: undefined,
     error: undefined,
-    response: undefined,
+    responseJson: undefined,
     responseFile: undefined,
     ...fields
   }

@@ -10,6 +10,8 @@ import {
 } from '@jest/globals'
 import * as actualCore from '@actions/core'
 import path from 'node:path'
+import { link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import * as core from '../../__fixtures__/core.js'
 import {
   asEncryptedPkcs8,
@@ -1495,5 +1497,143 @@ describe('calls, calls-file, concurrency and results-file', () => {
 
   it('leaves many undefined for a single call', async () => {
     expect((await read(Base)).many).toBeUndefined()
+  })
+
+  describe('calls-file-format', () => {
+    const workspace = path.resolve('__tests__')
+    const env = { GITHUB_WORKSPACE: workspace }
+    const File: Inputs = { ...Many, 'calls-file': 'unit/inputs.test.ts' }
+
+    it('is payloads by default with service-name, calls without, and takes either when given', async () => {
+      const format = async (inputs: Inputs): Promise<string | undefined> =>
+        (await read(inputs, env)).many?.callsFileFormat
+      expect(await format({ ...File, 'service-name': 'G/S/O' })).toBe('payloads')
+      expect(await format(File)).toBe('calls')
+      expect(await format({ ...File, 'service-name': 'G/S/O', 'calls-file-format': 'calls' })).toBe(
+        'calls'
+      )
+      expect(
+        await format({ ...File, 'service-name': 'G/S/O', 'calls-file-format': 'Payloads' })
+      ).toBe('payloads')
+    })
+
+    it('refuses another word, payloads without service-name, and the input without calls-file', async () => {
+      await expectRefused(
+        { ...File, 'service-name': 'G/S/O', 'calls-file-format': 'lines' },
+        'calls-file-format',
+        "Invalid calls-file-format 'lines'. Expected payloads (every line is a payload for service-name) or calls (every line is a call object).",
+        env
+      )
+      await expectRefused(
+        { ...File, 'calls-file-format': 'payloads' },
+        'calls-file-format',
+        "calls-file-format: payloads sends every line to the step's service-name: give service-name, or use calls-file-format: calls.",
+        env
+      )
+      await expectRefused(
+        { ...Many, 'service-name': 'G/S/O', calls: Suite, 'calls-file-format': 'calls' },
+        'calls-file-format',
+        'calls-file-format says what the lines of calls-file are: give calls-file, or leave calls-file-format out.'
+      )
+      await expectRefused(
+        { ...Base, 'calls-file-format': 'payloads' },
+        'calls-file-format',
+        'calls-file-format says what the lines of calls-file are: give calls-file too, or leave calls-file-format out.'
+      )
+    })
+  })
+
+  describe('files that would eat each other, and calls-file outside the workspace', () => {
+    let dir: string
+    let workspace: string
+    let env: Record<string, string>
+    beforeAll(async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'inputs-files-'))
+      workspace = path.join(dir, 'ws')
+      await mkdir(path.join(workspace, 'data'), { recursive: true })
+      await mkdir(path.join(dir, 'temp'))
+      await writeFile(path.join(workspace, 'data', 'calls.jsonl'), '{"a":1}\n')
+      await writeFile(path.join(dir, 'outside.jsonl'), '{"a":1}\n')
+      await symlink(path.join(workspace, 'data', 'calls.jsonl'), path.join(workspace, 'out.jsonl'))
+      await link(path.join(workspace, 'data', 'calls.jsonl'), path.join(workspace, 'hard.jsonl'))
+      await symlink(path.join(workspace, 'data'), path.join(workspace, 'folder-link'))
+      await symlink(path.join(dir, 'outside.jsonl'), path.join(workspace, 'escape.jsonl'))
+      env = { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: path.join(dir, 'temp') }
+    })
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true })
+    })
+    const Files: Inputs = { url: Url, token: Token, 'service-name': 'G/S/O' }
+
+    it.each([
+      ['the same path', 'data/calls.jsonl'],
+      ['a link to it', 'out.jsonl'],
+      ['a hard link to it', 'hard.jsonl'],
+      ['the same file through a folder link', 'folder-link/calls.jsonl']
+    ])(
+      'refuses results-file naming calls-file by %s, naming both, and leaves the file as it was',
+      async (_, results) => {
+        await expectRefused(
+          { ...Files, 'calls-file': 'data/calls.jsonl', 'results-file': results },
+          'results-file',
+          `Invalid results-file: ${path.join(workspace, results)} is the same file as calls-file (${path.join(workspace, 'data', 'calls.jsonl')}), which writing it would destroy. Give results-file a path of its own, e.g. out/results.jsonl.`,
+          env
+        )
+        await expect(readFile(path.join(workspace, 'data', 'calls.jsonl'), 'utf8')).resolves.toBe(
+          '{"a":1}\n'
+        )
+      }
+    )
+
+    it('refuses a response-file or results-file that is the payload-file, naming both', async () => {
+      await writeFile(path.join(workspace, 'data', 'payload.json'), '{"_id":1}')
+      const payload = path.join(workspace, 'data', 'payload.json')
+      await expectRefused(
+        { ...Files, 'payload-file': 'data/payload.json', 'response-file': 'data/payload.json' },
+        'response-file',
+        `Invalid response-file: ${payload} is the same file as payload-file (${payload}), which writing it would destroy. Give response-file a path of its own, e.g. out/response.json.`,
+        env
+      )
+      const calls = '- payload-file: data/payload.json\n- payload-file: data/payload.json'
+      for (const many of [
+        { 'calls-file': 'data/calls.jsonl', 'payload-file': 'data/payload.json' },
+        { calls }
+      ]) {
+        await expectRefused(
+          { ...Files, ...many, 'results-file': 'data/payload.json' },
+          'results-file',
+          `Invalid results-file: ${payload} is the same file as payload-file (${payload}), which writing it would destroy. Give results-file a path of its own, e.g. out/results.jsonl.`,
+          env
+        )
+      }
+      await expect(readFile(payload, 'utf8')).resolves.toBe('{"_id":1}')
+      // Two calls may send one payload-file.
+      await expect(read({ ...Files, calls }, env)).resolves.toMatchObject({
+        many: { calls: [expect.anything(), expect.anything()] }
+      })
+    })
+
+    it('takes a results-file of its own beside calls-file (control)', async () => {
+      const settings = await read(
+        { ...Files, 'calls-file': 'data/calls.jsonl', 'results-file': 'data/results.jsonl' },
+        env
+      )
+      expect(settings.many?.resultsFile).toBe(path.join(workspace, 'data', 'results.jsonl'))
+    })
+
+    it('refuses a calls-file outside GITHUB_WORKSPACE and RUNNER_TEMP, or a link leading there', async () => {
+      await expectRefused(
+        { ...Files, 'calls-file': path.join(dir, 'outside.jsonl') },
+        'calls-file',
+        `Invalid calls-file '${path.join(dir, 'outside.jsonl')}': ${path.join(dir, 'outside.jsonl')} is not inside GITHUB_WORKSPACE (${workspace}) or RUNNER_TEMP (${path.join(dir, 'temp')}). Put the file in the workspace or under RUNNER_TEMP.`,
+        env
+      )
+      await expectRefused(
+        { ...Files, 'calls-file': 'escape.jsonl' },
+        'calls-file',
+        `Invalid calls-file 'escape.jsonl': ${path.join(workspace, 'escape.jsonl')} (a link to ${path.join(dir, 'outside.jsonl')}) is not inside GITHUB_WORKSPACE (${workspace}) or RUNNER_TEMP (${path.join(dir, 'temp')}). Put the file in the workspace or under RUNNER_TEMP.`,
+        env
+      )
+    })
   })
 })

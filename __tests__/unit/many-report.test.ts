@@ -29,7 +29,7 @@ function result(index: number, error?: string): CallResult {
     elapsedMs: 5,
     activityId: undefined,
     error,
-    response: undefined,
+    responseJson: undefined,
     responseFile: undefined
   }
 }

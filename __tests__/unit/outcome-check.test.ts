@@ -110,6 +110,13 @@ describe('describeValue', () => {
     expect(shown).not.toContain('##[')
     expect(JSON.parse(shown)).toBe('##[add-mask]secret')
   })
+
+  it('describes a value nested 100,000 deep without overflowing the stack', () => {
+    let value: unknown = 'core'
+    for (let i = 0; i < 100_000; i++) value = [value]
+    const shown = describeValue(value)
+    expect(shown).toBe(`${'['.repeat(199)}…`)
+  })
 })
 
 describe('judgeAnswer without expressions', () => {

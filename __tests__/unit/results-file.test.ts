@@ -14,7 +14,7 @@ const Ok: CallResult = {
   elapsedMs: 12.4,
   activityId: undefined,
   error: undefined,
-  response: { UserId: 'Admin' },
+  responseJson: JSON.stringify({ UserId: 'Admin' }),
   responseFile: undefined
 }
 
@@ -34,7 +34,7 @@ describe('resultLine', () => {
       status: undefined,
       attempts: 0,
       error: 'line 17: not valid JSON\nsecond line',
-      response: undefined,
+      responseJson: undefined,
       responseFile: '/tmp/r/17.json'
     })
     expect(line.split('\n')).toHaveLength(2)
@@ -51,6 +51,22 @@ describe('resultLine', () => {
       response: null,
       'response-file': '/tmp/r/17.json'
     })
+  })
+
+  it('writes a body nested 30,000 deep as received, on one line, without overflowing the stack', () => {
+    const deep = `${'['.repeat(30_000)}${']'.repeat(30_000)}`
+    const line = resultLine({ ...Ok, responseJson: deep })
+    expect(line).toContain(`"response":${deep},"response-file":null}`)
+    expect(line.split('\n')).toHaveLength(2)
+  })
+
+  it('keeps the number literals and the layout of a pretty-printed body, on one line', () => {
+    const body = '{\r\n  "RecId": 9223372036854775807,\n  "Amount": 1234567890123456.78\n}'
+    const line = resultLine({ ...Ok, responseJson: body })
+    expect(line).toContain(
+      '"response":{   "RecId": 9223372036854775807,   "Amount": 1234567890123456.78 },'
+    )
+    expect(line.split('\n')).toHaveLength(2)
   })
 })
 

@@ -93,6 +93,43 @@ describe('scrub, for the forms a server echoes a secret in', () => {
     expect(scrub(`client_secret=${echoed}&x=1`)).toBe('client_secret=***&x=1')
   })
 
+  describe('a secret with a quote, a backslash, a line break and non-ASCII letters', () => {
+    // Each line of a multi-line secret is a secret of its own; each has characters JSON escapes.
+    const lines = ['Pa"ss\\wörd-first-line', 'zweite"Zeile\\ü-€']
+    maskSecret(lines.join('\n'))
+    const hex = (char: string, upper: boolean): string => {
+      const code = char.charCodeAt(0).toString(16).padStart(4, '0')
+      return `\\u${upper ? code.toUpperCase() : code}`
+    }
+
+    it.each([
+      ['as JavaScript and Json.NET write it', (s: string) => JSON.stringify(s)],
+      [
+        "as Python's ensure_ascii writes it",
+        (s: string) => JSON.stringify(s).replace(/[^ -\u007f]/g, char => hex(char, false))
+      ],
+      [
+        "as System.Text.Json's default encoder writes it",
+        (s: string) =>
+          `"${[...s]
+            .map(char =>
+              char === '\n'
+                ? '\\n'
+                : char === '\\'
+                  ? '\\\\'
+                  : /[^ -\u007f]|["&'+<>`]/.test(char)
+                    ? hex(char, true)
+                    : char
+            )
+            .join('')}"`
+      ]
+    ])('replaces it inside a JSON string, %s', (_form, write) => {
+      const echoed = `{"message":${write(lines.join('\n'))}}`
+      const scrubbed = scrub(echoed)
+      expect(scrubbed).toMatch(/^\{"message":"\*\*\*\\(n|u000A)\*\*\*"\}$/)
+    })
+  })
+
   it('replaces it in base64 text, at each of the three byte alignments', () => {
     for (const prefix of ['', 'a', 'ab', 'abc']) {
       const encoded = Buffer.from(`${prefix}${secret}`).toString('base64')

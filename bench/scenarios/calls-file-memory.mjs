@@ -64,7 +64,8 @@ export const callsFileMemory = {
           url: session.sim.url,
           token: StaticToken
         },
-        { measureRss: true, killAfterMs: 1_800_000 }
+        // calls-file is read only inside the workspace: the scratch folder is the step's.
+        { measureRss: true, killAfterMs: 1_800_000, env: { GITHUB_WORKSPACE: scratch } }
       )
     try {
       const pairs = await interleave(

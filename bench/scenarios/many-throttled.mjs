@@ -63,7 +63,8 @@ export const manyThrottled = {
           url: session.sim.url,
           token: StaticToken
         },
-        { killAfterMs: 600_000 }
+        // calls-file is read only inside the workspace: the scratch folder is the step's.
+        { killAfterMs: 600_000, env: { GITHUB_WORKSPACE: scratch } }
       )
       const requests = run.requests.filter(r => r.kind === 'service')
       const admitted = requests.filter(r => r.status === 200)
