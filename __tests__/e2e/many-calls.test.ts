@@ -218,9 +218,9 @@ describe('a smoke suite in one step (calls)', () => {
 
 describe('one sign-in for the whole step', () => {
   it('renews the token once for the calls in flight when it nears expiry, with no 401', async () => {
-    // The first token is due for renewal about 3 s in and refused 3.5 s in (as in the poll test):
-    // twelve calls of 1 s, two at a time, outlive it by far.
-    sim().tokenLifetimes([{ expiresInSeconds: 303, validForMs: 3_500 }])
+    // The first token (5 s) is due for renewal about 2.5 s in and refused 3.5 s in (as in the
+    // poll test): twelve calls of 1 s, two at a time, outlive it by far.
+    sim().tokenLifetimes([{ expiresInSeconds: 5, validForMs: 3_500 }])
     const result = await runAgainst(sim(), {
       inputs: {
         ...clientSecretInputs(sim(), app),
