@@ -29,6 +29,7 @@ import {
 import { safeLine } from './safe-line.js'
 import { withRefusalExplained } from './service-call.js'
 import { createSharedThrottle } from './shared-throttle.js'
+import { createThrottleBreaker } from './throttle-breaker.js'
 import type { ManyCalls, Settings } from './settings.js'
 import { throttleDelayMs } from './throttle.js'
 import type { TokenSource } from './token-source.js'
@@ -227,12 +228,17 @@ function createCallRunner(
   transport: Transport,
   many: ManyCalls
 ): { call(entry: Entry): Promise<CallResult>; limit(): number; inFlight(): number } {
-  const throttle = createSharedThrottle(many.concurrency, {
-    now: () => Date.now(),
-    sleep: ms => sleep(ms),
-    random: Math.random,
-    info: line => core.info(line)
-  })
+  const throttle = createSharedThrottle(
+    many.concurrency,
+    {
+      now: () => Date.now(),
+      sleep: ms => sleep(ms),
+      random: Math.random,
+      info: line => core.info(line)
+    },
+    { retryTimeoutMs: settings.retryTimeoutMs }
+  )
+  const breaker = createThrottleBreaker(many.concurrency)
   const observed: Pick<Transport, 'send'> = {
     async send(request) {
       const sentAt = Date.now()
@@ -253,24 +259,25 @@ function createCallRunner(
 
   async function call(entry: Entry): Promise<CallResult> {
     if ('problem' in entry) {
-      return {
-        name: `line ${entry.line}`,
-        index: entry.index,
-        line: entry.line,
-        serviceName: undefined,
-        status: undefined,
-        attempts: 0,
-        elapsedMs: 0,
-        activityId: undefined,
-        error: safeLine(`line ${entry.line} of ${Inputs.CallsFile}: ${entry.problem}`),
-        response: undefined,
-        responseFile: undefined
-      }
+      return unsent(entry, `line ${entry.line} of ${Inputs.CallsFile}: ${entry.problem}`)
     }
     inFlight++
     try {
-      // A call that has not started waits out a pause without spending its retry-timeout.
-      await throttle.ready()
+      // A call that has not started waits out a pause without spending its retry-timeout, unless
+      // the pause is longer than all of it; and none starts while the breaker is open.
+      const budgetEnd =
+        settings.retryTimeoutMs === 0 ? undefined : Date.now() + settings.retryTimeoutMs
+      const paused = await throttle.ready(budgetEnd)
+      if (paused !== undefined) {
+        return unsent(
+          entry,
+          `${entry.method} ${entry.url} failed: HTTP 429 Too Many Requests — ${paused.reason}, past what ${Inputs.RetryTimeout} leaves (0 attempts)`
+        )
+      }
+      const refusal = breaker.refusal()
+      if (refusal !== undefined) {
+        return unsent(entry, `${entry.method} ${entry.url} was not sent: ${refusal}`)
+      }
       return await send(entry)
     } finally {
       inFlight--
@@ -322,6 +329,7 @@ function createCallRunner(
       settings,
       lastSent
     )
+    breaker.ended(failure?.kind === 'throttled')
     const body = result.body
     const inline = body !== undefined && body.file === '' && body.bytes <= InlineResponseBytes
     return {
@@ -341,6 +349,24 @@ function createCallRunner(
   }
 
   return { call, limit: () => throttle.limit(), inFlight: () => inFlight }
+}
+
+/** The result of a call that sent no request: its line of calls-file is bad, or it was held back. */
+function unsent(entry: Entry, error: string): CallResult {
+  const file = 'problem' in entry
+  return {
+    name: file ? `line ${entry.line}` : entry.name,
+    index: entry.index,
+    line: entry.line,
+    serviceName: file ? undefined : entry.serviceName,
+    status: undefined,
+    attempts: 0,
+    elapsedMs: 0,
+    activityId: undefined,
+    error: safeLine(error),
+    response: undefined,
+    responseFile: undefined
+  }
 }
 
 /** A body as the results file holds it: its JSON, or its text when it is not JSON. */
