@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import v8 from 'node:v8'
 import { signInForStep } from './auth.js'
 import { NoEarlyConnections, type EarlyConnections } from './early-connections.js'
-import { receiveCallBody } from './call-body.js'
+import { createFilesBudget, receiveCallBody } from './call-body.js'
 import { createExpressionCache, prepareCall, type PreparedCall } from './call-plan.js'
 import { createTally, type CallTally } from './call-tally.js'
 import { countCallLines, readCallsFile, type FileCall } from './calls-file.js'
@@ -255,6 +255,7 @@ function createCallRunner(
     )
     return responses
   }
+  const files = createFilesBudget(settings.maxResponseBytes)
   let inFlight = 0
 
   async function call(entry: Entry): Promise<CallResult> {
@@ -306,7 +307,8 @@ function createCallRunner(
           // The checks read up to 1 MiB, as for a single call.
           keepBytes: MaxResponseOutputBytes + 1,
           stallMs: settings.timeoutMs,
-          maxBytes: settings.maxResponseBytes
+          maxBytes: settings.maxResponseBytes,
+          files
         })
       }
     }
