@@ -23,6 +23,7 @@ const hostileValueRows = rowsOf('Hostile values from a server')
 const untrustedTextRows = rowsOf('Untrusted text from a server')
 const unwritableFileRows = rowsOf('Files the runner gives that cannot be written')
 const hostileInputRows = rowsOf('Hostile inputs from a user')
+const stepLimitRows = rowsOf('Limits of a whole step (many calls, polls)')
 const totals = new Map(rowsOf('Totals').map(([label, value]) => [label, value ?? '']))
 
 /** A test the doc names: `file › describe › test`, marked when it runs once per log mode. */
@@ -45,7 +46,8 @@ const named = namedTests([
   ...hostileValueRows,
   ...untrustedTextRows,
   ...unwritableFileRows,
-  ...hostileInputRows
+  ...hostileInputRows,
+  ...stepLimitRows
 ])
 
 /** A test name as jest prints it with placeholders (`%s`, `$mode`) → a pattern for its expansions. */
@@ -160,6 +162,11 @@ describe('RELIABILITY.md', () => {
     expect(numbers('Runner files that cannot be written, end to end')[0]).toBe(
       unwritableFileRows.length
     )
+  })
+
+  it('counts the rows of its table of step-wide limits', () => {
+    expect(stepLimitRows.length).toBeGreaterThan(0)
+    expect(numbers('Step-wide limits, end to end')[0]).toBe(stepLimitRows.length)
   })
 
   it('counts the fault-suite tests, their files and those run in both log modes', () => {
