@@ -5,10 +5,11 @@
  * asserts what the simulator saw.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
+import { resultLines } from '../../__fixtures__/results-file.js'
 import { errors, expectFailure } from '../../__fixtures__/run-assertions.js'
 import {
   clientSecretInputs,
@@ -49,13 +50,7 @@ function run(
 }
 
 /** The lines of the results file the run's `results-file` output names. */
-async function results(result: ActionRun): Promise<Record<string, unknown>[]> {
-  const text = await readFile(result.outputs['results-file'], 'utf8')
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map(line => JSON.parse(line) as Record<string, unknown>)
-}
+const results = resultLines
 
 /** The smoke suite of the README: five calls, each with its own check. */
 function smokeSuite(journalBalanced: boolean): string {

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net'
 import { readFile } from 'node:fs/promises'
 import { runAction, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
+import { resultLines } from '../../__fixtures__/results-file.js'
 import { errors, expectFailure } from '../../__fixtures__/run-assertions.js'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
 import {
@@ -94,13 +95,7 @@ function numberedCalls(count: number): string {
 }
 
 /** The lines of the results file the run's `results-file` output names. */
-async function results(result: ActionRun): Promise<Record<string, unknown>[]> {
-  const text = await readFile(result.outputs['results-file'], 'utf8')
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map(line => JSON.parse(line) as Record<string, unknown>)
-}
+const results = resultLines
 
 /** The calls the server saw, each once. */
 const callsSeen = (): number[] => [...new Set(seen.map(request => request.n))].sort((a, b) => a - b)
