@@ -148,6 +148,8 @@ describe('throttling: a pause no budget can cover, and a service that refuses ev
 
     expect(result.exitCode).toBe(1)
     expect(result.outputs).toMatchObject({ total: '8', succeeded: '0', failed: '8' })
+    // The calls' own clock, not the process start: nothing waited.
+    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(5_000)
     // The first wave only: nothing went out inside the hour F&O asked for.
     expect(seen.length).toBeLessThanOrEqual(2)
     expect(seen.every(request => request.attempt === 1 && request.n <= 2)).toBe(true)
@@ -181,6 +183,8 @@ describe('throttling: a pause no budget can cover, and a service that refuses ev
 
     expect(result.exitCode).toBe(1)
     expect(result.outputs).toMatchObject({ total: '16', succeeded: '0', failed: '16' })
+    // Two or three spells of 6 s, far from 16 × 6 s: half of that is a bound no load reaches.
+    expect(Number(result.outputs['elapsed-ms'])).toBeLessThan(48_000)
     // Two waves of two spent their retry-timeout (a call in flight when the breaker opened
     // finishes); every other call is not sent: 16 × 6 s became about 2 × 6 s.
     expect(callsSeen().length).toBeGreaterThanOrEqual(4)
