@@ -1,7 +1,7 @@
 import { createConcurrencyControl } from './concurrency-control.js'
 import { createRatePacer } from './rate-pacer.js'
 import { decideRetry, MinRetryWaitMs } from './retry-policy.js'
-import { createThrottleGate, MaxJitterMs } from './throttle-gate.js'
+import { createThrottleGate, MaxJitterMs, MaxTimerMs } from './throttle-gate.js'
 
 /** The clock, sleep, random source and log of the throttle; tests pass fakes. */
 export interface SharedThrottleDeps {
@@ -70,6 +70,16 @@ export function createSharedThrottle(
     }
     return { pausedMs: left, reason: pausedLine(pause.opensAt, pause.askedMs) }
   }
+  // Waits out the pause in force, a stretch at a time: a longer pause that another call's 429
+  // sets meanwhile is checked against the budget again, never simply waited for.
+  const waitOut = async (untilMs: number | undefined): Promise<Unwaited | undefined> => {
+    for (let left = gate.remainingMs(); left > 0; left = gate.remainingMs()) {
+      const stopped = unwaited(untilMs)
+      if (stopped !== undefined) return stopped
+      await deps.sleep(Math.min(left, MaxTimerMs))
+    }
+    return undefined
+  }
   const pacer = createRatePacer(deps)
   const control = createConcurrencyControl({
     max: concurrency,
@@ -87,21 +97,15 @@ export function createSharedThrottle(
       if (gate.remainingMs() === 0 && pacer.rate() === undefined) return NoWait
       const from = deps.now()
       for (;;) {
-        const stopped = unwaited(untilMs)
+        const stopped = await waitOut(untilMs)
         if (stopped !== undefined) return stopped
-        await gate.ready()
         const sendAt = pacer.reserve()
         if (sendAt > deps.now()) await deps.sleep(sendAt - deps.now())
         // A 429 that came in while this request waited for its place pauses it too.
         if (gate.remainingMs() === 0) return { waitedMs: deps.now() - from }
       }
     },
-    async ready(untilMs) {
-      const stopped = unwaited(untilMs)
-      if (stopped !== undefined) return stopped
-      await gate.ready()
-      return undefined
-    },
+    ready: untilMs => waitOut(untilMs),
     answered(sentAtMs, status, retryAfter) {
       if (status !== 429) {
         control.succeeded()

@@ -29,7 +29,7 @@ export const JitterShare = 0.02
 export const MaxJitterMs = 1000
 
 /** The longest a timer can wait (about 24.8 days); a longer pause is waited out in steps. */
-const MaxTimerMs = 2 ** 31 - 1
+export const MaxTimerMs = 2 ** 31 - 1
 
 /** A gate that is open until the first pause. */
 export function createThrottleGate(deps: GateDeps): ThrottleGate {

@@ -198,6 +198,25 @@ describe('createSharedThrottle', () => {
     expect(time.now() - start).toBe(3_599_000)
   })
 
+  it('refuses a waiting call once a longer pause it cannot cover comes in, instead of waiting for it', async () => {
+    const time = fakeTime(0)
+    const throttle = createSharedThrottle(
+      2,
+      { ...time, random: () => 0, info: () => {} },
+      { retryTimeoutMs: 900_000 }
+    )
+    throttle.answered(0, 429, '1')
+    const waiting = throttle.ready(900_000)
+    const turning = throttle.turn(900_000)
+    await new Promise(resolve => setImmediate(resolve))
+    // Another call's answer asks for an hour while these two wait out the first second.
+    throttle.answered(0, 429, '3600')
+    while (await time.step());
+    expect(await waiting).toMatchObject({ pausedMs: 3_599_000 })
+    expect(await turning).toMatchObject({ pausedMs: 3_599_000 })
+    expect(time.now()).toBe(1000)
+  })
+
   it('cuts a pause to 5 minutes when retry-timeout sets no limit, as each call cuts its waits', async () => {
     const time = fakeTime(0)
     const throttle = createSharedThrottle(2, { ...time, random: () => 0, info: () => {} }, NoLimit)
