@@ -136,9 +136,9 @@ export interface TokenLifetime {
   expiresInSeconds: number
   /**
    * How long F&O accepts the token; default expiresInSeconds. Shorter than expires_in stands
-   * for time passing faster: a client that renews 5 minutes before expiry renews a token of
-   * expiresInSeconds 303 after 3 s (3.5 s at most: MSAL rounds its clock to the second), so
-   * validForMs 3500 rejects a client that did not renew it, and never one that did.
+   * for a clock that runs fast: a client that renews a token half-way through its lifetime
+   * renews one of expiresInSeconds 5 after 2.5 s (2.75 s at most: MSAL rounds its clock to the
+   * second), so validForMs 3500 rejects a client that did not renew it, and never one that did.
    */
   validForMs?: number
 }

@@ -48,8 +48,9 @@ export async function acquireToken(
 
 /**
  * Signs in once, and returns the source of the token for every request: a token from Entra ID
- * is renewed (signing in again the same way) when it comes within 5 minutes of its expiry. The
- * first sign-in takes `pool`, a connection to the authority opened early, if there is one.
+ * is renewed (signing in again the same way) when it comes within 5 minutes of its expiry, or
+ * half its lifetime when that is shorter. The first sign-in takes `pool`, a connection to the
+ * authority opened early, if there is one.
  */
 export async function signIn(
   credential: Credential,

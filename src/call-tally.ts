@@ -5,13 +5,22 @@ export const MaxSummaryRows = 100
 /** Failed calls the step's failure line names. */
 export const MaxNamedFailures = 5
 
+/**
+ * What the summary shows of one call: its result without the answer, so the rows kept for the
+ * summary hold no body (100 parsed answers of 64 KiB once took 200 MB).
+ */
+export type SummaryRow = Pick<
+  CallResult,
+  'index' | 'name' | 'serviceName' | 'status' | 'attempts' | 'elapsedMs' | 'error'
+>
+
 /** What a many-calls step adds up to, kept in bounded memory however many calls it makes. */
 export interface CallTally {
   readonly total: number
   readonly succeeded: number
   readonly failed: number
   /** The first MaxSummaryRows calls (by input order), in input order. */
-  readonly rows: readonly CallResult[]
+  readonly rows: readonly SummaryRow[]
   /** Names of the first MaxNamedFailures failed calls (by input order). */
   readonly failedNames: readonly string[]
 }
@@ -27,19 +36,19 @@ export interface Tally {
 export function createTally(): Tally {
   let succeeded = 0
   let failed = 0
-  const rows: CallResult[] = []
-  const failures: CallResult[] = []
-  const byIndex = (a: CallResult, b: CallResult): number => a.index - b.index
+  const rows: SummaryRow[] = []
+  const failures: { readonly index: number; readonly name: string }[] = []
+  const byIndex = (a: { index: number }, b: { index: number }): number => a.index - b.index
   return {
     add(result) {
       if (result.error === undefined) succeeded++
       else {
         failed++
-        failures.push(result)
+        failures.push({ index: result.index, name: result.name })
         failures.sort(byIndex)
         if (failures.length > MaxNamedFailures) failures.pop()
       }
-      if (result.index <= MaxSummaryRows) rows.push(result)
+      if (result.index <= MaxSummaryRows) rows.push(summaryRow(result))
     },
     snapshot: () => ({
       total: succeeded + failed,
@@ -62,4 +71,10 @@ export function failedCallsLine(tally: CallTally): string | undefined {
     `${tally.failed} of ${tally.total} ${tally.total === 1 ? 'call' : 'calls'} failed: ` +
     `${tally.failedNames.join(', ')}${more}`
   )
+}
+
+/** Only what the summary prints of a result. */
+function summaryRow(result: CallResult): SummaryRow {
+  const { index, name, serviceName, status, attempts, elapsedMs, error } = result
+  return { index, name, serviceName, status, attempts, elapsedMs, error }
 }

@@ -233,6 +233,15 @@ async function readManyCalls(
       )
     }
   }
+  if (readBoolean(Inputs.MaskResponse, false)) {
+    // Registering every answer would flood the runner with masks (or leave some unmasked
+    // under a bound) while the step claimed mask-response: refused instead, before any request.
+    throw new InputError(
+      Inputs.MaskResponse,
+      `${Inputs.MaskResponse} is for a single call and cannot go with ${given}: many calls do not register their answers as secrets. ` +
+        `Run a call whose answer must be masked in a step of its own (without ${given}).`
+    )
+  }
   const concurrency = readWholeNumber(Inputs.Concurrency, MaxConcurrency, DefaultConcurrency, 1)
   const results = input(Inputs.ResultsFile)
   const resultsFile = results ? resolveResponseFile(results, env, Inputs.ResultsFile) : undefined

@@ -47,10 +47,11 @@ export interface InvokerDeps {
   /**
    * Waits, before each attempt, for a pause the step shares with other calls (many calls in one
    * step: another call's 429). `untilMs` is when this call's retry budget ends (undefined: no
-   * limit, or no request sent yet). Resolves with the time waited, or, without waiting, with how
-   * long the pause still lasts when it would end past `untilMs`: then the call gives up.
+   * limit; before the first request, the whole budget from now). Resolves with the time waited,
+   * or, without waiting, with the line that says why the pause would end past `untilMs`: then
+   * the call gives up.
    */
-  pace?(untilMs: number | undefined): Promise<{ waitedMs: number } | { pausedMs: number }>
+  pace?(untilMs: number | undefined): Promise<{ waitedMs: number } | { reason: string }>
 }
 
 /** How one call is retried. */
@@ -148,10 +149,14 @@ export async function invoke(
 
   for (;;) {
     if (deps.pace) {
+      // Before the first request the budget has not started: a pause it could never cover ends
+      // the call now, one it can cover is waited out.
       const budgetEnd =
-        attempts === 0 || limit.budgetMs === 0 ? undefined : startedAt + limit.budgetMs
+        limit.budgetMs === 0
+          ? undefined
+          : (attempts === 0 ? deps.now() : startedAt) + limit.budgetMs
       const paced = await deps.pace(budgetEnd)
-      if ('pausedMs' in paced) {
+      if ('reason' in paced) {
         deps.info(`${label} → paused with the step's other calls, giving up (attempt ${attempts})`)
         return finish({
           status: undefined,
@@ -160,9 +165,8 @@ export async function invoke(
           failure: {
             kind: 'throttled',
             message:
-              `${request.method} ${request.url} failed: HTTP 429 Too Many Requests — the step's calls are paused ` +
-              `${Math.ceil(paced.pausedMs / 1000)} s more for another call's Retry-After, past what ${limit.input} leaves ` +
-              `(${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`
+              `${request.method} ${request.url} failed: HTTP 429 Too Many Requests — ${paced.reason}, ` +
+              `past what ${limit.input} leaves (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`
           },
           retryClass: 'throttled'
         })
@@ -246,7 +250,12 @@ export async function invoke(
         continue
       }
       deps.info(`${label} → ${status}, giving up (attempt ${attempts})`)
-      const received = await receiveWithin(response, deps, GiveUpBodyMs)
+      const received = await receiveWithin(
+        response,
+        deps,
+        Math.min(GiveUpBodyMs, msUntil(policy.deadline, deps)),
+        new Error('still arriving')
+      )
       const head = received.body?.head.toString('utf8') ?? ''
       if (throttled) noteKind(head)
       const why =
@@ -271,7 +280,7 @@ export async function invoke(
     }
 
     deps.info(`${label} → ${status} (attempt ${attempts})`)
-    const received = await receiveSafely(response, deps)
+    const received = await receiveBy(response, deps, policy.deadline)
     if (received.error !== undefined) {
       return finish({
         status,
@@ -360,13 +369,40 @@ function gaveUp(
  */
 const GiveUpBodyMs = 5_000
 
-/** receiveSafely, ending the body once `ms` have passed. */
+/** Raised when a body is still arriving as a later limit (the poll deadline) ends. */
+export class DeadlineError extends Error {
+  constructor(input: string) {
+    super(`${input} ended while the body was still arriving`)
+    this.name = 'DeadlineError'
+  }
+}
+
+/** Time left until `deadline` (Infinity without one), never below 0. */
+function msUntil(deadline: CallPolicy['deadline'], deps: InvokerDeps): number {
+  return deadline === undefined ? Infinity : Math.max(0, deadline.atMs - deps.now())
+}
+
+/**
+ * receiveSafely, ending the body at `deadline` when there is one: a body whose bytes keep
+ * coming (a byte a second never stalls) cannot hold a poll past poll-timeout.
+ */
+function receiveBy(
+  response: HttpResponse,
+  deps: InvokerDeps,
+  deadline: CallPolicy['deadline']
+): Promise<{ body: ReceivedBody | undefined; error?: unknown }> {
+  if (deadline === undefined) return receiveSafely(response, deps)
+  return receiveWithin(response, deps, msUntil(deadline, deps), new DeadlineError(deadline.input))
+}
+
+/** receiveSafely, ending the body with `error` once `ms` have passed. */
 async function receiveWithin(
   response: HttpResponse,
   deps: InvokerDeps,
-  ms: number
+  ms: number,
+  error: Error
 ): Promise<{ body: ReceivedBody | undefined; error?: unknown }> {
-  const timer = setTimeout(() => response.body.destroy(new Error('still arriving')), ms)
+  const timer = setTimeout(() => response.body.destroy(error), ms)
   timer.unref()
   try {
     return await receiveSafely(response, deps)

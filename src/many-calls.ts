@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import v8 from 'node:v8'
 import { signInForStep } from './auth.js'
 import { NoEarlyConnections, type EarlyConnections } from './early-connection-set.js'
-import { receiveCallBody } from './call-body.js'
+import { createFilesBudget, receiveCallBody } from './call-body.js'
 import { createExpressionCache, prepareCall, type PreparedCall } from './call-plan.js'
 import { createTally, type CallTally } from './call-tally.js'
 import { countCallLines, readCallsFile, type FileCall } from './calls-file.js'
@@ -31,6 +31,7 @@ import { createStepDoctors, withRefusalExplained } from './service-call.js'
 import type { DoctorCall } from './call-doctors.js'
 import { addThrottling, NoThrottling, type Throttling } from './throttle-doctor.js'
 import { createSharedThrottle } from './shared-throttle.js'
+import { createThrottleBreaker } from './throttle-breaker.js'
 import type { ManyCalls, Settings } from './settings.js'
 import { throttleDelayMs } from './throttle.js'
 import type { TokenSource } from './token-source.js'
@@ -245,12 +246,17 @@ function createCallRunner(
   inFlight(): number
   throttling(): Throttling
 } {
-  const throttle = createSharedThrottle(many.concurrency, {
-    now: () => Date.now(),
-    sleep: ms => sleep(ms),
-    random: Math.random,
-    info: line => log.info(safeLine(line))
-  })
+  const throttle = createSharedThrottle(
+    many.concurrency,
+    {
+      now: () => Date.now(),
+      sleep: ms => sleep(ms),
+      random: Math.random,
+      info: line => log.info(safeLine(line))
+    },
+    { retryTimeoutMs: settings.retryTimeoutMs }
+  )
+  const breaker = createThrottleBreaker(many.concurrency)
   const observed: Pick<Transport, 'send'> = {
     async send(request) {
       const sentAt = Date.now()
@@ -267,6 +273,7 @@ function createCallRunner(
     )
     return responses
   }
+  const files = createFilesBudget(settings.maxResponseBytes)
   let inFlight = 0
   // Doctor GETs go on the shared connections but around the throttle: they are never retried.
   const doctors = createStepDoctors(settings, tokens, transport)
@@ -274,26 +281,27 @@ function createCallRunner(
 
   async function call(entry: Entry): Promise<CallResult> {
     if ('problem' in entry) {
-      return {
-        name: `line ${entry.line}`,
-        index: entry.index,
-        line: entry.line,
-        serviceName: undefined,
-        status: undefined,
-        attempts: 0,
-        elapsedMs: 0,
-        activityId: undefined,
-        error: safeLine(`line ${entry.line} of ${Inputs.CallsFile}: ${entry.problem}`),
-        responseJson: undefined,
-        responseFile: undefined
-      }
+      return unsent(entry, `line ${entry.line} of ${Inputs.CallsFile}: ${entry.problem}`)
     }
     inFlight++
     try {
-      // A call that has not started waits out a pause without spending its retry-timeout.
-      await throttle.ready()
+      // A call that has not started waits out a pause without spending its retry-timeout, unless
+      // the pause is longer than all of it; and none starts while the breaker is open.
+      const budgetEnd =
+        settings.retryTimeoutMs === 0 ? undefined : Date.now() + settings.retryTimeoutMs
+      const paused = await throttle.ready(budgetEnd)
+      if (paused !== undefined) {
+        return unsent(
+          entry,
+          `${entry.method} ${entry.url} failed: HTTP 429 Too Many Requests — ${paused.reason}, past what ${Inputs.RetryTimeout} leaves (0 attempts)`
+        )
+      }
+      const refusal = breaker.refusal()
+      if (refusal !== undefined) {
+        return unsent(entry, `${entry.method} ${entry.url} was not sent: ${refusal}`)
+      }
       const refused = await doctors.checkContract(doctorCall(entry))
-      if (refused) return notSent(entry, refused)
+      if (refused) return unsent(entry, errorLine(refused, settings.maskResponse))
       return await send(entry)
     } finally {
       inFlight--
@@ -322,7 +330,8 @@ function createCallRunner(
           // The checks read up to 1 MiB, as for a single call.
           keepBytes: MaxResponseOutputBytes + 1,
           stallMs: settings.timeoutMs,
-          maxBytes: settings.maxResponseBytes
+          maxBytes: settings.maxResponseBytes,
+          files
         })
       }
     }
@@ -354,6 +363,7 @@ function createCallRunner(
       ),
       doctorCall(call)
     )
+    breaker.ended(failure?.kind === 'throttled')
     const body = result.body
     const inline = body !== undefined && body.file === '' && body.bytes <= InlineResponseBytes
     return {
@@ -369,23 +379,6 @@ function createCallRunner(
       error: failure === undefined ? undefined : errorLine(failure, settings.maskResponse),
       responseJson: inline ? bodyJson(body.head) : undefined,
       responseFile: body !== undefined && !inline ? body.file || undefined : undefined
-    }
-  }
-
-  /** The result of a call check-contract stopped before its request. */
-  function notSent(call: PreparedCall, failure: Failure): CallResult {
-    return {
-      name: call.name,
-      index: call.index,
-      line: call.line,
-      serviceName: call.serviceName,
-      status: undefined,
-      attempts: 0,
-      elapsedMs: 0,
-      activityId: undefined,
-      error: errorLine(failure, settings.maskResponse),
-      responseJson: undefined,
-      responseFile: undefined
     }
   }
 
@@ -410,6 +403,24 @@ function doctorCall(call: PreparedCall): DoctorCall {
 
 function checkLine(line: string): void {
   core.debug(safeLine(line))
+}
+
+/** The result of a call that sent no request: its line of calls-file is bad, or it was held back. */
+function unsent(entry: Entry, error: string): CallResult {
+  const file = 'problem' in entry
+  return {
+    name: file ? `line ${entry.line}` : entry.name,
+    index: entry.index,
+    line: entry.line,
+    serviceName: file ? undefined : entry.serviceName,
+    status: undefined,
+    attempts: 0,
+    elapsedMs: 0,
+    activityId: undefined,
+    error: safeLine(error),
+    responseJson: undefined,
+    responseFile: undefined
+  }
 }
 
 /**

@@ -28,13 +28,18 @@ export const JitterShare = 0.02
 /** And never more than this. */
 export const MaxJitterMs = 1000
 
+/** The longest a timer can wait (about 24.8 days); a longer pause is waited out in steps. */
+export const MaxTimerMs = 2 ** 31 - 1
+
 /** A gate that is open until the first pause. */
 export function createThrottleGate(deps: GateDeps): ThrottleGate {
   let openAt = 0
   const remainingMs = (): number => Math.max(0, openAt - deps.now())
   return {
     async ready() {
-      for (let left = remainingMs(); left > 0; left = remainingMs()) await deps.sleep(left)
+      for (let left = remainingMs(); left > 0; left = remainingMs()) {
+        await deps.sleep(Math.min(left, MaxTimerMs))
+      }
     },
     pause(waitMs) {
       const jitter = Math.floor(deps.random() * Math.min(MaxJitterMs, waitMs * JitterShare))

@@ -10,7 +10,7 @@ export interface AccessToken {
 
 /** The token for each request: the same one, or a fresh one when it is about to expire. */
 export interface TokenSource {
-  /** A token that is not within RenewBeforeMs of its expiry (renewed first when it is). */
+  /** A token that is not due for renewal (renewed first when it is: see renewalDueInMs). */
   current(): Promise<string>
 }
 
@@ -18,10 +18,19 @@ export interface TokenSource {
 export const RenewBeforeMs = 5 * 60_000
 
 /**
- * A source that hands out `first` until it comes within 5 minutes of its expiry, then asks
- * `renew` (a new sign-in: client secret, certificate, or OIDC with a fresh GitHub ID token)
- * before the next request; requests that ask while a renewal is under way wait for that one.
- * Without `renew` (a given token) it always hands out `first`.
+ * How long before its expiry a token is renewed: 5 minutes, or half its lifetime when that is
+ * shorter, so that a short-lived token (a 120-s token of a strict tenant) is renewed at most once
+ * per half its lifetime instead of before every request.
+ */
+export function renewBeforeExpiryMs(lifetimeMs: number): number {
+  return Math.min(RenewBeforeMs, Math.max(0, lifetimeMs / 2))
+}
+
+/**
+ * A source that hands out `first` until it comes within 5 minutes (or half its lifetime, when
+ * shorter) of its expiry, then asks `renew` (a new sign-in: client secret, certificate, or OIDC
+ * with a fresh GitHub ID token) before the next request; requests that ask while a renewal is
+ * under way wait for that one. Without `renew` (a given token) it always hands out `first`.
  */
 export function createTokenSource(
   first: AccessToken,
@@ -29,22 +38,29 @@ export function createTokenSource(
   deps: { now(): number; info(line: string): void }
 ): TokenSource {
   let token = first
+  // The lifetime counts from when the token arrived: its issue time is the server's clock.
+  let renewBeforeMs = renewBeforeExpiryMs((first.expiresAtMs ?? 0) - deps.now())
   // Calls in flight at once (many calls in one step) share one renewal, not one each.
   let renewing: Promise<AccessToken> | undefined
   return {
     async current() {
       if (renew === undefined || token.expiresAtMs === undefined) return token.token
       const leftMs = token.expiresAtMs - deps.now()
-      if (leftMs > RenewBeforeMs) return token.token
+      if (leftMs > renewBeforeMs) return token.token
       if (renewing === undefined) {
         deps.info(
           leftMs > 0
             ? `The token expires in ${Math.floor(leftMs / 1000)} s: signing in again`
             : 'The token has expired: signing in again'
         )
-        renewing = renew().finally(() => {
-          renewing = undefined
-        })
+        renewing = renew()
+          .then(renewed => {
+            renewBeforeMs = renewBeforeExpiryMs((renewed.expiresAtMs ?? 0) - deps.now())
+            return renewed
+          })
+          .finally(() => {
+            renewing = undefined
+          })
       }
       token = await renewing
       return token.token

@@ -166,20 +166,6 @@ describe('a smoke suite in one step (calls)', () => {
     })
   })
 
-  it('keeps values from the body out of the error lines and the summary with mask-response', async () => {
-    const result = await run({
-      calls: `- {name: Echo, service-name: ${echo}, payload: {_request: hidden-value-81}, success-when: "received._request == 'other'"}`,
-      'mask-response': 'true'
-    })
-    expectFailure(result, /^1 of 1 call failed: Echo$/)
-    const [line] = await readResults(result)
-    expect(line?.['error']).toMatch(
-      /success-when .* did not hold \(value not shown: mask-response; HTTP 200\)$/
-    )
-    expect(result.summary).not.toContain('hidden-value-81')
-    expect(result.stdout).not.toContain('hidden-value-81')
-  })
-
   it('gives each call the step inputs it leaves out', async () => {
     const result = await run({
       'service-name': echo,
@@ -209,9 +195,9 @@ describe('a smoke suite in one step (calls)', () => {
 
 describe('one sign-in for the whole step', () => {
   it('renews the token once for the calls in flight when it nears expiry, with no 401', async () => {
-    // The first token is due for renewal about 3 s in and refused 3.5 s in (as in the poll test):
-    // twelve calls of 1 s, two at a time, outlive it by far.
-    sim().tokenLifetimes([{ expiresInSeconds: 303, validForMs: 3_500 }])
+    // The first token (5 s) is due for renewal about 2.5 s in and refused 3.5 s in (as in the
+    // poll test): twelve calls of 1 s, two at a time, outlive it by far.
+    sim().tokenLifetimes([{ expiresInSeconds: 5, validForMs: 3_500 }])
     const result = await runAgainst(sim(), {
       inputs: {
         ...clientSecretInputs(sim(), app),

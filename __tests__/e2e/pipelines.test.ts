@@ -319,10 +319,10 @@ describe('Submit, then wait', () => {
 
   it('renews a token that expires mid-poll: two token requests, no 401', async () => {
     const jobId = await submitJob({ _steps: 4 })
-    // The first token says it lives 303 s, so it is due for renewal 3 s in (5 minutes before its
-    // expiry); F&O refuses it 0.5 s later (MSAL rounds the request time to the second), as it
+    // The first token lives 5 s, so it is due for renewal 2.5 s in (half its lifetime; MSAL
+    // rounds the request time to the second, so 2.25 to 2.75 s); F&O refuses it 3.5 s in, as it
     // would refuse an expired one: the fifth poll, 4 s in, needs the new token.
-    sim().tokenLifetimes([{ expiresInSeconds: 303, validForMs: 3_500 }])
+    sim().tokenLifetimes([{ expiresInSeconds: 5, validForMs: 3_500 }])
     const result = await waitForJob(jobId, { ...clientSecretInputs(sim(), app), token: '' })
 
     expect(result.exitCode).toBe(0)

@@ -320,9 +320,10 @@ describe('token renewal while polling', () => {
       tokens: sim().issuedTokens.length,
       oidc: sim().oidc.issuedTokens.length
     }
-    // Due for renewal 3 s in (5 minutes before a 303 s expiry); F&O refuses it 0.5 s later (MSAL
-    // rounds the request time to the second), so the fifth poll, 4 s in, needs the new token.
-    sim().tokenLifetimes([{ expiresInSeconds: 303, validForMs: 3_500 }])
+    // A 5 s token is due for renewal 2.5 s in (half its lifetime; MSAL rounds the request time to
+    // the second, so 2.25 to 2.75 s); F&O refuses it 3.5 s in, so the fifth poll, 4 s in, needs
+    // the new token.
+    sim().tokenLifetimes([{ expiresInSeconds: 5, validForMs: 3_500 }])
     const result = await run(
       {
         ...entra(),

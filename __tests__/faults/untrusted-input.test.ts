@@ -18,7 +18,7 @@ import {
   type TestCa
 } from '../../__fixtures__/fault-server.js'
 import { expectNoServerCommands, hostileText, Mark } from '../../__fixtures__/hostile-text.js'
-import { errors, expectFailure } from '../../__fixtures__/run-assertions.js'
+import { errors, expectFailure, readResults } from '../../__fixtures__/run-assertions.js'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
 import { runAgainst, serviceRequests, useSimulator } from '../../__fixtures__/simulator.js'
 
@@ -43,15 +43,6 @@ afterAll(async () => {
   await ca.close()
   await rm(dir, { recursive: true, force: true })
 })
-
-/** The lines of the results file a run's `results-file` output names. */
-async function resultLines(run: ActionRun): Promise<Record<string, unknown>[]> {
-  const text = await readFile(run.outputs['results-file'] ?? '', 'utf8')
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map(line => JSON.parse(line) as Record<string, unknown>)
-}
 
 /** Runs the bundle against the simulator with the static token; `workspace` is GITHUB_WORKSPACE. */
 function callSim(inputs: Record<string, string>, workspace = dir): Promise<ActionRun> {
@@ -107,7 +98,7 @@ describe('JSON nested 30,000 deep from a hostile server', () => {
     const run = await callServer({ calls })
 
     expect(run.outputs).toMatchObject({ total: '3', succeeded: '0', failed: '3' })
-    const lines = await resultLines(run)
+    const lines = await readResults(run)
     expect(lines.map(line => line['status'])).toEqual([200, 200, 200])
     expect(String(lines[1]?.['error'])).toMatch(
       /^POST \S+\/Op2 failed: fail-when '@' evaluated to \[{100,}…? \(HTTP 200\)$/
@@ -277,7 +268,7 @@ describe('calls-file lines', () => {
         .map(r => r.body)
         .sort()
     ).toEqual(['{"_request": "first"}', '{"_request": "third ü"}'])
-    const lines = await resultLines(run)
+    const lines = await readResults(run)
     expect(lines[1]).toMatchObject({
       line: 2,
       attempts: 0,

@@ -24,6 +24,7 @@ const untrustedTextRows = rowsOf('Untrusted text from a server')
 const unwritableFileRows = rowsOf('Files the runner gives that cannot be written')
 const hostileInputRows = rowsOf('Hostile inputs from a user')
 const roundTwoRows = rowsOf('Untrusted input, round two')
+const stepLimitRows = rowsOf('Limits of a whole step (many calls, polls)')
 const totals = new Map(rowsOf('Totals').map(([label, value]) => [label, value ?? '']))
 
 /** A test the doc names: `file › describe › test`, marked when it runs once per log mode. */
@@ -47,7 +48,8 @@ const named = namedTests([
   ...untrustedTextRows,
   ...unwritableFileRows,
   ...hostileInputRows,
-  ...roundTwoRows
+  ...roundTwoRows,
+  ...stepLimitRows
 ])
 
 /** A test name as jest prints it with placeholders (`%s`, `$mode`) → a pattern for its expansions. */
@@ -163,6 +165,11 @@ describe('RELIABILITY.md', () => {
       unwritableFileRows.length
     )
     expect(numbers('Untrusted input, round two, end to end')[0]).toBe(roundTwoRows.length)
+  })
+
+  it('counts the rows of its table of step-wide limits', () => {
+    expect(stepLimitRows.length).toBeGreaterThan(0)
+    expect(numbers('Step-wide limits, end to end')[0]).toBe(stepLimitRows.length)
   })
 
   it('counts the fault-suite tests, their files and those run in both log modes', () => {

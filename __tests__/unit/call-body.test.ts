@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
-import { receiveCallBody } from '../../src/call-body.js'
+import { createFilesBudget, receiveCallBody } from '../../src/call-body.js'
 import { bytesReceived } from '../../src/response-body.js'
 
 describe('receiveCallBody', () => {
@@ -25,6 +25,24 @@ describe('receiveCallBody', () => {
     )
     expect(body).toEqual({ bytes: 7, head: Buffer.from('{"a":1}'), file: '' })
     await expect(stat(file)).rejects.toThrow(/ENOENT/)
+  })
+
+  it('shares one room among the files of all calls: 10 × max-response-size', async () => {
+    // max-response-size 5 bytes: the files may hold 50 together; small bodies take none of it.
+    const files = createFilesBudget(5)
+    const receive = (name: string, text: string) =>
+      receiveCallBody(Readable.from([Buffer.from(text)]), path.join(dir, 'shared', name), {
+        ...options,
+        files
+      })
+    await expect(receive('small.json', 'x'.repeat(10))).resolves.toMatchObject({ file: '' })
+    await expect(receive('1.json', 'a'.repeat(30))).resolves.toMatchObject({ bytes: 30 })
+    await expect(receive('2.json', 'b'.repeat(20))).resolves.toMatchObject({ bytes: 20 })
+    await expect(receive('3.json', 'c'.repeat(11))).rejects.toThrow(
+      "the response files of the step's calls would pass 50 bytes together (10 × max-response-size)"
+    )
+    await expect(stat(path.join(dir, 'shared', '3.json'))).rejects.toThrow(/ENOENT/)
+    expect(createFilesBudget(0)).toBeUndefined()
   })
 
   it('keeps a body of exactly inlineBytes in memory', async () => {

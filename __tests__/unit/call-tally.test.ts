@@ -31,6 +31,32 @@ describe('createTally', () => {
     )
     expect(snapshot.failedNames).toEqual(['call 7', 'call 14', 'call 21', 'call 28', 'call 35'])
   })
+
+  it('keeps no answer for the summary: only what its rows print', () => {
+    const tally = createTally()
+    tally.add({ ...result(1), responseJson: JSON.stringify({ big: 'x'.repeat(65_536) }), responseFile: undefined })
+    tally.add({ ...result(2, 'boom'), responseJson: undefined, responseFile: '/tmp/2.json' })
+    expect(tally.snapshot().rows).toEqual([
+      {
+        index: 1,
+        name: 'call 1',
+        serviceName: 'G/S/O',
+        status: 200,
+        attempts: 1,
+        elapsedMs: 10,
+        error: undefined
+      },
+      {
+        index: 2,
+        name: 'call 2',
+        serviceName: 'G/S/O',
+        status: 500,
+        attempts: 1,
+        elapsedMs: 10,
+        error: 'boom'
+      }
+    ])
+  })
 })
 
 describe('failedCallsLine', () => {

@@ -1437,6 +1437,27 @@ describe('calls, calls-file, concurrency and results-file', () => {
     )
   })
 
+  it('refuses mask-response with many calls, and takes mask-response: false', async () => {
+    await expectRefused(
+      { ...Many, calls: Suite, 'mask-response': 'true' },
+      'mask-response',
+      'mask-response is for a single call and cannot go with calls: many calls do not register their answers as secrets. ' +
+        'Run a call whose answer must be masked in a step of its own (without calls).'
+    )
+    await expectRefused(
+      { ...Many, 'calls-file': 'c.jsonl', 'mask-response': 'TRUE' },
+      'mask-response',
+      /^mask-response is for a single call and cannot go with calls-file: /
+    )
+    const settings = await read({
+      ...Many,
+      'service-name': 'G/S/O',
+      calls: Suite,
+      'mask-response': 'false'
+    })
+    expect(settings).toMatchObject({ maskResponse: false, many: { concurrency: 4 } })
+  })
+
   it.each(['0', '33', 'four', '-1'])('refuses concurrency %j', async concurrency => {
     await expectRefused(
       { ...Many, calls: Suite, concurrency },

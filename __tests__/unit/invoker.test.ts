@@ -597,8 +597,8 @@ describe('invoke with a shared pause (many calls in one step)', () => {
       }
     })
     expect(result).toMatchObject({ status: 200, attempts: 2, waitedMs: 2_600 })
-    // No budget before the first request; the retry's is counted from the first request.
-    expect(asked).toEqual([undefined, start + 60_000])
+    // Before the first request the whole budget from now; the retry's counts from the first request.
+    expect(asked).toEqual([start + 60_000, start + 60_000])
   })
 
   it('asks with no limit when retry-timeout is 00:00:00', async () => {
@@ -621,7 +621,12 @@ describe('invoke with a shared pause (many calls in one step)', () => {
       ...fake.deps,
       async pace() {
         paces++
-        return paces === 1 ? { waitedMs: 0 } : { pausedMs: 30_500 }
+        return paces === 1
+          ? { waitedMs: 0 }
+          : {
+              reason:
+                "the step's calls are paused until 2025-06-15 15:07:10 UTC for a Retry-After of 31 s"
+            }
       }
     })
     expect(fake.sent).toHaveLength(1)
@@ -631,8 +636,70 @@ describe('invoke with a shared pause (many calls in one step)', () => {
       retryClass: 'throttled',
       failure: {
         kind: 'throttled',
-        message: `POST ${Url} failed: HTTP 429 Too Many Requests — the step's calls are paused 31 s more for another call's Retry-After, past what retry-timeout leaves (1 attempt)`
+        message: `POST ${Url} failed: HTTP 429 Too Many Requests — the step's calls are paused until 2025-06-15 15:07:10 UTC for a Retry-After of 31 s, past what retry-timeout leaves (1 attempt)`
       }
     })
+  })
+
+  it('gives up before the first request, sending nothing, when the pause outlasts the whole budget', async () => {
+    const fake = fakeDeps([{ status: 200 }])
+    const asked: (number | undefined)[] = []
+    const result = await invoke(Post, policy(10_000), {
+      ...fake.deps,
+      async pace(untilMs) {
+        asked.push(untilMs)
+        return {
+          reason:
+            "the step's calls are paused until 2025-06-15 16:07:10 UTC for a Retry-After of 3600 s"
+        }
+      }
+    })
+    expect(fake.sent).toHaveLength(0)
+    expect(asked).toEqual([fake.deps.now() + 10_000])
+    expect(result).toMatchObject({
+      attempts: 0,
+      retryClass: 'throttled',
+      failure: {
+        kind: 'throttled',
+        message: `POST ${Url} failed: HTTP 429 Too Many Requests — the step's calls are paused until 2025-06-15 16:07:10 UTC for a Retry-After of 3600 s, past what retry-timeout leaves (0 attempts)`
+      }
+    })
+  })
+})
+
+describe('invoke with a later deadline (polling)', () => {
+  it('ends a body that keeps dripping once the deadline has passed, naming the input', async () => {
+    const fake = fakeDeps([])
+    const dripping = new Readable({ read() {} })
+    dripping.push('{')
+    // The deadline is 50 ms of real time away: the body's bytes would keep it going for ever.
+    const result = await invoke(
+      Get,
+      { ...policy(60_000), deadline: { atMs: fake.deps.now() + 50, input: 'poll-timeout' } },
+      {
+        ...fake.deps,
+        transport: { send: async () => ({ status: 404, headers: {}, body: dripping }) }
+      }
+    )
+    expect(dripping.destroyed).toBe(true)
+    expect(result).toMatchObject({
+      status: 404,
+      body: undefined,
+      failure: {
+        kind: 'transport',
+        message: `GET https://h/api/services/G failed: poll-timeout ended while the body was still arriving (while reading the body of HTTP 404)`
+      }
+    })
+  })
+
+  it('reads a body that ends in time as usual', async () => {
+    const fake = fakeDeps([{ status: 200, body: '{"Status":"Executing"}' }])
+    const result = await invoke(
+      Get,
+      { ...policy(60_000), deadline: { atMs: fake.deps.now() + 60_000, input: 'poll-timeout' } },
+      fake.deps
+    )
+    expect(result).toMatchObject({ status: 200, failure: undefined })
+    expect(result.body?.head.toString()).toBe('{"Status":"Executing"}')
   })
 })

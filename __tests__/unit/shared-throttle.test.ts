@@ -39,15 +39,15 @@ interface Sent {
 async function runCalls(scenario: Scenario) {
   const time = fakeTime()
   const lines: string[] = []
-  const throttle = createSharedThrottle(scenario.concurrency, {
-    ...time,
-    random: seededRandom(scenario.seed),
-    info: line => lines.push(line)
-  })
+  const throttle = createSharedThrottle(
+    scenario.concurrency,
+    { ...time, random: seededRandom(scenario.seed), info: line => lines.push(line) },
+    { retryTimeoutMs: 0 }
+  )
   const bucket = createTokenBucket({ rate: scenario.rate }, time.now())
   const sent: Sent[] = []
   async function call(): Promise<void> {
-    await throttle.ready()
+    await throttle.ready(undefined)
     for (;;) {
       await throttle.turn(undefined)
       const sentAt = time.now()
@@ -154,21 +154,87 @@ describe('createSharedThrottle against a rate limit', () => {
   }, 120_000)
 })
 
+const NoLimit = { retryTimeoutMs: 0 }
+
 describe('createSharedThrottle', () => {
   it('gives up waiting for a pause that ends past the call’s budget, and says how long it lasts', async () => {
-    const time = fakeTime()
-    const throttle = createSharedThrottle(4, { ...time, random: () => 0, info: () => {} })
+    const time = fakeTime(Date.UTC(2025, 5, 15, 15, 0, 0))
+    const throttle = createSharedThrottle(4, { ...time, random: () => 0, info: () => {} }, NoLimit)
     throttle.answered(time.now(), 429, '30')
-    expect(await throttle.turn(time.now() + 10_000)).toEqual({ pausedMs: 30_000 })
+    expect(await throttle.turn(time.now() + 10_000)).toEqual({
+      pausedMs: 30_000,
+      reason: "the step's calls are paused until 2025-06-15 15:00:30 UTC for a Retry-After of 30 s"
+    })
     const waiting = throttle.turn(time.now() + 40_000)
     while (await time.step());
     expect(await waiting).toEqual({ waitedMs: 30_000 })
   })
 
+  it('pauses for all of a long Retry-After when retry-timeout is limited, and holds no call it cannot cover', async () => {
+    const time = fakeTime(Date.UTC(2025, 5, 15, 15, 0, 0))
+    const throttle = createSharedThrottle(
+      2,
+      { ...time, random: () => 0, info: () => {} },
+      { retryTimeoutMs: 900_000 }
+    )
+    throttle.answered(time.now(), 429, '3600')
+    const line =
+      "the step's calls are paused until 2025-06-15 16:00:00 UTC for a Retry-After of 3600 s"
+    // A call not yet started, with 15 minutes to spend: told at once, and every one the same.
+    expect(await throttle.ready(time.now() + 900_000)).toEqual({
+      pausedMs: 3_600_000,
+      reason: line
+    })
+    time.set(time.now() + 1000)
+    expect(await throttle.ready(time.now() + 900_000)).toEqual({
+      pausedMs: 3_599_000,
+      reason: line
+    })
+    // Nothing goes out inside the window: a call that can wait waits all of it, not 5 minutes.
+    const start = time.now()
+    const waiting = throttle.turn(start + 4_000_000)
+    while (await time.step());
+    expect(await waiting).toEqual({ waitedMs: 3_599_000 })
+    expect(time.now() - start).toBe(3_599_000)
+  })
+
+  it('refuses a waiting call once a longer pause it cannot cover comes in, instead of waiting for it', async () => {
+    const time = fakeTime(0)
+    const throttle = createSharedThrottle(
+      2,
+      { ...time, random: () => 0, info: () => {} },
+      { retryTimeoutMs: 900_000 }
+    )
+    throttle.answered(0, 429, '1')
+    const waiting = throttle.ready(900_000)
+    const turning = throttle.turn(900_000)
+    await new Promise(resolve => setImmediate(resolve))
+    // Another call's answer asks for an hour while these two wait out the first second.
+    throttle.answered(0, 429, '3600')
+    while (await time.step());
+    expect(await waiting).toMatchObject({ pausedMs: 3_599_000 })
+    expect(await turning).toMatchObject({ pausedMs: 3_599_000 })
+    expect(time.now()).toBe(1000)
+  })
+
+  it('cuts a pause to 5 minutes when retry-timeout sets no limit, as each call cuts its waits', async () => {
+    const time = fakeTime(0)
+    const throttle = createSharedThrottle(2, { ...time, random: () => 0, info: () => {} }, NoLimit)
+    throttle.answered(0, 429, '3600')
+    const waiting = throttle.ready(undefined)
+    while (await time.step());
+    expect(await waiting).toBeUndefined()
+    expect(time.now()).toBe(300_000)
+  })
+
   it('leaves the calls in flight alone for the first burst, and halves them for later ones only when no pace is learned', () => {
     const time = fakeTime(0)
     const lines: string[] = []
-    const throttle = createSharedThrottle(8, { ...time, random: () => 0, info: l => lines.push(l) })
+    const throttle = createSharedThrottle(
+      8,
+      { ...time, random: () => 0, info: l => lines.push(l) },
+      NoLimit
+    )
     // The first burst: all eight in flight refused together.
     for (let i = 0; i < 8; i++) throttle.answered(0, 429, '30')
     expect(throttle.limit()).toBe(8)
@@ -185,7 +251,7 @@ describe('createSharedThrottle', () => {
 
   it('holds a request booked in the pace when a 429 comes in meanwhile', async () => {
     const time = fakeTime(0)
-    const throttle = createSharedThrottle(4, { ...time, random: () => 0, info: () => {} })
+    const throttle = createSharedThrottle(4, { ...time, random: () => 0, info: () => {} }, NoLimit)
     // 20 admitted in the two seconds between two 429s: 10 requests a second.
     throttle.answered(0, 429, '1')
     time.set(1000)

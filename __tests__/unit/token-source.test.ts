@@ -71,14 +71,39 @@ describe('createTokenSource', () => {
       { token: 'two', expiresAtMs: Now + 120 * Minute },
       { token: 'three', expiresAtMs: Now + 180 * Minute }
     ])
+    s.advance(Minute / 2)
     const all = await Promise.all(Array.from({ length: 8 }, () => s.tokens.current()))
     expect(all).toEqual(Array(8).fill('two'))
     expect(s.renewed()).toBe(1)
     expect(s.lines).toHaveLength(1)
   })
 
+  it('renews a short-lived token at most once per half its lifetime, not before every request', async () => {
+    // 120-s tokens: 5 minutes before expiry is before one was even issued. Renewal n arrives
+    // at n minutes, when the token before it has half its lifetime left, and lives 120 s.
+    const lifetime = 2 * Minute
+    const s = source(
+      { token: 'one', expiresAtMs: Now + lifetime },
+      Array.from({ length: 10 }, (_, n) => ({
+        token: `renewal-${n + 1}`,
+        expiresAtMs: Now + (n + 1) * Minute + lifetime
+      }))
+    )
+    // 40 requests over 4 minutes, 6 s apart.
+    const used: string[] = []
+    for (let request = 0; request < 40; request++) {
+      used.push(await s.tokens.current())
+      s.advance(6000)
+    }
+    expect(s.renewed()).toBe(3)
+    expect(used.indexOf('renewal-1')).toBe(10)
+    expect(used.indexOf('renewal-2')).toBe(20)
+    expect(used.indexOf('renewal-3')).toBe(30)
+    expect(s.lines).toEqual(Array(3).fill('The token expires in 60 s: signing in again'))
+  })
+
   it('tries again after a renewal that failed', async () => {
-    const s = source({ token: 'one', expiresAtMs: Now + Minute }, [])
+    const s = source({ token: 'one', expiresAtMs: Now }, [])
     await expect(Promise.all([s.tokens.current(), s.tokens.current()])).rejects.toThrow(
       'no more tokens'
     )
@@ -88,7 +113,7 @@ describe('createTokenSource', () => {
   })
 
   it('passes a failed renewal on', async () => {
-    const s = source({ token: 'one', expiresAtMs: Now + Minute }, [])
+    const s = source({ token: 'one', expiresAtMs: Now }, [])
     await expect(s.tokens.current()).rejects.toThrow('no more tokens')
   })
 
