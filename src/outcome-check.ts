@@ -12,12 +12,10 @@ import { oneLine } from './errors.js'
 import type { Failure } from './failure.js'
 import type { InvokeResult } from './invoker.js'
 import { fieldsRead, loadJmespath, type FieldRead } from './expression-check.js'
-import { jsonHead } from './json-text.js'
 import type { RetryOn } from './retry-classes.js'
 import { safeLine } from './safe-line.js'
 import { scrubAndCut } from './secrets.js'
 import { shownText, shownValue } from './shown-value.js'
-import { MaxScanChars } from './untrusted-text.js'
 
 export { expressionProblem } from './expression-check.js'
 
@@ -27,19 +25,6 @@ export function isTruthy(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0
   if (typeof value === 'object') return Object.keys(value).length > 0
   return true
-}
-
-const MaxValueChars = 200
-
-/**
- * A value as short JSON for a log line or message: at most 200 characters, on one line, and
- * with `#` written as `\u0023` (the same JSON) so that no `##[command]` can reach the runner.
- * It is written without recursion (a value from a server may nest thousands deep), and
- * scrubbed of secrets before it is cut, so no beginning of an echoed secret survives the cut.
- */
-export function describeValue(value: unknown): string {
-  const json = jsonHead(value, MaxScanChars)
-  return bounded(json.text, MaxValueChars, json.truncated).replace(/#/g, '\\u0023')
 }
 
 /** Untrusted text cut to `max` characters: secrets scrubbed first, then cut. */

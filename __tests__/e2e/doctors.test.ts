@@ -28,9 +28,12 @@ const sim = useSimulator({ clients: [app], staticTokens: [token] })
 
 const folder = useTempFolder('doctors-e2e-')
 
-/** The action with the static token. */
+/** The action with the static token, the temp folder as its workspace (calls-file is read there). */
 function run(inputs: Record<string, string>): Promise<ActionRun> {
-  return runAgainst(sim(), { inputs: { url: sim().url, token, ...inputs } })
+  return runAgainst(sim(), {
+    inputs: { url: sim().url, token, ...inputs },
+    env: { GITHUB_WORKSPACE: folder() }
+  })
 }
 
 /** A calls-file of `lines` (JSON values), in the run's workspace folder. */
@@ -251,7 +254,8 @@ describe('the throttling doctor', () => {
         'service-name': echo,
         'calls-file': file,
         concurrency: '4'
-      }
+      },
+      env: { GITHUB_WORKSPACE: folder() }
     })
 
     expect(result.outputs).toMatchObject({ total: '12', succeeded: '12' })

@@ -196,11 +196,13 @@ describe('throttling: a pause no budget can cover, and a service that refuses ev
           `POST ${url}/api/services/${service} was not sent: the last 4 calls that ended all failed for throttling (HTTP 429 past retry-timeout), so the calls not yet started are not sent`
       )
     )
-    // Each call that was sent spent its own budget, one request a second at most.
+    // Each call that was sent spent its own budget, one request a second at most: its last
+    // request left within the 6 s (its wait ended inside them), late only by what a starved
+    // machine adds to a timer, never by a second budget.
     for (const n of callsSeen()) {
       const times = seen.filter(request => request.n === n).map(request => request.time)
       expect(times.length).toBeGreaterThanOrEqual(2)
-      expect(times.at(-1)! - times[0]).toBeLessThanOrEqual(6_000)
+      expect(times.at(-1)! - times[0]).toBeLessThan(9_000)
     }
   }, 120_000)
 

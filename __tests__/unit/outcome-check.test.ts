@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { InvokeResult } from '../../src/invoker.js'
 import {
-  describeValue,
   expressionProblem,
   isTruthy,
   judgeAnswer,
@@ -89,33 +88,6 @@ describe('isTruthy (JMESPath)', () => {
       true,
       true
     ])
-  })
-})
-
-describe('describeValue', () => {
-  it('shows short JSON on one line', () => {
-    expect(describeValue('Executing')).toBe('"Executing"')
-    expect(describeValue({ a: [1, 'x\ny'] })).toBe('{"a":[1,"x\\ny"]}')
-    expect(describeValue(undefined)).toBe('null')
-  })
-
-  it('cuts at 200 characters', () => {
-    const shown = describeValue('x'.repeat(1000))
-    expect(shown).toHaveLength(200)
-    expect(shown.endsWith('…')).toBe(true)
-  })
-
-  it('writes # as \\u0023, so no ##[command] reaches the runner, and the JSON means the same', () => {
-    const shown = describeValue('##[add-mask]secret')
-    expect(shown).not.toContain('##[')
-    expect(JSON.parse(shown)).toBe('##[add-mask]secret')
-  })
-
-  it('describes a value nested 100,000 deep without overflowing the stack', () => {
-    let value: unknown = 'core'
-    for (let i = 0; i < 100_000; i++) value = [value]
-    const shown = describeValue(value)
-    expect(shown).toBe(`${'['.repeat(199)}…`)
   })
 })
 

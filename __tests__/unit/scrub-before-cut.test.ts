@@ -11,7 +11,8 @@ import * as core from '../../__fixtures__/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { maskSecret } = await import('../../src/secrets.js')
-const { describeValue, judgeAnswer } = await import('../../src/outcome-check.js')
+const { judgeAnswer } = await import('../../src/outcome-check.js')
+const { shownValue } = await import('../../src/shown-value.js')
 const { serviceMessage } = await import('../../src/failure-message.js')
 const { errorLine } = await import('../../src/failure.js')
 const { safeLine } = await import('../../src/safe-line.js')
@@ -64,7 +65,7 @@ const checks = {
 
 /** Each place that prints server text, fed with `text`: what it prints. */
 const places: readonly [string, (text: string) => Promise<string>][] = [
-  ['a check value (describeValue)', async text => describeValue({ Status: text })],
+  ['a check value (shownValue)', async text => shownValue({ Status: text }, 200)],
   [
     'the error line of fail-when',
     async text => {

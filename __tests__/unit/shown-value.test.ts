@@ -29,3 +29,32 @@ describe('shownValue and shownText', () => {
     expect(shownText('a\r\nb\u001b[31m', 40)).toBe('a b')
   })
 })
+
+const shownValue200 = (value: unknown): string => shownValue(value, 200)
+
+describe('shownValue as check values show it (200 characters)', () => {
+  it('shows short JSON on one line', () => {
+    expect(shownValue200('Executing')).toBe('"Executing"')
+    expect(shownValue200({ a: [1, 'x\ny'] })).toBe('{"a":[1,"x\\ny"]}')
+    expect(shownValue200(undefined)).toBe('null')
+  })
+
+  it('cuts at 200 characters', () => {
+    const shown = shownValue200('x'.repeat(1000))
+    expect(shown).toHaveLength(200)
+    expect(shown.endsWith('…')).toBe(true)
+  })
+
+  it('writes # as \\u0023, so no ##[command] reaches the runner, and the JSON means the same', () => {
+    const shown = shownValue200('##[add-mask]secret')
+    expect(shown).not.toContain('##[')
+    expect(JSON.parse(shown)).toBe('##[add-mask]secret')
+  })
+
+  it('describes a value nested 100,000 deep without overflowing the stack', () => {
+    let value: unknown = 'core'
+    for (let i = 0; i < 100_000; i++) value = [value]
+    const shown = shownValue200(value)
+    expect(shown).toBe(`${'['.repeat(199)}…`)
+  })
+})
