@@ -1,9 +1,15 @@
 import { constants } from 'node:fs'
 import { lstat, mkdir, open, realpath, type FileHandle } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { Inputs } from './constants.js'
 import { InputError } from './errors.js'
+import {
+  allowedFolders,
+  describeFolders,
+  isInside,
+  resolveContainedPath,
+  samePath
+} from './path-containment.js'
 
 type Environment = Readonly<Record<string, string | undefined>>
 
@@ -13,35 +19,6 @@ export interface ResponseFile {
   readonly path: string
   /** Open for writing; the body is written from its first byte. */
   readonly handle: FileHandle
-}
-
-/** A folder a response-file may lie in, with the variable it comes from (for messages). */
-interface Root {
-  readonly name: string
-  readonly folder: string
-}
-
-/**
- * The folders a response-file may lie in: GITHUB_WORKSPACE (the working folder outside a runner)
- * and RUNNER_TEMP (the system's temporary folder outside a runner).
- */
-function roots(env: Environment): Root[] {
-  return [
-    { name: 'GITHUB_WORKSPACE', folder: path.resolve(env['GITHUB_WORKSPACE'] || process.cwd()) },
-    { name: 'RUNNER_TEMP', folder: path.resolve(env['RUNNER_TEMP'] || os.tmpdir()) }
-  ]
-}
-
-/** True when `file` lies below `folder` (not the folder itself). */
-function isBelow(file: string, folder: string): boolean {
-  const relative = path.relative(folder, file)
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
-}
-
-function rootsText(env: Environment): string {
-  return roots(env)
-    .map(root => `${root.name} (${root.folder})`)
-    .join(' or ')
 }
 
 /** The inputs that name a file the action writes: `response-file`, and `results-file` of many calls. */
@@ -54,26 +31,15 @@ const Examples: Readonly<Record<OutputFileInput, string>> = {
 
 /**
  * Resolves the `response-file` input (or `results-file`) against GITHUB_WORKSPACE. The path must
- * lie inside GITHUB_WORKSPACE or RUNNER_TEMP once `..` is resolved; anything else is an InputError.
+ * lie inside GITHUB_WORKSPACE or RUNNER_TEMP once `..` is resolved, by the rules of this
+ * platform (path-containment.ts); anything else is an InputError.
  */
 export function resolveResponseFile(
   given: string,
   env: Environment,
   input: OutputFileInput = Inputs.ResponseFile
 ): string {
-  const shown = given.slice(0, 200)
-  if (given.includes('\0')) {
-    throw new InputError(input, `Invalid ${input}: a path cannot hold a NUL character.`)
-  }
-  const file = path.resolve(roots(env)[0].folder, given)
-  if (!roots(env).some(root => isBelow(file, root.folder))) {
-    throw new InputError(
-      input,
-      `Invalid ${input} '${shown}': it resolves to ${file}, which is not inside ${rootsText(env)}. ` +
-        `Give a file path inside the workspace, e.g. ${Examples[input]}, or under RUNNER_TEMP.`
-    )
-  }
-  return file
+  return resolveContainedPath(given, env, input, Examples[input])
 }
 
 /**
@@ -90,9 +56,9 @@ export async function openResponseFile(
   const refuse = (problem: string): never => {
     throw new InputError(input, `Invalid ${input}: ${problem}.`)
   }
-  const allowed = roots(env)
-  const root = allowed.find(candidate => isBelow(file, candidate.folder))
-  if (!root) return refuse(`${file} is not inside ${rootsText(env)}`)
+  const allowed = allowedFolders(env)
+  const root = allowed.find(candidate => isInside(file, candidate.folder))
+  if (!root) return refuse(`${file} is not inside ${describeFolders(allowed)}`)
   const realRoots = await Promise.all(allowed.map(candidate => realFolder(candidate.folder, input)))
 
   // Walk the folders on their real paths, so a link is judged by where it leads.
@@ -113,8 +79,10 @@ export async function openResponseFile(
       folder = next
     } else if (stats.isSymbolicLink()) {
       const target = await realpath(next).catch(() => refuse(`${shown} is a broken link`))
-      if (!realRoots.some(real => target === real || isBelow(target, real))) {
-        refuse(`${shown} is a symbolic link to ${target}, which is not inside ${rootsText(env)}`)
+      if (!realRoots.some(real => samePath(target, real) || isInside(target, real))) {
+        refuse(
+          `${shown} is a symbolic link to ${target}, which is not inside ${describeFolders(allowed)}`
+        )
       }
       if (!(await lstat(target)).isDirectory()) refuse(`${shown} is not a folder`)
       folder = target
