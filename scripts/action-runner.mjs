@@ -170,8 +170,12 @@ async function runIn(dir, options) {
     Object.assign(env, outside.env)
   } else if (options.measurePeakRss) {
     const probe = peakRssProbe(peakRssFile)
-    env['NODE_OPTIONS'] = `--import=${probe.importUrl}`
-    Object.assign(env, probe.env)
+    // A file URL of this machine, as the action's Node resolves it (file:///Z:/… under Wine).
+    const importUrl = underWine
+      ? probe.importUrl.replace(/^file:\/\/\//, 'file:///Z:/')
+      : probe.importUrl
+    env['NODE_OPTIONS'] = `--import=${importUrl}`
+    env['PEAK_RSS_FILE'] = toActionPath(probe.env.PEAK_RSS_FILE)
   }
   for (const [name, value] of Object.entries(inputs)) {
     env[inputVariable(name)] = value

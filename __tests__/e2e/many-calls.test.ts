@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
+import {
+  fromActionPath,
+  runnerLines,
+  type ActionRun,
+  type RunOptions
+} from '../../scripts/action-runner.mjs'
 import { errors, expectFailure } from '../../__fixtures__/run-assertions.js'
 import {
   clientSecretInputs,
@@ -50,7 +55,7 @@ function run(
 
 /** The lines of the results file the run's `results-file` output names. */
 async function results(result: ActionRun): Promise<Record<string, unknown>[]> {
-  const text = await readFile(result.outputs['results-file'], 'utf8')
+  const text = await readFile(fromActionPath(result.outputs['results-file'] ?? ''), 'utf8')
   return text
     .split('\n')
     .filter(Boolean)
@@ -401,9 +406,9 @@ describe('pacing', () => {
     )
     expect(errors(result)).toEqual([])
     expect(result.outputs).toMatchObject({ total: '120', succeeded: '120', failed: '0' })
-    const paced = result.stdout
-      .split('\n')
-      .filter(line => line.startsWith('Requests are paced at '))
+    const paced = runnerLines(result.stdout).filter(line =>
+      line.startsWith('Requests are paced at ')
+    )
     expect(paced[0]).toMatch(
       /^Requests are paced at (1\d|20)\.\d\/s from now on: what the service admitted between its last two 429s$/
     )
@@ -431,7 +436,7 @@ describe('progress', () => {
 
     expect(errors(result)).toEqual([])
     expect(result.outputs['succeeded']).toBe('3')
-    const lines = result.stdout.split('\n')
+    const lines = runnerLines(result.stdout)
     expect(
       lines.filter(line => /^\[\d\/3\] Slow \d: ok \(HTTP 200, 1 attempt, \d+ ms\)$/.test(line))
     ).toHaveLength(3)
