@@ -15,6 +15,11 @@ import { InputError } from './errors.js'
  * streams (`out.json:stream`), names ending in a dot or space (Windows drops them), characters
  * Windows does not allow in a name, and 8.3 short names (`REPORT~1.JSO`) below the folder, which
  * can stand for another file.
+ *
+ * For an input that names a file: resolveContainedPath (throws an InputError naming the input), or
+ * containPath for the reason as data. To tell whether two inputs name the same file by their
+ * spelling: samePath. Links are judged where files are opened (openResponseFile walks the real
+ * path of every folder), since only the file system knows where a link leads.
  */
 
 /** `path.win32` or `path.posix`: the rules a check follows. */
