@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals'
 import { readFile } from 'node:fs/promises'
-import type { ActionRun } from '../scripts/action-runner.mjs'
+import { fromActionPath, type ActionRun } from '../scripts/action-runner.mjs'
 
 /** The `::error::` lines of a run. */
 export function errors(run: ActionRun): string[] {
@@ -39,7 +39,7 @@ export const logModes: readonly { mode: string; env: Readonly<Record<string, str
 
 /** The lines of the results file a many-calls run's `results-file` output names, parsed. */
 export async function readResults(run: ActionRun): Promise<Record<string, unknown>[]> {
-  const text = await readFile(run.outputs['results-file'], 'utf8')
+  const text = await readFile(fromActionPath(run.outputs['results-file'] ?? ''), 'utf8')
   return text
     .split('\n')
     .filter(Boolean)

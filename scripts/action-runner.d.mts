@@ -59,6 +59,18 @@ export interface RunOptions {
 
 export const bundlePath: string
 export const nodeBinary: string
+/** The platform the e2e Node runs on (`win32` under Wine). */
+export const actionPlatform: string
+/** The `path` functions of the action's platform. */
+export const actionPath: typeof import('node:path').posix
+/** True when the action runs as Windows Node under Wine on this POSIX machine. */
+export const underWine: boolean
+/** A path of this machine as the action sees it (`Z:\\tmp\\x` under Wine). */
+export function toActionPath(file: string): string
+/** A path the action reported, as this machine opens it. */
+export function fromActionPath(file: string): string
+/** Lines as the runner reads stdout: a line ends at LF, CR or CR LF. */
+export function runnerLines(text: string): string[]
 export function actionDefaults(): Record<string, string>
 export function inputVariable(name: string): string
 export function runAction(options: RunOptions): Promise<ActionRun>

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,6 +22,51 @@ export const bundlePath = process.env['E2E_BUNDLE'] || path.join(root, 'dist', '
 
 /** The Node binary for end-to-end runs: E2E_NODE (e.g. Node 24) or the one running now. */
 export const nodeBinary = process.env['E2E_NODE'] || process.execPath
+
+/**
+ * The platform the e2e Node runs on: E2E_NODE_PLATFORM (`win32` when E2E_NODE is Windows Node
+ * under Wine, as `npm run test:windows` sets it), else this process's own platform.
+ */
+export const actionPlatform = process.env['E2E_NODE_PLATFORM'] || process.platform
+
+/** The `path` functions of the action's platform: what its outputs and messages spell paths with. */
+export const actionPath = actionPlatform === 'win32' ? path.win32 : path.posix
+
+/**
+ * True when the action runs as Windows Node under Wine on this POSIX machine: Wine shows the
+ * machine's root as drive Z:, and cannot hand Node a Linux pipe as stdout (see runIn).
+ */
+export const underWine = actionPlatform === 'win32' && process.platform !== 'win32'
+
+/**
+ * A path of this machine as the action sees it: under Wine `/tmp/x` is `Z:\tmp\x`; elsewhere
+ * the same path.
+ * @param {string} file
+ * @returns {string}
+ */
+export function toActionPath(file) {
+  return underWine ? `Z:${file.replace(/\//g, '\\')}` : file
+}
+
+/**
+ * A path the action reported (an output, a message), as this machine opens it: the reverse of
+ * toActionPath.
+ * @param {string} file
+ * @returns {string}
+ */
+export function fromActionPath(file) {
+  return underWine && /^z:\\/i.test(file) ? file.slice(2).replace(/\\/g, '/') : file
+}
+
+/**
+ * Lines as the runner reads a step's stdout: a line ends at LF, CR or CR LF (.NET's ReadLine),
+ * so the CR LF that @actions/core writes on Windows ends a line as LF does elsewhere.
+ * @param {string} text
+ * @returns {string[]}
+ */
+export function runnerLines(text) {
+  return text.split(/\r\n|\r|\n/)
+}
 
 /** @type {Record<string, string> | undefined} */
 let defaults
@@ -108,10 +153,10 @@ async function runIn(dir, options) {
     PATH: process.env['PATH'] ?? '',
     HOME: process.env['HOME'] ?? dir,
     GITHUB_ACTIONS: 'true',
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: runnerTemp,
-    ...(options.noSummary ? {} : { GITHUB_STEP_SUMMARY: summaryPath }),
+    GITHUB_OUTPUT: toActionPath(outputPath),
+    GITHUB_WORKSPACE: toActionPath(workspace),
+    RUNNER_TEMP: toActionPath(runnerTemp),
+    ...(options.noSummary ? {} : { GITHUB_STEP_SUMMARY: toActionPath(summaryPath) }),
     ...options.env
   }
   const peakRssFile = path.join(dir, 'peak-rss')
@@ -125,8 +170,12 @@ async function runIn(dir, options) {
     Object.assign(env, outside.env)
   } else if (options.measurePeakRss) {
     const probe = peakRssProbe(peakRssFile)
-    env['NODE_OPTIONS'] = `--import=${probe.importUrl}`
-    Object.assign(env, probe.env)
+    // A file URL of this machine, as the action's Node resolves it (file:///Z:/… under Wine).
+    const importUrl = underWine
+      ? probe.importUrl.replace(/^file:\/\/\//, 'file:///Z:/')
+      : probe.importUrl
+    env['NODE_OPTIONS'] = `--import=${importUrl}`
+    env['PEAK_RSS_FILE'] = toActionPath(probe.env.PEAK_RSS_FILE)
   }
   for (const [name, value] of Object.entries(inputs)) {
     env[inputVariable(name)] = value
@@ -138,19 +187,25 @@ async function runIn(dir, options) {
     ...nodeArgs,
     options.bundle ?? bundlePath
   ]
+  // Wine 8 cannot hand a Linux pipe to Windows Node as stdout or stderr (`open EBADF` at the
+  // first write), so under Wine they go to files, read once the step has ended. Remove this
+  // when `wine node.exe -p 1 | cat` prints 1.
+  const files = underWine
+    ? await Promise.all(['stdout', 'stderr'].map(name => open(path.join(dir, name), 'w+')))
+    : undefined
   const started = performance.now()
   const child = spawn(command[0], command.slice(1), {
     env,
     cwd: workspace,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', files?.[0].fd ?? 'pipe', files?.[1].fd ?? 'pipe'],
     signal: options.signal
   })
   /** @type {Buffer[]} */
   const stdout = []
   /** @type {Buffer[]} */
   const stderr = []
-  child.stdout.on('data', chunk => stdout.push(chunk))
-  child.stderr.on('data', chunk => stderr.push(chunk))
+  child.stdout?.on('data', chunk => stdout.push(chunk))
+  child.stderr?.on('data', chunk => stderr.push(chunk))
   const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 20_000)
   /** @type {number | null} */
   const exitCode = await new Promise((resolve, reject) => {
@@ -158,6 +213,12 @@ async function runIn(dir, options) {
     child.on('close', code => resolve(code))
   }).finally(() => clearTimeout(killer))
   const durationMs = performance.now() - started
+  if (files) {
+    await Promise.all(files.map(file => file.close()))
+    ;[stdout[0], stderr[0]] = await Promise.all(
+      ['stdout', 'stderr'].map(name => readFile(path.join(dir, name)))
+    )
+  }
 
   const outputFile = await readFile(outputPath, 'utf8')
   const out = Buffer.concat(stdout).toString('utf8')
@@ -177,7 +238,9 @@ async function runIn(dir, options) {
     workspace,
     runnerTemp,
     peakRssBytes: peakRss.bytes,
-    responseFileBytes: await fileSize(outputs['response-file'])
+    responseFileBytes: await fileSize(
+      outputs['response-file'] && fromActionPath(outputs['response-file'])
+    )
   }
 }
 
@@ -191,14 +254,17 @@ async function fileSize(file) {
 }
 
 /**
- * Parses the `name<<DELIMITER\nvalue\nDELIMITER` records @actions/core writes to GITHUB_OUTPUT.
+ * Parses the `name<<DELIMITER\nvalue\nDELIMITER` records @actions/core writes to GITHUB_OUTPUT,
+ * as the runner reads them: lines end at LF or CR LF (@actions/core writes os.EOL, CR LF on
+ * Windows), and the value is the text between the two lines, without the line end before the
+ * delimiter.
  * @param {string} text
  * @returns {Record<string, string>}
  */
 export function parseOutputFile(text) {
   /** @type {Record<string, string>} */
   const outputs = {}
-  for (const match of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm))
+  for (const match of text.matchAll(/^([^\r\n<]+)<<(\S+)\r?\n([\s\S]*?)(?:\r?\n)?^\2\r?$/gm))
     outputs[match[1]] = match[3]
   return outputs
 }
@@ -211,7 +277,9 @@ export function parseOutputFile(text) {
 export function parseAnnotations(stdout) {
   /** @type {import('./action-runner.d.mts').Annotation[]} */
   const annotations = []
-  for (const match of stdout.matchAll(/^::(error|warning|notice)(?: [^:]*)?::(.*)$/gm)) {
+  for (const line of runnerLines(stdout)) {
+    const match = /^::(error|warning|notice)(?: [^:]*)?::(.*)$/.exec(line)
+    if (!match) continue
     annotations.push({
       level: match[1],
       message: match[2].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')

@@ -83,7 +83,7 @@ async function demo() {
     console.log(`with: ${JSON.stringify({ ...inputs, 'client-secret': '***' }, null, 2)}`)
     const run = await runAction({ inputs, env: { NODE_EXTRA_CA_CERTS: sim.caFile } })
     console.log('--- step log')
-    process.stdout.write(run.stdout.replace(/^::add-mask::.*\n/gm, ''))
+    process.stdout.write(run.stdout.replace(/^::add-mask::.*\r?\n/gm, ''))
     console.log(`--- exit code ${run.exitCode} in ${Math.round(run.durationMs)} ms; outputs:`)
     for (const [name, value] of Object.entries(run.outputs)) {
       console.log(`  ${name}: ${value.length > 400 ? `${value.slice(0, 400)}…` : value}`)

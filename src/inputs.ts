@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
-import path from 'node:path'
 import { chooseCredentialKind, parseAuthMode } from './auth-mode.js'
 import { CallListProblem, parseCallList } from './call-list.js'
 import {
@@ -30,6 +29,7 @@ import { describeJsonError } from './json-syntax.js'
 import { expectedExpression, expressionProblem } from './expression-check.js'
 import { findSameFile, type NamedFile } from './file-conflicts.js'
 import { payloadFilePath, readPayloadFile, type EncodedPayload } from './payload-file.js'
+import { containPath } from './path-containment.js'
 import { readableOutsideRoots, resolveResponseFile } from './response-file.js'
 import { parseRetryOn, RetryOnChoices, type RetryOn } from './retry-classes.js'
 import { resolveMethod } from './method-rule.js'
@@ -352,7 +352,16 @@ async function readCallsFilePath(given: string, env: Environment): Promise<strin
       `Invalid ${Inputs.CallsFile}: a path cannot hold a NUL character.`
     )
   }
-  const file = path.resolve(env['GITHUB_WORKSPACE'] || process.cwd(), given)
+  // Inside the workspace or RUNNER_TEMP by this platform's rules (on Windows no device such as
+  // CON, which would never end, and no stream), then by its real path below.
+  const contained = containPath(given, env)
+  if ('problem' in contained) {
+    throw new InputError(
+      Inputs.CallsFile,
+      `Invalid ${Inputs.CallsFile} '${shown}': ${contained.problem}. Put the file in the workspace or under RUNNER_TEMP.`
+    )
+  }
+  const file = contained.path
   const problem = await access(file, constants.R_OK).then(
     () => stat(file).then(stats => (stats.isFile() ? undefined : 'is not a file')),
     (error: unknown) =>

@@ -3,7 +3,8 @@ import path from 'node:path'
 import { decodeExactly, resolveCharset, type Charset } from './charset.js'
 import { Inputs } from './constants.js'
 import { describeJsonError } from './json-syntax.js'
-import { isBelow, roots, rootsText } from './response-file.js'
+import { containPath } from './path-containment.js'
+import { readableOutsideRoots } from './response-file.js'
 
 type Environment = Readonly<Record<string, string | undefined>>
 
@@ -25,7 +26,8 @@ const Marks: readonly { readonly bytes: Buffer; readonly charset: string }[] = [
 
 /** Where `payload-file` (or a call's) points: relative to GITHUB_WORKSPACE, as the runner's paths are. */
 export function payloadFilePath(given: string, env: Environment = process.env): string {
-  return path.resolve(roots(env)[0].folder, given)
+  const contained = containPath(given, env)
+  return 'path' in contained ? contained.path : path.resolve(env['GITHUB_WORKSPACE'] || '.', given)
 }
 
 /**
@@ -42,23 +44,28 @@ export async function readPayloadFile(
 ): Promise<EncodedPayload | { problem: string }> {
   const shown = `${Inputs.PayloadFile} '${given.slice(0, 200)}'`
   if (given.includes('\0')) return { problem: `${shown}: a path cannot hold a NUL character` }
-  const file = payloadFilePath(given, env)
-  const outside = {
-    problem: `${shown} is not inside ${rootsText(env)}: give a file there, e.g. payloads/journal.json`
+  // Inside the workspace or RUNNER_TEMP by this platform's rules (devices and streams refused on
+  // Windows), then by the real path, so a link cannot lead elsewhere.
+  const contained = containPath(given, env)
+  if ('problem' in contained) {
+    return {
+      problem: `${shown}: ${contained.problem}; give a file there, e.g. payloads/journal.json`
+    }
   }
-  if (!roots(env).some(root => isBelow(file, root.folder))) return outside
+  const file = contained.path
   let real: string
+  let outside: string | undefined
   try {
     real = await realpath(file)
+    outside = await readableOutsideRoots(file, env)
   } catch (error) {
     return {
       problem: `${shown}: ${file} ${codeOf(error) === 'ENOENT' ? 'does not exist' : `cannot be read (${codeOf(error)})`}`
     }
   }
-  const realRoots = await Promise.all(
-    roots(env).map(root => realpath(root.folder).catch(() => root.folder))
-  )
-  if (!realRoots.some(root => isBelow(real, root))) return outside
+  if (outside !== undefined) {
+    return { problem: `${shown}: ${outside}; give a file there, e.g. payloads/journal.json` }
+  }
 
   let bytes: Buffer
   const handle = await open(real, 'r').catch(() => undefined)

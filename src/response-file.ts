@@ -1,9 +1,15 @@
 import { constants } from 'node:fs'
 import { lstat, mkdir, open, realpath, type FileHandle } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { Inputs } from './constants.js'
 import { InputError } from './errors.js'
+import {
+  allowedFolders,
+  describeFolders,
+  isInside,
+  resolveContainedPath,
+  samePath
+} from './path-containment.js'
 
 type Environment = Readonly<Record<string, string | undefined>>
 
@@ -15,50 +21,23 @@ export interface ResponseFile {
   readonly handle: FileHandle
 }
 
-/** A folder a response-file may lie in, with the variable it comes from (for messages). */
-interface Root {
-  readonly name: string
-  readonly folder: string
-}
-
 /**
- * The folders a response-file may lie in: GITHUB_WORKSPACE (the working folder outside a runner)
- * and RUNNER_TEMP (the system's temporary folder outside a runner).
- */
-export function roots(env: Environment): Root[] {
-  return [
-    { name: 'GITHUB_WORKSPACE', folder: path.resolve(env['GITHUB_WORKSPACE'] || process.cwd()) },
-    { name: 'RUNNER_TEMP', folder: path.resolve(env['RUNNER_TEMP'] || os.tmpdir()) }
-  ]
-}
-
-/** True when `file` lies below `folder` (not the folder itself). */
-export function isBelow(file: string, folder: string): boolean {
-  const relative = path.relative(folder, file)
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
-}
-
-export function rootsText(env: Environment): string {
-  return roots(env)
-    .map(root => `${root.name} (${root.folder})`)
-    .join(' or ')
-}
-
-/**
- * Why an existing file the action is to read (`calls-file`) lies outside GITHUB_WORKSPACE and
- * RUNNER_TEMP, judged by its real path (a link into /etc is outside); undefined when it is inside.
+ * Why an existing file the action is to read (`calls-file`, `payload-file`) lies outside
+ * GITHUB_WORKSPACE and RUNNER_TEMP, judged by its real path (a link into /etc is outside);
+ * undefined when it is inside.
  */
 export async function readableOutsideRoots(
   file: string,
   env: Environment
 ): Promise<string | undefined> {
   const real = await realpath(file)
+  const allowed = allowedFolders(env)
   const realRoots = await Promise.all(
-    roots(env).map(root => realpath(root.folder).catch(() => root.folder))
+    allowed.map(candidate => realpath(candidate.folder).catch(() => candidate.folder))
   )
-  if (realRoots.some(root => isBelow(real, root))) return undefined
+  if (realRoots.some(root => isInside(real, root))) return undefined
   const shown = real === file ? file : `${file} (a link to ${real})`
-  return `${shown} is not inside ${rootsText(env)}`
+  return `${shown} is not inside ${describeFolders(allowed)}`
 }
 
 /** The inputs that name a file the action writes: `response-file`, and `results-file` of many calls. */
@@ -71,26 +50,15 @@ const Examples: Readonly<Record<OutputFileInput, string>> = {
 
 /**
  * Resolves the `response-file` input (or `results-file`) against GITHUB_WORKSPACE. The path must
- * lie inside GITHUB_WORKSPACE or RUNNER_TEMP once `..` is resolved; anything else is an InputError.
+ * lie inside GITHUB_WORKSPACE or RUNNER_TEMP once `..` is resolved, by the rules of this
+ * platform (path-containment.ts); anything else is an InputError.
  */
 export function resolveResponseFile(
   given: string,
   env: Environment,
   input: OutputFileInput = Inputs.ResponseFile
 ): string {
-  const shown = given.slice(0, 200)
-  if (given.includes('\0')) {
-    throw new InputError(input, `Invalid ${input}: a path cannot hold a NUL character.`)
-  }
-  const file = path.resolve(roots(env)[0].folder, given)
-  if (!roots(env).some(root => isBelow(file, root.folder))) {
-    throw new InputError(
-      input,
-      `Invalid ${input} '${shown}': it resolves to ${file}, which is not inside ${rootsText(env)}. ` +
-        `Give a file path inside the workspace, e.g. ${Examples[input]}, or under RUNNER_TEMP.`
-    )
-  }
-  return file
+  return resolveContainedPath(given, env, input, Examples[input])
 }
 
 /**
@@ -107,9 +75,9 @@ export async function openResponseFile(
   const refuse = (problem: string): never => {
     throw new InputError(input, `Invalid ${input}: ${problem}.`)
   }
-  const allowed = roots(env)
-  const root = allowed.find(candidate => isBelow(file, candidate.folder))
-  if (!root) return refuse(`${file} is not inside ${rootsText(env)}`)
+  const allowed = allowedFolders(env)
+  const root = allowed.find(candidate => isInside(file, candidate.folder))
+  if (!root) return refuse(`${file} is not inside ${describeFolders(allowed)}`)
   const realRoots = await Promise.all(allowed.map(candidate => realFolder(candidate.folder, input)))
 
   // Walk the folders on their real paths, so a link is judged by where it leads.
@@ -130,8 +98,10 @@ export async function openResponseFile(
       folder = next
     } else if (stats.isSymbolicLink()) {
       const target = await realpath(next).catch(() => refuse(`${shown} is a broken link`))
-      if (!realRoots.some(real => target === real || isBelow(target, real))) {
-        refuse(`${shown} is a symbolic link to ${target}, which is not inside ${rootsText(env)}`)
+      if (!realRoots.some(real => samePath(target, real) || isInside(target, real))) {
+        refuse(
+          `${shown} is a symbolic link to ${target}, which is not inside ${describeFolders(allowed)}`
+        )
       }
       if (!(await lstat(target)).isDirectory()) refuse(`${shown} is not a folder`)
       folder = target

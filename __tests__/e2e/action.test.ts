@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import type { ActionRun } from '../../scripts/action-runner.mjs'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { actionPlatform, type ActionRun } from '../../scripts/action-runner.mjs'
 import { errors } from '../../__fixtures__/run-assertions.js'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
 import {
@@ -27,6 +29,19 @@ function run(inputs: Record<string, string>, env: Record<string, string> = {}): 
 function secretInputs(extra: Record<string, string> = {}): Record<string, string> {
   return { ...clientSecretInputs(sim(), { clientId, clientSecret }), ...extra }
 }
+
+describe('the step outputs, as the runner reads them', () => {
+  it("sets every output action.yml declares, with the platform's line ends", async () => {
+    const result = await run(secretInputs({ 'service-name': sessionInfo, payload: '{}' }))
+
+    const declared = (parse(readFileSync('action.yml', 'utf8')) as { outputs: object }).outputs
+    expect(Object.keys(result.outputs).sort()).toEqual(Object.keys(declared).sort())
+    expect(result.outputs['status']).toBe('200')
+    // @actions/core ends lines with os.EOL; the runner reads CR LF on Windows as LF elsewhere.
+    const lineEnds = result.outputFile.match(/\r?\n/g) ?? []
+    expect(new Set(lineEnds)).toEqual(new Set([actionPlatform === 'win32' ? '\r\n' : '\n']))
+  })
+})
 
 describe('client secret', () => {
   it('gets a token through MSAL and returns the operation answer as outputs', async () => {

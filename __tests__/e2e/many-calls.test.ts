@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
+import { runnerLines, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
 import { errors, expectFailure, readResults } from '../../__fixtures__/run-assertions.js'
 import {
   clientSecretInputs,
@@ -382,9 +382,9 @@ describe('pacing', () => {
     )
     expect(errors(result)).toEqual([])
     expect(result.outputs).toMatchObject({ total: '120', succeeded: '120', failed: '0' })
-    const paced = result.stdout
-      .split('\n')
-      .filter(line => line.startsWith('Requests are paced at '))
+    const paced = runnerLines(result.stdout).filter(line =>
+      line.startsWith('Requests are paced at ')
+    )
     expect(paced[0]).toMatch(
       /^Requests are paced at (1\d|20)\.\d\/s from now on: what the service admitted between its last two 429s$/
     )
@@ -412,7 +412,7 @@ describe('progress', () => {
 
     expect(errors(result)).toEqual([])
     expect(result.outputs['succeeded']).toBe('3')
-    const lines = result.stdout.split('\n')
+    const lines = runnerLines(result.stdout)
     expect(
       lines.filter(line => /^\[\d\/3\] Slow \d: ok \(HTTP 200, 1 attempt, \d+ ms\)$/.test(line))
     ).toHaveLength(3)

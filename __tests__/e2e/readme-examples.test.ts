@@ -14,7 +14,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import type { ActionRun } from '../../scripts/action-runner.mjs'
+import { fromActionPath, type ActionRun } from '../../scripts/action-runner.mjs'
 import { fencedBlocks } from '../../__fixtures__/markdown.js'
 import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 import { jobsOf, type Step } from '../../__fixtures__/workflow-shape.js'
@@ -275,7 +275,7 @@ describe('README examples, run against the simulator', () => {
 
     if (run.outputs['total']) {
       // Many calls: each got an answer from F&O, and the step failed only if a call did.
-      const results = readFileSync(run.outputs['results-file'], 'utf8')
+      const results = readFileSync(fromActionPath(run.outputs['results-file'] ?? ''), 'utf8')
         .split('\n')
         .filter(Boolean)
         .map(line => JSON.parse(line) as { status: number | null; error: string | null })

@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { open, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
+import {
+  fromActionPath,
+  runnerLines,
+  toActionPath,
+  type ActionRun,
+  type RunOptions
+} from '../../scripts/action-runner.mjs'
 import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 
 const token = 'static-token-responses-1'
@@ -38,7 +44,7 @@ describe('response-file', () => {
 
     expect(result.exitCode).toBe(0)
     const file = path.join(result.workspace, 'out/export/body.json')
-    expect(result.outputs['response-file']).toBe(file)
+    expect(result.outputs['response-file']).toBe(toActionPath(file))
     expect((await stat(file)).size).toBe(bytes)
     const handle = await open(file)
     const edges = Buffer.alloc(16)
@@ -50,7 +56,7 @@ describe('response-file', () => {
     // Too large for a step output: empty, and a warning says the size and where the file is.
     expect(result.outputs['response']).toBe('')
     expect(warnings(result)).toEqual([expect.stringContaining(`${bytes} bytes`)])
-    expect(warnings(result)[0]).toContain(file)
+    expect(warnings(result)[0]).toContain(toActionPath(file))
     // Memory does not grow with the body: ten times the body, about the same peak. Had the step
     // held the body, it would peak 180 MiB higher; half that is slack for when garbage is collected.
     expect(small.exitCode).toBe(0)
@@ -61,7 +67,7 @@ describe('response-file', () => {
     const result = await run({ 'service-name': sessionInfo, payload: '{}' })
 
     expect(result.exitCode).toBe(0)
-    const file = result.outputs['response-file']
+    const file = fromActionPath(result.outputs['response-file'] ?? '')
     expect(path.dirname(file)).toBe(result.runnerTemp)
     expect(await readFile(file, 'utf8')).toBe(result.outputs['response'])
     expect(warnings(result)).toEqual([])
@@ -76,7 +82,9 @@ describe('response-file', () => {
       payload: JSON.stringify({ bytes: MiB + 1 })
     })
     expect(overLimit.outputs['response']).toBe('')
-    expect((await stat(overLimit.outputs['response-file'])).size).toBe(MiB + 1)
+    expect((await stat(fromActionPath(overLimit.outputs['response-file'] ?? ''))).size).toBe(
+      MiB + 1
+    )
   })
 })
 
@@ -93,9 +101,9 @@ describe('mask-response', () => {
     expect(body).toContain('USMF')
     const mask = result.stdout.indexOf(`::add-mask::${body}`)
     expect(mask).toBeGreaterThanOrEqual(0)
-    const unmasked = result.stdout
-      .split('\n')
-      .filter(line => line.includes('USMF') && !line.startsWith('::add-mask::'))
+    const unmasked = runnerLines(result.stdout).filter(
+      line => line.includes('USMF') && !line.startsWith('::add-mask::')
+    )
     expect(unmasked).toEqual([])
     expect(result.summary).not.toContain('USMF')
     expect(result.summary).toContain('not shown')
@@ -144,9 +152,9 @@ describe('job summary and log', () => {
       'retry-timeout': '00:00:30'
     })
 
-    const log = result.stdout
-      .split('\n')
-      .filter(line => !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
+    const log = runnerLines(result.stdout).filter(
+      line => !line.startsWith('::add-mask::') && !line.startsWith('::debug::')
+    )
     const start = log.indexOf(`::group::POST ${sessionInfo}`)
     expect(start).toBeGreaterThanOrEqual(0)
     expect(log.slice(start + 1, start + 4)).toEqual([

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
+import { fromActionPath, runAction, type ActionRun } from '../../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
 import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/run-assertions.js'
 import {
@@ -112,7 +112,7 @@ describe('timeout-sec bounds each stall, not the whole body', () => {
     expect(result.exitCode).toBe(0)
     expectOutputs(result, { status: '200', attempts: '1' })
     expect(result.outputs['response']).toBe(body)
-    expect(await readFile(result.outputs['response-file'], 'utf8')).toBe(body)
+    expect(await readFile(fromActionPath(result.outputs['response-file'] ?? ''), 'utf8')).toBe(body)
     // The whole answer took longer than timeout-sec (2.9 s), so only the gaps were measured against it.
     expect(Number(result.outputs['elapsed-ms'])).toBeGreaterThanOrEqual(2800)
     expectNoSecretLeaks(result, [token])

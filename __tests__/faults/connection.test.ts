@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
+import { runnerLines, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
 import { expectFailure, expectOutputs, logModes } from '../../__fixtures__/run-assertions.js'
 import {
@@ -242,7 +242,7 @@ describe('the server accepts and never answers', () => {
     expect(result.durationMs).toBeGreaterThanOrEqual(8000)
     expect(result.annotations).toEqual([])
     expect(result.outputFile).toBe('')
-    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`::group::POST ${sessionInfo}`)
+    expect(runnerLines(result.stdout.trimEnd()).at(-1)).toBe(`::group::POST ${sessionInfo}`)
     expect(serviceRequests(sim())).toHaveLength(1)
     expect(serviceRequests(sim())[0].status).toBeUndefined()
     expectNoLeaks(result)

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
+import { runnerLines, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
 import { expectFailure, expectOutputs } from '../../__fixtures__/run-assertions.js'
 import {
   createTestCa,
@@ -141,6 +141,6 @@ describe('the GitHub ID-token request', () => {
       )
     )
     expect(error).not.toContain(sim().oidc.requestToken)
-    expect(result.stdout).toContain(`::add-mask::${sim().oidc.requestToken}\n`)
+    expect(runnerLines(result.stdout)).toContain(`::add-mask::${sim().oidc.requestToken}`)
   })
 })

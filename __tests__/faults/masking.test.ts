@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
+import { runAction, runnerLines, type ActionRun } from '../../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
 import { expectFailure } from '../../__fixtures__/run-assertions.js'
 import { clientSecretInputs, runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
@@ -24,8 +24,7 @@ function call(inputs: Record<string, string> = {}): Promise<ActionRun> {
 
 /** stdout without the `::add-mask::` lines, which the runner never shows. */
 function shown(run: ActionRun): string {
-  return run.stdout
-    .split('\n')
+  return runnerLines(run.stdout)
     .filter(line => !line.startsWith('::add-mask::'))
     .join('\n')
 }
@@ -82,7 +81,7 @@ describe('mask-response', () => {
     const run = await call({ 'mask-response': 'true' })
 
     expect(run.exitCode).toBe(0)
-    const masks = run.stdout.split('\n').filter(line => line.startsWith('::add-mask::'))
+    const masks = runnerLines(run.stdout).filter(line => line.startsWith('::add-mask::'))
     // The given token, and the body once.
     expect(masks).toEqual([`::add-mask::${token}`, `::add-mask::${JSON.stringify(body)}`])
   })
@@ -97,7 +96,7 @@ describe('mask-response', () => {
     const run = await call({ 'mask-response': 'true' })
 
     expect(run.exitCode).toBe(0)
-    const masks = run.stdout.split('\n').filter(line => line.startsWith('::add-mask::'))
+    const masks = runnerLines(run.stdout).filter(line => line.startsWith('::add-mask::'))
     expect(masks.length).toBeLessThanOrEqual(101)
     expect(masks.every(mask => mask.length >= '::add-mask::'.length + 8)).toBe(true)
     expect(run.annotations).toEqual([
@@ -153,7 +152,10 @@ describe('secrets a server echoes', () => {
     })
     expect(run.outputs['response']).toContain(token)
     expectNoSecretLeaks(
-      { ...run, outputFile: run.outputFile.replace(/^response<<(\S+)\n[\s\S]*?\n\1$/m, '') },
+      {
+        ...run,
+        outputFile: run.outputFile.replace(/^response<<(\S+)\r?\n[\s\S]*?\r?\n\1\r?$/m, '')
+      },
       [token]
     )
 

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { ActionRun } from '../../scripts/action-runner.mjs'
+import { toActionPath, type ActionRun } from '../../scripts/action-runner.mjs'
+import { posixOnly } from '../../__fixtures__/platform.js'
 import { errors, expectFailure } from '../../__fixtures__/run-assertions.js'
 import { clientSecretInputs, runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 
@@ -35,13 +36,20 @@ function call(
   })
 }
 
+interface Unwritable {
+  name: string
+  path: () => string
+  code: string
+}
+
 /** Places a write fails: a folder everywhere, and a full disk where the system has one. */
-const unwritable: { name: string; path: () => string; code: string }[] = [
-  { name: 'a folder', path: () => folder, code: 'EISDIR' },
-  ...(existsSync('/dev/full')
-    ? [{ name: '/dev/full', path: () => '/dev/full', code: 'ENOSPC' }]
-    : [])
+const unwritable: Unwritable[] = [
+  { name: 'a folder', path: () => toActionPath(folder), code: 'EISDIR' }
 ]
+/** A full disk: POSIX only (Windows has no /dev/full), and not every POSIX system has one. */
+const fullDisk: Unwritable[] = existsSync('/dev/full')
+  ? [{ name: '/dev/full', path: () => '/dev/full', code: 'ENOSPC' }]
+  : []
 
 /** Nothing on stdout or stderr reads like a stack trace. */
 function expectNoStackTrace(run: ActionRun): void {
@@ -50,26 +58,26 @@ function expectNoStackTrace(run: ActionRun): void {
 }
 
 describe('GITHUB_OUTPUT cannot be written', () => {
-  it.each(unwritable)(
-    '$name: one ::error:: line, no stack trace, even after a successful call',
-    async target => {
-      const run = await call({}, { GITHUB_OUTPUT: target.path() })
+  const title = '$name: one ::error:: line, no stack trace, even after a successful call'
+  const test = async (target: Unwritable): Promise<void> => {
+    const run = await call({}, { GITHUB_OUTPUT: target.path() })
 
-      expect(run.exitCode).toBe(1)
-      expect(errors(run)).toEqual([
-        expect.stringMatching(
-          new RegExp(`^Could not set the step outputs \\(GITHUB_OUTPUT\\): ${target.code}`)
-        )
-      ])
-      expectNoStackTrace(run)
-      // The call itself succeeded, and the summary says so.
-      expect(run.summary).toMatch(/<td>POST<\/td><td>200<\/td><td>1<\/td>/)
-    }
-  )
+    expect(run.exitCode).toBe(1)
+    expect(errors(run)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^Could not set the step outputs \\(GITHUB_OUTPUT\\): ${target.code}`)
+      )
+    ])
+    expectNoStackTrace(run)
+    // The call itself succeeded, and the summary says so.
+    expect(run.summary).toMatch(/<td>POST<\/td><td>200<\/td><td>1<\/td>/)
+  }
+  it.each(unwritable)(title, test)
+  posixOnly.each(fullDisk)(title, test)
 
   it('names the failed call too, in the same single line, whatever enable-exception says', async () => {
     sim().script(sessionInfo, { status: 500, body: { Message: 'Customer 4711 does not exist.' } })
-    const run = await call({ 'enable-exception': 'false' }, { GITHUB_OUTPUT: folder })
+    const run = await call({ 'enable-exception': 'false' }, { GITHUB_OUTPUT: toActionPath(folder) })
 
     expect(run.exitCode).toBe(1)
     expect(errors(run)).toEqual([
@@ -83,29 +91,29 @@ describe('GITHUB_OUTPUT cannot be written', () => {
 })
 
 describe('GITHUB_STEP_SUMMARY cannot be written', () => {
-  it.each(unwritable)(
-    '$name: a warning; the call succeeds and keeps every output',
-    async target => {
-      const run = await call({}, { GITHUB_STEP_SUMMARY: target.path() })
+  const title = '$name: a warning; the call succeeds and keeps every output'
+  const test = async (target: Unwritable): Promise<void> => {
+    const run = await call({}, { GITHUB_STEP_SUMMARY: target.path() })
 
-      expect(run.exitCode).toBe(0)
-      expect(run.annotations).toEqual([
-        {
-          level: 'warning',
-          message: expect.stringMatching(
-            new RegExp(`^Could not write the job summary \\(GITHUB_STEP_SUMMARY\\): ${target.code}`)
-          )
-        }
-      ])
-      expect(run.outputs).toMatchObject({ status: '200', attempts: '1', error: '' })
-      expect(JSON.parse(run.outputs['response'] ?? '')).toMatchObject({ Company: 'USMF' })
-      expectNoStackTrace(run)
-    }
-  )
+    expect(run.exitCode).toBe(0)
+    expect(run.annotations).toEqual([
+      {
+        level: 'warning',
+        message: expect.stringMatching(
+          new RegExp(`^Could not write the job summary \\(GITHUB_STEP_SUMMARY\\): ${target.code}`)
+        )
+      }
+    ])
+    expect(run.outputs).toMatchObject({ status: '200', attempts: '1', error: '' })
+    expect(JSON.parse(run.outputs['response'] ?? '')).toMatchObject({ Company: 'USMF' })
+    expectNoStackTrace(run)
+  }
+  it.each(unwritable)(title, test)
+  posixOnly.each(fullDisk)(title, test)
 
   it('a failed call still fails with its own line, and keeps its outputs', async () => {
     sim().script(sessionInfo, { status: 404, body: 'no such thing' })
-    const run = await call({}, { GITHUB_STEP_SUMMARY: folder })
+    const run = await call({}, { GITHUB_STEP_SUMMARY: toActionPath(folder) })
 
     expectFailure(run, /failed: HTTP 404 Not Found — no such thing/)
     expect(run.annotations.map(a => a.level)).toEqual(['warning', 'error'])

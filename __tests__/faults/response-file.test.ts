@@ -3,8 +3,14 @@ import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { ActionRun } from '../../scripts/action-runner.mjs'
-import { expectFailure, expectOutputs } from '../../__fixtures__/run-assertions.js'
+import {
+  actionPath,
+  actionPlatform,
+  toActionPath,
+  type ActionRun
+} from '../../scripts/action-runner.mjs'
+import { actionPathPattern, posixOnly } from '../../__fixtures__/platform.js'
+import { errors, expectFailure, expectOutputs } from '../../__fixtures__/run-assertions.js'
 import { runAgainst, serviceRequests, useSimulator } from '../../__fixtures__/simulator.js'
 
 // response-file is checked and opened before the first request, sign-in included: a path that
@@ -48,8 +54,13 @@ function call(responseFile: string): Promise<ActionRun> {
       'client-secret': clientSecret,
       'response-file': responseFile
     },
-    env: { GITHUB_WORKSPACE: workspace }
+    env: { GITHUB_WORKSPACE: toActionPath(workspace) }
   })
+}
+
+/** The path of this machine, under the workspace, as a RegExp source in the action's spelling. */
+function inWorkspace(...names: string[]): string {
+  return actionPathPattern(path.join(workspace, ...names))
 }
 
 /** Asserts a response-file input error, with nothing sent to Entra ID or F&O. */
@@ -68,7 +79,9 @@ describe('response-file that cannot take the answer: refused before sign-in', ()
 
     expectRefusedBeforeAnyRequest(
       result,
-      /^Invalid response-file: \S+\/workspace\/out is a folder; give a file path, e\.g\. out\/response\.json\.$/
+      new RegExp(
+        `^Invalid response-file: ${inWorkspace('out')} is a folder; give a file path, e\\.g\\. out/response\\.json\\.$`
+      )
     )
   })
 
@@ -78,19 +91,24 @@ describe('response-file that cannot take the answer: refused before sign-in', ()
 
     expectRefusedBeforeAnyRequest(
       result,
-      /^Invalid response-file: \S+\/workspace\/notes\.txt is a file, not a folder\.$/
+      new RegExp(`^Invalid response-file: ${inWorkspace('notes.txt')} is a file, not a folder\\.$`)
     )
   })
 
-  it('a FIFO: refused at once, where opening it would block until a reader came', async () => {
-    execFileSync('mkfifo', [path.join(workspace, 'pipe')])
-    const result = await call('pipe')
+  posixOnly(
+    'a FIFO: refused at once, where opening it would block until a reader came',
+    async () => {
+      execFileSync('mkfifo', [path.join(workspace, 'pipe')])
+      const result = await call('pipe')
 
-    expectRefusedBeforeAnyRequest(
-      result,
-      /^Invalid response-file: \S+\/workspace\/pipe is not a regular file \(a FIFO\)\.$/
-    )
-  })
+      expectRefusedBeforeAnyRequest(
+        result,
+        new RegExp(
+          `^Invalid response-file: ${inWorkspace('pipe')} is not a regular file \\(a FIFO\\)\\.$`
+        )
+      )
+    }
+  )
 })
 
 describe('response-file stays inside GITHUB_WORKSPACE or RUNNER_TEMP', () => {
@@ -99,7 +117,9 @@ describe('response-file stays inside GITHUB_WORKSPACE or RUNNER_TEMP', () => {
 
     expectRefusedBeforeAnyRequest(
       result,
-      /^Invalid response-file '\.\.\/outside\/body\.json': it resolves to \S+\/outside\/body\.json, which is not inside GITHUB_WORKSPACE \(\S+\) or RUNNER_TEMP \(\S+\)\. Give a file path inside the workspace, e\.g\. out\/response\.json, or under RUNNER_TEMP\.$/
+      new RegExp(
+        `^Invalid response-file '\\.\\./outside/body\\.json': it resolves to ${actionPathPattern(path.join(outside, 'body.json'))}, which is not inside GITHUB_WORKSPACE \\(\\S+\\) or RUNNER_TEMP \\(\\S+\\)\\. Give a file path inside the workspace, e\\.g\\. out/response\\.json, or under RUNNER_TEMP\\.$`
+      )
     )
     expect(await readdir(outside)).toEqual([])
   })
@@ -114,7 +134,7 @@ describe('response-file stays inside GITHUB_WORKSPACE or RUNNER_TEMP', () => {
     expect(await readdir(outside)).toEqual([])
   })
 
-  it('refuses a folder link that leads outside, and creates nothing there', async () => {
+  posixOnly('refuses a folder link that leads outside, and creates nothing there', async () => {
     await symlink(outside, path.join(workspace, 'reports'))
     const result = await call('reports/2025/body.json')
 
@@ -125,7 +145,7 @@ describe('response-file stays inside GITHUB_WORKSPACE or RUNNER_TEMP', () => {
     expect(await readdir(outside)).toEqual([])
   })
 
-  it('refuses a file that is a link, leaving its target as it was', async () => {
+  posixOnly('refuses a file that is a link, leaving its target as it was', async () => {
     const target = path.join(outside, 'precious.txt')
     await writeFile(target, 'keep me')
     await symlink(target, path.join(workspace, 'body.json'))
@@ -138,20 +158,23 @@ describe('response-file stays inside GITHUB_WORKSPACE or RUNNER_TEMP', () => {
     expect(await readFile(target, 'utf8')).toBe('keep me')
   })
 
-  it('follows a folder link inside the workspace, creating missing folders, and writes the answer there', async () => {
-    await mkdir(path.join(workspace, 'real'))
-    await symlink(path.join(workspace, 'real'), path.join(workspace, 'linked'))
-    const result = await call('linked/new/body.json')
+  posixOnly(
+    'follows a folder link inside the workspace, creating missing folders, and writes the answer there',
+    async () => {
+      await mkdir(path.join(workspace, 'real'))
+      await symlink(path.join(workspace, 'real'), path.join(workspace, 'linked'))
+      const result = await call('linked/new/body.json')
 
-    expect(result.annotations.filter(a => a.level === 'error')).toEqual([])
-    expect(result.exitCode).toBe(0)
-    expectOutputs(result, { status: '200', attempts: '1' })
-    expect(result.outputs['response-file']).toBe(path.join(workspace, 'linked/new/body.json'))
-    expect(await readFile(path.join(workspace, 'real/new/body.json'), 'utf8')).toBe(
-      result.outputs['response']
-    )
-    expect(serviceRequests(sim())).toHaveLength(1)
-  })
+      expect(result.annotations.filter(a => a.level === 'error')).toEqual([])
+      expect(result.exitCode).toBe(0)
+      expectOutputs(result, { status: '200', attempts: '1' })
+      expect(result.outputs['response-file']).toBe(path.join(workspace, 'linked/new/body.json'))
+      expect(await readFile(path.join(workspace, 'real/new/body.json'), 'utf8')).toBe(
+        result.outputs['response']
+      )
+      expect(serviceRequests(sim())).toHaveLength(1)
+    }
+  )
 
   it('writes to an absolute path under RUNNER_TEMP', async () => {
     await mkdir(path.join(base, 'runner-temp'), { recursive: true })
@@ -165,14 +188,72 @@ describe('response-file stays inside GITHUB_WORKSPACE or RUNNER_TEMP', () => {
         'client-id': clientId,
         'client-secret': clientSecret,
         // The harness's RUNNER_TEMP is known only inside the run: a relative path cannot name it.
-        'response-file': path.join(base, 'runner-temp', 'body.json')
+        'response-file': toActionPath(path.join(base, 'runner-temp', 'body.json'))
       },
-      env: { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: path.join(base, 'runner-temp') }
+      env: {
+        GITHUB_WORKSPACE: toActionPath(workspace),
+        RUNNER_TEMP: toActionPath(path.join(base, 'runner-temp'))
+      }
     })
 
     expect(result.exitCode).toBe(0)
     expect(await readFile(path.join(base, 'runner-temp', 'body.json'), 'utf8')).toBe(
       result.outputs['response']
     )
+  })
+})
+
+// The same inputs on every platform, each held to its platform's rules: on Windows names compare
+// case-insensitively and device names and streams are not files; on POSIX they are plain names.
+describe('response-file by the rules of the platform the action runs on', () => {
+  it('the workspace named in another case: written there on Windows, outside on POSIX', async () => {
+    const given = `${toActionPath(workspace).toUpperCase()}${actionPath.sep}body.json`
+    const result = await call(given)
+
+    if (actionPlatform === 'win32') {
+      expect(errors(result)).toEqual([])
+      expect(result.exitCode).toBe(0)
+      // Reported in the runner's own spelling of the workspace.
+      expect(result.outputs['response-file']).toBe(toActionPath(path.join(workspace, 'body.json')))
+      expect(await readFile(path.join(workspace, 'body.json'), 'utf8')).toBe(
+        result.outputs['response']
+      )
+    } else {
+      expectRefusedBeforeAnyRequest(
+        result,
+        /^Invalid response-file '\S+': it resolves to \S+, which is not inside GITHUB_WORKSPACE/
+      )
+    }
+  })
+
+  it('a device name with an extension (nul.json): refused on Windows, a file on POSIX', async () => {
+    const result = await call('out/nul.json')
+
+    if (actionPlatform === 'win32') {
+      expectRefusedBeforeAnyRequest(
+        result,
+        /^Invalid response-file 'out\/nul\.json': 'nul\.json' is the Windows device NUL, not a file/
+      )
+    } else {
+      expect(result.exitCode).toBe(0)
+      expect(await readFile(path.join(workspace, 'out', 'nul.json'), 'utf8')).toBe(
+        result.outputs['response']
+      )
+    }
+  })
+
+  it('an alternate data stream (body.json:hidden): refused on Windows, a file on POSIX', async () => {
+    const result = await call('body.json:hidden')
+
+    if (actionPlatform === 'win32') {
+      expectRefusedBeforeAnyRequest(
+        result,
+        /^Invalid response-file 'body\.json:hidden': 'body\.json:hidden' names an alternate data stream/
+      )
+      expect(await readdir(workspace)).toEqual([])
+    } else {
+      expect(result.exitCode).toBe(0)
+      expect(await readdir(workspace)).toEqual(['body.json:hidden'])
+    }
   })
 })

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { runAction, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
+import {
+  runAction,
+  runnerLines,
+  type ActionRun,
+  type RunOptions
+} from '../../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
 import { errors, expectFailure, expectOutputs } from '../../__fixtures__/run-assertions.js'
 import {
@@ -232,7 +237,7 @@ describe('the certificate’s client assertion', () => {
     expect(error).toContain('client_assertion=***')
     expectOutputs(result, { status: '', attempts: '0' })
     // Registered with the runner before anything could print it; never in stderr, outputs or summary.
-    expect(result.stdout).toContain(`::add-mask::${assertion}\n`)
+    expect(runnerLines(result.stdout)).toContain(`::add-mask::${assertion}`)
     expect(errors(result).join('\n')).not.toContain(assertion.split('.')[2])
     expectNoSecretLeaks(result, [assertion, certificate.privateKeyPem])
   })

@@ -339,7 +339,7 @@ describe('files never eat each other', () => {
 
     expectFailure(
       run,
-      /^Invalid calls-file '\S+outside\.jsonl': \S+ is not inside GITHUB_WORKSPACE/
+      /^Invalid calls-file '\S+outside\.jsonl': it resolves to \S+, which is not inside GITHUB_WORKSPACE/
     )
     expect(sim().requests).toEqual([])
   })

@@ -34,7 +34,11 @@ describe('createTally', () => {
 
   it('keeps no answer for the summary: only what its rows print', () => {
     const tally = createTally()
-    tally.add({ ...result(1), responseJson: JSON.stringify({ big: 'x'.repeat(65_536) }), responseFile: undefined })
+    tally.add({
+      ...result(1),
+      responseJson: JSON.stringify({ big: 'x'.repeat(65_536) }),
+      responseFile: undefined
+    })
     tally.add({ ...result(2, 'boom'), responseJson: undefined, responseFile: '/tmp/2.json' })
     expect(tally.snapshot().rows).toEqual([
       {

@@ -1646,7 +1646,7 @@ describe('calls, calls-file, concurrency and results-file', () => {
       await expectRefused(
         { ...Files, 'calls-file': path.join(dir, 'outside.jsonl') },
         'calls-file',
-        `Invalid calls-file '${path.join(dir, 'outside.jsonl')}': ${path.join(dir, 'outside.jsonl')} is not inside GITHUB_WORKSPACE (${workspace}) or RUNNER_TEMP (${path.join(dir, 'temp')}). Put the file in the workspace or under RUNNER_TEMP.`,
+        `Invalid calls-file '${path.join(dir, 'outside.jsonl')}': it resolves to ${path.join(dir, 'outside.jsonl')}, which is not inside GITHUB_WORKSPACE (${workspace}) or RUNNER_TEMP (${path.join(dir, 'temp')}). Put the file in the workspace or under RUNNER_TEMP.`,
         env
       )
       await expectRefused(

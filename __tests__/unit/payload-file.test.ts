@@ -63,7 +63,7 @@ describe('readPayloadFile', () => {
     await file('elsewhere.json', '{}', '.')
     await expect(readPayloadFile(given(), utf8, env)).resolves.toEqual({
       problem: expect.stringMatching(
-        /^payload-file '.*' is not inside GITHUB_WORKSPACE \(.*\) or RUNNER_TEMP/
+        /^payload-file '.*': it resolves to .*, which is not inside GITHUB_WORKSPACE \(.*\) or RUNNER_TEMP/
       )
     })
   })

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { posixOnly } from '../../__fixtures__/platform.js'
 import { InputError } from '../../src/errors.js'
 import { openResponseFile, type ResponseFile } from '../../src/response-file.js'
 
@@ -76,7 +77,7 @@ describe('openResponseFile: what it opens', () => {
     expect((await lstat(file)).isFile()).toBe(true)
   })
 
-  it('follows a folder link that stays inside the workspace', async () => {
+  posixOnly('follows a folder link that stays inside the workspace', async () => {
     await mkdir(path.join(workspace, 'real'))
     await symlink(path.join(workspace, 'real'), path.join(workspace, 'inside-link'))
     await openIn(path.join(workspace, 'inside-link', 'body.json'))
@@ -84,7 +85,7 @@ describe('openResponseFile: what it opens', () => {
     expect((await lstat(path.join(workspace, 'real', 'body.json'))).isFile()).toBe(true)
   })
 
-  it('follows a link from the workspace into RUNNER_TEMP', async () => {
+  posixOnly('follows a link from the workspace into RUNNER_TEMP', async () => {
     await symlink(runnerTemp, path.join(workspace, 'to-temp'))
     await openIn(path.join(workspace, 'to-temp', 'linked.json'))
 
@@ -107,15 +108,13 @@ describe('openResponseFile: what it refuses', () => {
     )
   })
 
-  if (process.platform !== 'win32') {
-    it('a FIFO, at once instead of blocking until a reader comes', async () => {
-      const fifo = path.join(workspace, 'pipe')
-      execFileSync('mkfifo', [fifo])
-      await expectRefused(fifo, `${fifo} is not a regular file (a FIFO)`)
-    })
-  }
+  posixOnly('a FIFO, at once instead of blocking until a reader comes', async () => {
+    const fifo = path.join(workspace, 'pipe')
+    execFileSync('mkfifo', [fifo])
+    await expectRefused(fifo, `${fifo} is not a regular file (a FIFO)`)
+  })
 
-  it('a file that is a symbolic link, even to a file inside the workspace', async () => {
+  posixOnly('a file that is a symbolic link, even to a file inside the workspace', async () => {
     const real = path.join(workspace, 'real.json')
     await writeFile(real, 'keep me')
     const link = path.join(workspace, 'link.json')
@@ -125,7 +124,7 @@ describe('openResponseFile: what it refuses', () => {
     expect(await readFile(real, 'utf8')).toBe('keep me')
   })
 
-  it('a file that is a symbolic link outside: the target is untouched', async () => {
+  posixOnly('a file that is a symbolic link outside: the target is untouched', async () => {
     const target = path.join(outside, 'precious.txt')
     await writeFile(target, 'keep me')
     const link = path.join(workspace, 'out.json')
@@ -135,7 +134,7 @@ describe('openResponseFile: what it refuses', () => {
     expect(await readFile(target, 'utf8')).toBe('keep me')
   })
 
-  it('a folder link that leads outside: nothing is created there', async () => {
+  posixOnly('a folder link that leads outside: nothing is created there', async () => {
     await symlink(outside, path.join(workspace, 'escape'))
 
     await expectRefused(
@@ -147,7 +146,7 @@ describe('openResponseFile: what it refuses', () => {
     expect(await readdir(outside)).not.toContain('sub')
   })
 
-  it('a link deeper down that leads outside, below folders it had to create', async () => {
+  posixOnly('a link deeper down that leads outside, below folders it had to create', async () => {
     await mkdir(path.join(workspace, 'a', 'b'), { recursive: true })
     await symlink(outside, path.join(workspace, 'a', 'b', 'up'))
 
