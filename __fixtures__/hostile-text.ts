@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals'
 import { parseOutputFile, type ActionRun } from '../scripts/action-runner.mjs'
-import { Outputs } from '../src/constants.js'
+import { Outputs } from '../src/common/constants.js'
 import { parseRunnerCommands, type RunnerCommand } from './runner-commands.js'
 
 /** Marks every piece of server text, so a test can tell it from the action's own words. */

@@ -3,7 +3,7 @@
  * with action.yml's defaults for those not given. The real `core.getInput` reads them.
  */
 import { actionDefaults, inputVariable } from '../scripts/action-runner.mjs'
-import { Inputs } from '../src/constants.js'
+import { Inputs } from '../src/common/constants.js'
 
 /** An input name as action.yml spells it. */
 export type InputName = (typeof Inputs)[keyof typeof Inputs]

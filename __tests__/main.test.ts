@@ -15,7 +15,7 @@ import { clearInputs, setInputs, type InputName } from '../__fixtures__/unit-inp
 import { clientSecretInputs, serviceRequests, useSimulator } from '../__fixtures__/simulator.js'
 import { useTrustedCa } from '../__fixtures__/trusted-ca.js'
 import { parseAnnotations, parseOutputFile } from '../scripts/action-runner.mjs'
-import { Outputs } from '../src/constants.js'
+import { Outputs } from '../src/common/constants.js'
 import { run } from '../src/main.js'
 
 // The action in process, as the official template tests main.ts, but with the real @actions/core:

@@ -25,7 +25,7 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 export const Operation = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
 /** The simulator's operation that answers a body of the size it is asked for. */
 export const LargeOperation = 'SimTestService/EchoService/Large'
-/** The clouds whose metadata src/cloud-metadata.ts supplies; the simulator's certificate covers them. */
+/** The clouds whose metadata src/sign-in/cloud-metadata.ts supplies; the simulator's certificate covers them. */
 export const KnownCloudHosts = [
   'login.microsoftonline.com',
   'login.microsoftonline.us',

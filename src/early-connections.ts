@@ -1,8 +1,8 @@
-import { chooseCredentialKind, parseAuthMode } from './auth-mode.js'
-import { createConnectionPool, type ConnectionPool } from './connection-pool.js'
-import { NoEarlyConnections, type EarlyConnections } from './early-connection-set.js'
-import { EnvDefaults, Inputs, PublicAuthorityHost } from './constants.js'
-import { parseAuthorityHost, parseEnvironmentUrl } from './endpoint-url.js'
+import { chooseCredentialKind, parseAuthMode } from './sign-in/auth-mode.js'
+import { createConnectionPool, type ConnectionPool } from './transport/connection-pool.js'
+import { NoEarlyConnections, type EarlyConnections } from './transport/early-connection-set.js'
+import { EnvDefaults, Inputs, PublicAuthorityHost } from './common/constants.js'
+import { parseAuthorityHost, parseEnvironmentUrl } from './common/endpoint-url.js'
 
 type Environment = Readonly<Record<string, string | undefined>>
 

@@ -1,18 +1,18 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { signInForStep } from './auth.js'
-import { NoEarlyConnections, type EarlyConnections } from './early-connection-set.js'
-import { failureOf } from './failure.js'
-import { readSettings } from './inputs.js'
-import type { ManyOutcome } from './many-calls.js'
-import { notePlan } from './plan-notes.js'
-import { report, reportCrash, type Outcome } from './report.js'
-import { safeLine } from './safe-line.js'
-import type { ResponseFile } from './response-file.js'
-import { callService, createServiceTransport, prepareResponseFile } from './service-call.js'
-import type { Settings } from './settings.js'
-import { throttleDelayMs } from './throttle.js'
-import type { TokenSource } from './token-source.js'
+import { signInForStep } from './sign-in/auth.js'
+import { NoEarlyConnections, type EarlyConnections } from './transport/early-connection-set.js'
+import { failureOf } from './common/failure.js'
+import { readSettings } from './inputs/inputs.js'
+import type { ManyOutcome } from './many/many-calls.js'
+import { notePlan } from './call/plan-notes.js'
+import { report, reportCrash, type Outcome } from './report/report.js'
+import { safeLine } from './common/safe-line.js'
+import type { ResponseFile } from './transport/response-file.js'
+import { callService, createServiceTransport, prepareResponseFile } from './call/service-call.js'
+import type { Settings } from './inputs/settings.js'
+import { startDelayMs } from './call/start-delay.js'
+import type { TokenSource } from './sign-in/token-source.js'
 
 /**
  * The action: settings → (throttle) → token → call(s), then one report of how it went. `early`
@@ -23,7 +23,7 @@ export async function run(early: EarlyConnections = NoEarlyConnections): Promise
   try {
     const outcome = await callOnce(early)
     if ('tally' in outcome) {
-      const { reportMany } = await import('./many-report.js')
+      const { reportMany } = await import('./report/many-report.js')
       await reportMany(outcome)
     } else {
       await report(outcome)
@@ -46,7 +46,7 @@ async function callOnce(early: EarlyConnections): Promise<Outcome | ManyOutcome>
   logSettings(settings)
   if (settings.many) {
     // Loaded only for many calls, so a single call never pays for it.
-    const { runManyCalls } = await import('./many-calls.js')
+    const { runManyCalls } = await import('./many/many-calls.js')
     return runManyCalls(settings, settings.many, early)
   }
   notePlan(settings)
@@ -58,7 +58,7 @@ async function callOnce(early: EarlyConnections): Promise<Outcome | ManyOutcome>
     return { settings, failure: failureOf(error, 'input') }
   }
 
-  const delayMs = throttleDelayMs(settings.throttleSeed, Math.random)
+  const delayMs = startDelayMs(settings.throttleSeed, Math.random)
   if (delayMs > 0) {
     core.info(`throttle-seed: waiting ${delayMs / 1000} s before the first request`)
     await sleep(delayMs)

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import iconv from 'iconv-lite'
-import { encodeText, resolveCharset, type Charset } from '../../src/charset.js'
+import { encodeText, resolveCharset, type Charset } from '../../src/common/charset.js'
 
-// src/charset.ts encodes UTF-8 with Buffer instead of iconv-lite, so a run with the default
+// src/common/charset.ts encodes UTF-8 with Buffer instead of iconv-lite, so a run with the default
 // charset never loads iconv-lite's code tables (a start-up cost the benchmark measures). This
 // proves the shortcut gives byte for byte what iconv-lite gives, unrepresentable text included.
 const utf8 = (await resolveCharset('UTF-8')) as Charset

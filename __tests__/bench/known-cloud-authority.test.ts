@@ -3,7 +3,7 @@ import type { ActionRun } from '../../scripts/action-runner.mjs'
 import { startRedirectProxy, type RedirectProxy } from '../../bench/redirect-proxy.mjs'
 import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 
-// The clouds whose metadata src/cloud-metadata.ts hands to MSAL. The simulator's certificate
+// The clouds whose metadata src/sign-in/cloud-metadata.ts hands to MSAL. The simulator's certificate
 // covers their names and a loopback CONNECT proxy sends every tunnel to the simulator, so the
 // bundle keeps authority-host at the real cloud (the known-cloud path) yet never leaves the machine.
 const knownClouds = [

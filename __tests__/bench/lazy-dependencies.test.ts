@@ -42,9 +42,9 @@ const Call = {
 }
 
 type Sources = {
-  readSettings: typeof import('../../src/inputs.js').readSettings
-  charset: typeof import('../../src/charset.js')
-  describeJsonError: typeof import('../../src/json-syntax.js').describeJsonError
+  readSettings: typeof import('../../src/inputs/inputs.js').readSettings
+  charset: typeof import('../../src/common/charset.js')
+  describeJsonError: typeof import('../../src/common/json-syntax.js').describeJsonError
 }
 
 /** The sources imported afresh, so no earlier test has loaded either package for them. */
@@ -52,9 +52,9 @@ async function freshSources(): Promise<Sources> {
   jest.resetModules()
   imported.clear()
   return {
-    readSettings: (await import('../../src/inputs.js')).readSettings,
-    charset: await import('../../src/charset.js'),
-    describeJsonError: (await import('../../src/json-syntax.js')).describeJsonError
+    readSettings: (await import('../../src/inputs/inputs.js')).readSettings,
+    charset: await import('../../src/common/charset.js'),
+    describeJsonError: (await import('../../src/common/json-syntax.js')).describeJsonError
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Keeps action.yml, the code and the README in step: every name is declared once (src/constants.ts),
+ * Keeps action.yml, the code and the README in step: every name is declared once (src/common/constants.ts),
  * read or set in its one module, described in action.yml and documented in the README's tables.
  * Each check collects what is out of step and expects that list to be empty, so a failure names it.
  */
@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { Inputs, Outputs } from '../../src/constants.js'
+import { Inputs, Outputs } from '../../src/common/constants.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const read = (file: string): string => readFileSync(path.join(root, file), 'utf8')
@@ -34,8 +34,8 @@ const actionOutputs = action.outputs ?? {}
 const readme = read('README.md')
 
 /** The only modules allowed to talk to the runner about inputs and outputs. */
-const InputsModule = 'src/inputs.ts'
-const OutputsModule = 'src/outputs.ts'
+const InputsModule = 'src/inputs/inputs.ts'
+const OutputsModule = 'src/report/outputs.ts'
 
 /**
  * Inputs whose README default names another input instead of a value: action.yml leaves the
@@ -123,35 +123,35 @@ function keysNotUsedIn(
     .map(([key, name]) => `${objectName}.${key} ('${name}') is not used in ${file}`)
 }
 
-describe('action.yml and src/constants.ts', () => {
+describe('action.yml and src/common/constants.ts', () => {
   it('declares every input in both, and nothing in only one', () => {
     const declared = Object.values(Inputs)
     expect(
       missing(Object.keys(actionInputs), declared).map(
-        name => `action.yml input '${name}' has no entry in Inputs (src/constants.ts)`
+        name => `action.yml input '${name}' has no entry in Inputs (src/common/constants.ts)`
       )
     ).toEqual([])
     expect(
       missing(declared, Object.keys(actionInputs)).map(
-        name => `Inputs (src/constants.ts) has '${name}', which action.yml does not declare`
+        name => `Inputs (src/common/constants.ts) has '${name}', which action.yml does not declare`
       )
     ).toEqual([])
-    expect(duplicates(declared, 'Inputs (src/constants.ts)')).toEqual([])
+    expect(duplicates(declared, 'Inputs (src/common/constants.ts)')).toEqual([])
   })
 
   it('declares every output in both, and nothing in only one', () => {
     const declared = Object.values(Outputs)
     expect(
       missing(Object.keys(actionOutputs), declared).map(
-        name => `action.yml output '${name}' has no entry in Outputs (src/constants.ts)`
+        name => `action.yml output '${name}' has no entry in Outputs (src/common/constants.ts)`
       )
     ).toEqual([])
     expect(
       missing(declared, Object.keys(actionOutputs)).map(
-        name => `Outputs (src/constants.ts) has '${name}', which action.yml does not declare`
+        name => `Outputs (src/common/constants.ts) has '${name}', which action.yml does not declare`
       )
     ).toEqual([])
-    expect(duplicates(declared, 'Outputs (src/constants.ts)')).toEqual([])
+    expect(duplicates(declared, 'Outputs (src/common/constants.ts)')).toEqual([])
   })
 
   it('describes every input and output', () => {

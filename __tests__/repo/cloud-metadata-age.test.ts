@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CloudMetadataCopiedOn } from '../../src/cloud-metadata.js'
+import { CloudMetadataCopiedOn } from '../../src/sign-in/cloud-metadata.js'
 
 const script = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),

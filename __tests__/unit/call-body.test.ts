@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
-import { createFilesBudget, receiveCallBody } from '../../src/call-body.js'
-import { bytesReceived } from '../../src/response-body.js'
+import { createFilesBudget, receiveCallBody } from '../../src/many/call-body.js'
+import { bytesReceived } from '../../src/transport/response-body.js'
 
 describe('receiveCallBody', () => {
   let dir: string

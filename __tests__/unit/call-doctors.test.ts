@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { createCallDoctors, type DoctorCall } from '../../src/call-doctors.js'
-import type { Catalogue, Contract } from '../../src/fo-catalogue.js'
-import type { InvokeResult } from '../../src/invoker.js'
+import { createCallDoctors, type DoctorCall } from '../../src/call/call-doctors.js'
+import type { Catalogue, Contract } from '../../src/doctors/fo-catalogue.js'
+import type { InvokeResult } from '../../src/call/invoker.js'
 
 // When the doctors ask F&O and what they add (a fake catalogue: the GETs are fo-catalogue.test.ts's).
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseCallList, MaxListedCalls } from '../../src/call-list.js'
+import { parseCallList, MaxListedCalls } from '../../src/many/call-list.js'
 
 describe('parseCallList', () => {
   it('reads a YAML list with every key, objects serialised as JSON and strings kept as written', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { createExpressionCache, prepareCall, type CallDefaults } from '../../src/call-plan.js'
-import type { CallSpec } from '../../src/call-spec.js'
+import { createExpressionCache, prepareCall, type CallDefaults } from '../../src/call/call-plan.js'
+import type { CallSpec } from '../../src/call/call-spec.js'
 
 const Url = 'https://contoso.operations.dynamics.com'
 const Defaults: CallDefaults = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { createTally, failedCallsLine, MaxSummaryRows } from '../../src/call-tally.js'
-import { createProgress } from '../../src/progress.js'
-import type { CallResult } from '../../src/results-file.js'
+import { createTally, failedCallsLine, MaxSummaryRows } from '../../src/many/call-tally.js'
+import { createProgress } from '../../src/many/progress.js'
+import type { CallResult } from '../../src/many/results-file.js'
 
 function result(index: number, error?: string): CallResult {
   return {

@@ -3,8 +3,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
-import { countCallLines, readCallLine, readCallsFile, type FileCall } from '../../src/calls-file.js'
-import { firstInvalidUtf8, readLines, type Line } from '../../src/line-reader.js'
+import {
+  countCallLines,
+  readCallLine,
+  readCallsFile,
+  type FileCall
+} from '../../src/many/calls-file.js'
+import { firstInvalidUtf8, readLines, type Line } from '../../src/common/line-reader.js'
 
 async function lines(chunks: (string | Buffer)[], max = 100): Promise<Line[]> {
   const found: Line[] = []

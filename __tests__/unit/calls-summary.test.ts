@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { createTally } from '../../src/call-tally.js'
-import { callsSummaryHtml, code } from '../../src/calls-summary.js'
-import type { CallResult } from '../../src/results-file.js'
+import { createTally } from '../../src/many/call-tally.js'
+import { callsSummaryHtml, code } from '../../src/report/calls-summary.js'
+import type { CallResult } from '../../src/many/results-file.js'
 
 function result(index: number, fields: Partial<CallResult> = {}): CallResult {
   return {

@@ -6,7 +6,7 @@ import {
   ValidNow,
   type UnitCertificates
 } from '../../__fixtures__/unit-certificates.js'
-import { CertificateProblem, parseClientCertificate } from '../../src/certificate.js'
+import { CertificateProblem, parseClientCertificate } from '../../src/sign-in/certificate.js'
 
 // What people paste into client-certificate instead of PEM, and the command that makes the PEM.
 let certs: UnitCertificates

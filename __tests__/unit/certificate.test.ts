@@ -11,7 +11,7 @@ import {
   ValidNow,
   type UnitCertificates
 } from '../../__fixtures__/unit-certificates.js'
-import { CertificateProblem, parseClientCertificate } from '../../src/certificate.js'
+import { CertificateProblem, parseClientCertificate } from '../../src/sign-in/certificate.js'
 
 const Password = 'correct horse battery staple'
 

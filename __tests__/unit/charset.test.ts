@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { encodeText, resolveCharset, type Charset } from '../../src/charset.js'
+import { encodeText, resolveCharset, type Charset } from '../../src/common/charset.js'
 
 async function encodeIn(label: string, text: string): ReturnType<typeof encodeText> {
   const charset = await resolveCharset(label)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { authorityOptions } from '../../src/cloud-metadata.js'
+import { authorityOptions } from '../../src/sign-in/cloud-metadata.js'
 
 const Tenant = 'contoso.onmicrosoft.com'
 

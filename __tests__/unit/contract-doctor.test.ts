@@ -4,7 +4,7 @@ import {
   describeMismatch,
   describeMissing,
   payloadKeys
-} from '../../src/contract-doctor.js'
+} from '../../src/doctors/contract-doctor.js'
 
 const contract = { name: '_contract', type: 'MyContract' }
 const journal = { name: '_journalNum', type: 'String' }

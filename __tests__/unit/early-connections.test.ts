@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, type Server } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { EarlyConnections } from '../../src/early-connection-set.js'
+import type { EarlyConnections } from '../../src/transport/early-connection-set.js'
 import { openEarlyConnections } from '../../src/early-connections.js'
-import { createTransport } from '../../src/http.js'
-import { readText } from '../../src/response-body.js'
+import { createTransport } from '../../src/transport/http.js'
+import { readText } from '../../src/transport/response-body.js'
 import { isolateProxyEnvironment } from '../../__fixtures__/proxy-environment.js'
 import { startRawServer, type RawServer } from '../../__fixtures__/raw-server.js'
 

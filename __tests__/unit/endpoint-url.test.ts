@@ -5,7 +5,7 @@ import {
   parseAuthorityHost,
   parseEnvironmentUrl,
   withoutQuery
-} from '../../src/endpoint-url.js'
+} from '../../src/common/endpoint-url.js'
 
 describe('parseEnvironmentUrl', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { entraErrorText, errorDescriptionOf } from '../../src/entra-error.js'
+import { entraErrorText, errorDescriptionOf } from '../../src/sign-in/entra-error.js'
 
 const description =
   "AADSTS90002: Tenant 'fabrikam.onmicrosoft.com' not found. Check to make sure you have the correct tenant ID.\r\n" +

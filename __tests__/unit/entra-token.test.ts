@@ -3,12 +3,12 @@ import * as core from '../../__fixtures__/core.js'
 import { useSimulator } from '../../__fixtures__/simulator.js'
 import { useTrustedCa } from '../../__fixtures__/trusted-ca.js'
 import { createClientCertificate, DefaultOidcIssuer } from '../../sim/index.mjs'
-import type { TokenRequestPolicy } from '../../src/msal-network.js'
-import type { AppRegistration, Credential } from '../../src/settings.js'
+import type { TokenRequestPolicy } from '../../src/sign-in/msal-network.js'
+import type { AppRegistration, Credential } from '../../src/inputs/settings.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { acquireToken, signIn } = await import('../../src/auth.js')
-const { CallError } = await import('../../src/errors.js')
+const { acquireToken, signIn } = await import('../../src/sign-in/auth.js')
+const { CallError } = await import('../../src/common/errors.js')
 
 // Sign-in in process, through MSAL and the action's own transport, against the simulated Entra ID
 // and GitHub OIDC service on loopback: what the user sees when it works and when Entra says no.

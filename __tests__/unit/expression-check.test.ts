@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { expressionProblem, fieldsRead } from '../../src/expression-check.js'
+import { expressionProblem, fieldsRead } from '../../src/call/expression-check.js'
 
 describe('expressionProblem', () => {
   it.each(["Status == 'Succeeded'", 'Result == `false`', '"false" == `true`', 'length(x) > `0`'])(

@@ -4,8 +4,8 @@ import {
   describeTransportFailure,
   httpFailure,
   serviceMessage
-} from '../../src/failure-message.js'
-import { maskSecret } from '../../src/secrets.js'
+} from '../../src/common/failure-message.js'
+import { maskSecret } from '../../src/common/secrets.js'
 
 const MiB = 1024 * 1024
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { startFaultServer, type FaultServer } from '../../__fixtures__/fault-server.js'
-import { createCatalogue, MaxListings, typeName } from '../../src/fo-catalogue.js'
-import { createTransport, type Transport } from '../../src/http.js'
+import { createCatalogue, MaxListings, typeName } from '../../src/doctors/fo-catalogue.js'
+import { createTransport, type Transport } from '../../src/transport/http.js'
 
 // The doctors' GETs in process, against a real server on loopback: what they send, what they
 // make of each answer, how often they ask, and the limits they keep.

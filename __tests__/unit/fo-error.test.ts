@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { describeFoError, parseFoError } from '../../src/fo-error.js'
-import { describeHttpFailure } from '../../src/failure-message.js'
+import { describeFoError, parseFoError } from '../../src/common/fo-error.js'
+import { describeHttpFailure } from '../../src/common/failure-message.js'
 
 const ActivityId = '6f1c8a2e-3b4d-4e5f-9a0b-1c2d3e4f5a6b'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { createFoldedLog } from '../../src/folded-log.js'
+import { createFoldedLog } from '../../src/many/folded-log.js'
 
 describe('createFoldedLog', () => {
   it('writes the first of identical lines at once and their repeats as one line with a count', () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createTransport } from '../../src/http.js'
-import { readText } from '../../src/response-body.js'
+import { createTransport } from '../../src/transport/http.js'
+import { readText } from '../../src/transport/response-body.js'
 
 // http-client passes "[::1]" with its brackets to Node, which looks it up in DNS; the transport
 // must dial the address itself and still send a bracketed Host header.

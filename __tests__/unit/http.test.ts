@@ -4,7 +4,7 @@ import { createServer, type Server as HttpServer } from 'node:http'
 import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createTransport, TimeoutError, type Transport } from '../../src/http.js'
+import { createTransport, TimeoutError, type Transport } from '../../src/transport/http.js'
 import {
   closedPort,
   createTestCa,

@@ -25,7 +25,7 @@ import {
   setInputs,
   type InputName
 } from '../../__fixtures__/unit-inputs.js'
-import type { Settings } from '../../src/settings.js'
+import type { Settings } from '../../src/inputs/settings.js'
 
 // Inputs are read for real from INPUT_* variables; only what core writes to the runner is faked.
 jest.unstable_mockModule('@actions/core', () => ({
@@ -51,14 +51,14 @@ const Secret: Inputs = {
   'client-secret': ClientSecret
 }
 
-let readSettings: typeof import('../../src/inputs.js').readSettings
-let InputError: typeof import('../../src/errors.js').InputError
+let readSettings: typeof import('../../src/inputs/inputs.js').readSettings
+let InputError: typeof import('../../src/common/errors.js').InputError
 
 /** Imports the sources afresh: secrets.ts remembers what it masked, and masks each value once. */
 async function loadFreshModules(): Promise<void> {
   jest.resetModules()
-  ;({ readSettings } = await import('../../src/inputs.js'))
-  ;({ InputError } = await import('../../src/errors.js'))
+  ;({ readSettings } = await import('../../src/inputs/inputs.js'))
+  ;({ InputError } = await import('../../src/common/errors.js'))
 }
 
 beforeAll(loadFreshModules)

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { Readable } from 'node:stream'
-import { TimeoutError, type HttpRequest, type HttpResponse } from '../../src/http.js'
-import { invoke, type CallPolicy, type InvokerDeps } from '../../src/invoker.js'
-import type { RetryOn } from '../../src/retry-classes.js'
+import { TimeoutError, type HttpRequest, type HttpResponse } from '../../src/transport/http.js'
+import { invoke, type CallPolicy, type InvokerDeps } from '../../src/call/invoker.js'
+import type { RetryOn } from '../../src/transport/retry-classes.js'
 
 const Url = 'https://h/api/services/G/S/O'
 const Post: HttpRequest = {

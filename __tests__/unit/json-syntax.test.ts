@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { describeJsonError } from '../../src/json-syntax.js'
+import { describeJsonError } from '../../src/common/json-syntax.js'
 
 describe('describeJsonError', () => {
   it.each(['{}', '[1, 2]', '"text"', '42', 'null', ' {"a": {"b": [true]}} '])(

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
-import { createTally } from '../../src/call-tally.js'
-import type { Failure } from '../../src/failure.js'
-import type { ManyOutcome } from '../../src/many-calls.js'
-import type { CallResult } from '../../src/results-file.js'
-import type { Settings } from '../../src/settings.js'
-import { NoThrottling } from '../../src/throttle-doctor.js'
+import { createTally } from '../../src/many/call-tally.js'
+import type { Failure } from '../../src/common/failure.js'
+import type { ManyOutcome } from '../../src/many/many-calls.js'
+import type { CallResult } from '../../src/many/results-file.js'
+import type { Settings } from '../../src/inputs/settings.js'
+import { NoThrottling } from '../../src/doctors/throttle-doctor.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { reportMany } = await import('../../src/many-report.js')
+const { reportMany } = await import('../../src/report/many-report.js')
 
 // The one report of a many-calls step: totals as outputs, one failure line, warn or fail.
 // (The table itself is covered by calls-summary.test.ts and end to end.)

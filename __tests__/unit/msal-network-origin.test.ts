@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createMsalNetworkClient } from '../../src/msal-network.js'
+import { createMsalNetworkClient } from '../../src/sign-in/msal-network.js'
 
 const policy = {
   timeoutMs: 5_000,

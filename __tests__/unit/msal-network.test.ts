@@ -6,10 +6,10 @@ import {
   type FaultServer
 } from '../../__fixtures__/fault-server.js'
 import * as core from '../../__fixtures__/core.js'
-import type { TokenRequestPolicy } from '../../src/msal-network.js'
+import type { TokenRequestPolicy } from '../../src/sign-in/msal-network.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { createMsalNetworkClient } = await import('../../src/msal-network.js')
+const { createMsalNetworkClient } = await import('../../src/sign-in/msal-network.js')
 
 // MSAL's network module in process against a real server on loopback: retries within the
 // budget, the 1 MiB cap, and the one line it keeps for the error the user reads.

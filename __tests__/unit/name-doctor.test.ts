@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import type { Catalogue, Listing } from '../../src/fo-catalogue.js'
-import { alternatives, closestNames, nameDistance } from '../../src/name-match.js'
-import { explainMissingName } from '../../src/name-doctor.js'
+import type { Catalogue, Listing } from '../../src/doctors/fo-catalogue.js'
+import { alternatives, closestNames, nameDistance } from '../../src/doctors/name-match.js'
+import { explainMissingName } from '../../src/doctors/name-doctor.js'
 
 // Which names a typo meant, and what the name doctor says from F&O's lists (a fake catalogue:
 // the GETs themselves are fo-catalogue.test.ts's).

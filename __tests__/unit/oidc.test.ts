@@ -3,9 +3,9 @@ import { jsonHeaders, startFaultServer, type FaultServer } from '../../__fixture
 import * as core from '../../__fixtures__/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { createMsalNetworkClient } = await import('../../src/msal-network.js')
-const { gitHubIdToken, subjectOf } = await import('../../src/oidc.js')
-const { CallError } = await import('../../src/errors.js')
+const { createMsalNetworkClient } = await import('../../src/sign-in/msal-network.js')
+const { gitHubIdToken, subjectOf } = await import('../../src/sign-in/oidc.js')
+const { CallError } = await import('../../src/common/errors.js')
 
 // The GitHub ID token in process, over the action's own network client, against a real server
 // on loopback standing in for ACTIONS_ID_TOKEN_REQUEST_URL.

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import type { InvokeResult } from '../../src/invoker.js'
+import type { InvokeResult } from '../../src/call/invoker.js'
 import {
   expressionProblem,
   isTruthy,
   judgeAnswer,
   type OutcomeChecks,
   type Verdict
-} from '../../src/outcome-check.js'
+} from '../../src/call/outcome-check.js'
 
 const Label = 'POST https://h/api/services/G/S/O'
 

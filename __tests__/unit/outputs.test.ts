@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
-import { MaxResponseOutputBytes, Outputs } from '../../src/constants.js'
+import { MaxResponseOutputBytes, Outputs } from '../../src/common/constants.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { responseText, writeOutputs } = await import('../../src/outputs.js')
+const { responseText, writeOutputs } = await import('../../src/report/outputs.js')
 
 const MiB = 1024 * 1024
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import path from 'node:path'
-import { InputError } from '../../src/errors.js'
+import { InputError } from '../../src/common/errors.js'
 import {
   allowedFolders,
   containPath,
   isInside,
   resolveContainedPath,
   samePath
-} from '../../src/path-containment.js'
+} from '../../src/common/path-containment.js'
 
 // The containment rules run here with both `path` flavours, whatever this machine is: the
 // Windows rules are proven on Linux and macOS too, and the POSIX ones on Windows.

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { resolveCharset, type Charset } from '../../src/charset.js'
-import { MaxPayloadFileBytes, readPayloadFile } from '../../src/payload-file.js'
+import { resolveCharset, type Charset } from '../../src/common/charset.js'
+import { MaxPayloadFileBytes, readPayloadFile } from '../../src/call/payload-file.js'
 
 let base = ''
 let env: Record<string, string> = {}

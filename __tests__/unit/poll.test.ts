@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import type { InvokeResult } from '../../src/invoker.js'
-import type { Verdict } from '../../src/outcome-check.js'
-import { poll, type PollPlan } from '../../src/poll.js'
+import type { InvokeResult } from '../../src/call/invoker.js'
+import type { Verdict } from '../../src/call/outcome-check.js'
+import { poll, type PollPlan } from '../../src/call/poll.js'
 
 const Label = 'POST https://h/api/services/G/S/GetStatus'
 

@@ -4,7 +4,7 @@ import {
   MaxPacedRate,
   MinPacedRate,
   ProbeIntervalMs
-} from '../../src/rate-pacer.js'
+} from '../../src/many/rate-pacer.js'
 
 /** A pacer on a clock the test sets. */
 function pacerAt(startMs = 0) {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
 import { parseRunnerCommands } from '../../__fixtures__/runner-commands.js'
-import { Outputs } from '../../src/constants.js'
-import type { Failure } from '../../src/failure.js'
-import type { CallOutcome } from '../../src/service-call.js'
-import type { Settings } from '../../src/settings.js'
+import { Outputs } from '../../src/common/constants.js'
+import type { Failure } from '../../src/common/failure.js'
+import type { CallOutcome } from '../../src/call/service-call.js'
+import type { Settings } from '../../src/inputs/settings.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { report, reportCrash } = await import('../../src/report.js')
+const { report, reportCrash } = await import('../../src/report/report.js')
 
 // The one place that tells the runner how a run went: outputs, summary and warn-or-fail, once.
 // (The job summary itself is covered by summary.test.ts and end to end.)
@@ -162,7 +162,7 @@ describe('report', () => {
       status: 500,
       message: 'POST https://h/x failed: HTTP 500 — a\r\n::error::x ##[add-mask]y report-test-token'
     }
-    const { maskSecret } = await import('../../src/secrets.js')
+    const { maskSecret } = await import('../../src/common/secrets.js')
     maskSecret('report-test-token')
     await report({ settings, call: call('', { status: 500, failure }), failure })
     const line = 'POST https://h/x failed: HTTP 500 — a ::error::x ##[\\add-mask]y ***'

@@ -12,8 +12,8 @@ import {
   readText,
   receiveBody,
   TooLargeError
-} from '../../src/response-body.js'
-import type { ResponseFile } from '../../src/response-file.js'
+} from '../../src/transport/response-body.js'
+import type { ResponseFile } from '../../src/transport/response-file.js'
 
 let dir: string
 beforeAll(async () => {

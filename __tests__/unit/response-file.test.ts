@@ -4,8 +4,8 @@ import { lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from
 import os from 'node:os'
 import path from 'node:path'
 import { posixOnly } from '../../__fixtures__/platform.js'
-import { InputError } from '../../src/errors.js'
-import { openResponseFile, type ResponseFile } from '../../src/response-file.js'
+import { InputError } from '../../src/common/errors.js'
+import { openResponseFile, type ResponseFile } from '../../src/transport/response-file.js'
 
 // Real files in a temporary folder: a workspace, a runner temp folder, and a folder outside both.
 

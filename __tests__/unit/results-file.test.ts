@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdir, mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { openResultsWriter, resultLine, type CallResult } from '../../src/results-file.js'
+import { openResultsWriter, resultLine, type CallResult } from '../../src/many/results-file.js'
 
 const Ok: CallResult = {
   name: 'Session',

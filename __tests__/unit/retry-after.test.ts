@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { MaxRetryAfterMs, parseRetryAfter } from '../../src/retry-after.js'
+import { MaxRetryAfterMs, parseRetryAfter } from '../../src/transport/retry-after.js'
 
 const now = Date.parse('2025-06-01T12:00:00Z')
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { TimeoutError } from '../../src/http.js'
+import { TimeoutError } from '../../src/transport/http.js'
 import {
   backoffMs,
   isNetworkFailure,
   isUnavailable,
   mayHaveReachedServer,
   parseRetryOn
-} from '../../src/retry-classes.js'
+} from '../../src/transport/retry-classes.js'
 
 function failure(message: string, code?: string): Error {
   return Object.assign(new Error(message), code === undefined ? {} : { code })

@@ -7,7 +7,7 @@ import {
   MaxUnlimitedWaitMs,
   MinRetryWaitMs,
   type RetryDecision
-} from '../../src/retry-policy.js'
+} from '../../src/transport/retry-policy.js'
 
 const start = 1_000_000
 /** The longest delay a Node timer accepts; anything longer fires after 1 ms. */

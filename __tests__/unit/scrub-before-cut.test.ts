@@ -10,15 +10,15 @@ import fc from 'fast-check'
 import * as core from '../../__fixtures__/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { maskSecret } = await import('../../src/secrets.js')
-const { judgeAnswer } = await import('../../src/outcome-check.js')
-const { shownValue } = await import('../../src/shown-value.js')
-const { serviceMessage } = await import('../../src/failure-message.js')
-const { errorLine } = await import('../../src/failure.js')
-const { safeLine } = await import('../../src/safe-line.js')
-const { bodyPreview } = await import('../../src/summary.js')
-const { code } = await import('../../src/calls-summary.js')
-type InvokeResult = import('../../src/invoker.js').InvokeResult
+const { maskSecret } = await import('../../src/common/secrets.js')
+const { judgeAnswer } = await import('../../src/call/outcome-check.js')
+const { shownValue } = await import('../../src/common/shown-value.js')
+const { serviceMessage } = await import('../../src/common/failure-message.js')
+const { errorLine } = await import('../../src/common/failure.js')
+const { safeLine } = await import('../../src/common/safe-line.js')
+const { bodyPreview } = await import('../../src/report/summary.js')
+const { code } = await import('../../src/report/calls-summary.js')
+type InvokeResult = import('../../src/call/invoker.js').InvokeResult
 
 const Label = 'POST https://h/api/services/G/S/O'
 

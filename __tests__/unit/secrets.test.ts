@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { maskResponse, maskSecret, scrub, scrubAndCut } = await import('../../src/secrets.js')
+const { maskResponse, maskSecret, scrub, scrubAndCut } = await import('../../src/common/secrets.js')
 
 // The module remembers every secret for the life of the process, so each test uses its own values.
 describe('maskSecret', () => {

@@ -4,10 +4,10 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '../../__fixtures__/core.js'
 import { jsonHeaders, startFaultServer, type FaultServer } from '../../__fixtures__/fault-server.js'
-import type { Settings } from '../../src/settings.js'
+import type { Settings } from '../../src/inputs/settings.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { callService, prepareResponseFile } = await import('../../src/service-call.js')
+const { callService, prepareResponseFile } = await import('../../src/call/service-call.js')
 
 // The call in process, against a real server on loopback: what it sends, where the body goes,
 // and the limits the settings set.

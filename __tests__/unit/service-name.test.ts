@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseServiceName } from '../../src/service-name.js'
+import { parseServiceName } from '../../src/common/service-name.js'
 
 describe('parseServiceName', () => {
   it.each([

@@ -2,8 +2,8 @@ import { describe, expect, it, jest } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { maskSecret } = await import('../../src/secrets.js')
-const { shownText, shownValue } = await import('../../src/shown-value.js')
+const { maskSecret } = await import('../../src/common/secrets.js')
+const { shownText, shownValue } = await import('../../src/common/shown-value.js')
 
 describe('shownValue and shownText', () => {
   const secret = 'answer-secret-9f8e7d6c'

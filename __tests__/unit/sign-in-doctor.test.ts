@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import type { ExpectedToken } from '../../src/settings.js'
-import { explainRefusal, tenantNamedBy } from '../../src/sign-in-doctor.js'
-import { readTokenClaims } from '../../src/token-claims.js'
+import type { ExpectedToken } from '../../src/inputs/settings.js'
+import { explainRefusal, tenantNamedBy } from '../../src/doctors/sign-in-doctor.js'
+import { readTokenClaims } from '../../src/sign-in/token-claims.js'
 
 // The doctor reads only the token's claims; these tokens are unsigned, as it never verifies one.
 const Now = Date.parse('2025-06-01T12:00:00Z')

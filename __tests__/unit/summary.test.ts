@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { bodyPreview, writeSummary, type SummaryFacts } from '../../src/summary.js'
+import { bodyPreview, writeSummary, type SummaryFacts } from '../../src/report/summary.js'
 
 // writeSummary only uses core.summary, so the real one runs and writes to a temp file.
 const KiB = 1024

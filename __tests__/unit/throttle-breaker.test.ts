@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { createThrottleBreaker } from '../../src/throttle-breaker.js'
+import { createThrottleBreaker } from '../../src/many/throttle-breaker.js'
 
 describe('createThrottleBreaker', () => {
   it('opens once the last 2 × concurrency calls that ended all failed for throttling', () => {

@@ -7,8 +7,8 @@ import {
   signedInApp,
   throttledSeconds,
   ThrottlingPriorityMenu
-} from '../../src/throttle-doctor.js'
-import type { Credential } from '../../src/settings.js'
+} from '../../src/doctors/throttle-doctor.js'
+import type { Credential } from '../../src/inputs/settings.js'
 
 const app: Credential = {
   kind: 'client-secret',

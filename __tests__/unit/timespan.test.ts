@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseTimespan } from '../../src/timespan.js'
+import { parseTimespan } from '../../src/common/timespan.js'
 
 describe('parseTimespan', () => {
   it.each([

@@ -5,7 +5,7 @@ import {
   jwtExpiryMs,
   RenewBeforeMs,
   type AccessToken
-} from '../../src/token-source.js'
+} from '../../src/sign-in/token-source.js'
 
 const Now = 1_750_000_000_000
 const Minute = 60_000

@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseRunnerCommands } from '../../__fixtures__/runner-commands.js'
-import { safeLine } from '../../src/safe-line.js'
-import { flattenLine, headOf, neutralizeCommands, stripControls } from '../../src/untrusted-text.js'
+import { safeLine } from '../../src/common/safe-line.js'
+import {
+  flattenLine,
+  headOf,
+  neutralizeCommands,
+  stripControls
+} from '../../src/common/untrusted-text.js'
 
 // Text a hostile server may send, in both command syntaxes, at a line start and mid-line.
 const hostile = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { runPool } from '../../src/worker-pool.js'
+import { runPool } from '../../src/many/worker-pool.js'
 
 /** A task that finishes when the test says so. */
 function deferred<T>() {

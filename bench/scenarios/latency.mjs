@@ -5,7 +5,7 @@
  * rotating order, three floors — one GET with a given token; a client-credentials token request
  * and then the GET (sequential); the token request while the TLS connection to F&O opens
  * (overlapped) — and the action with a given token and with a client secret. The client secret
- * signs in at login.microsoftonline.com (src/cloud-metadata.ts's metadata: the token request is
+ * signs in at login.microsoftonline.com (src/sign-in/cloud-metadata.ts's metadata: the token request is
  * the only one), reached through a loopback CONNECT proxy (bench/redirect-proxy.mjs) whose
  * tunnels go into the authority's relay; F&O is reached directly (NO_PROXY). Run under the
  * measured Node (the headline: the runners' Node 24) and, when there is one, a second Node.

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Client-secret calls with `authority-host` left at a real cloud (public, US Gov, China), so
- * MSAL is handed src/cloud-metadata.ts's metadata and asks the authority only for the token.
+ * MSAL is handed src/sign-in/cloud-metadata.ts's metadata and asks the authority only for the token.
  * A loopback CONNECT proxy (bench/redirect-proxy.mjs, given to the action as HTTPS_PROXY) sends
  * every tunnel to the simulator, whose certificate covers those names: nothing leaves the machine.
  * @module

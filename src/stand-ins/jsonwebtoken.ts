@@ -5,7 +5,7 @@
  * assertion of a certificate credential. Evaluating jsonwebtoken and its dependencies (jws,
  * semver, the lodash helpers) cost the client-secret and OIDC sign-ins, which never sign
  * anything, about 6 % of a whole call (a paired run on Node 24). The certificate sign-in loads
- * the real package first (`loadJsonWebToken`, src/entra-token.ts), in a chunk of its own; `sign`
+ * the real package first (`loadJsonWebToken`, src/sign-in/entra-token.ts), in a chunk of its own; `sign`
  * hands MSAL's call to it. Tests run against the real package (jest does not read `paths`);
  * `npm run bundle` fails when the bundle uses a name this file lacks
  * (scripts/stand-ins.mjs reads the bundler's module graph).

@@ -1,0 +1,175 @@
+import type { CallSpec } from './call-spec.js'
+import { encodeText, type Charset } from '../common/charset.js'
+import { Inputs } from '../common/constants.js'
+import { buildServiceUrl } from '../common/endpoint-url.js'
+import { resolveMethod } from './method-rule.js'
+import { expectedExpression, expressionProblem } from './expression-check.js'
+import { readPayloadFile, type EncodedPayload } from './payload-file.js'
+import { parseServiceName } from '../common/service-name.js'
+
+/** The step's inputs that every call of a many-calls step takes unless it sets its own. */
+export interface CallDefaults {
+  /** The step's `service-name`; undefined when each call must give one. */
+  readonly serviceName: string | undefined
+  /** The step's `payload` (valid JSON); undefined when none. */
+  readonly payload: string | undefined
+  /** The step's `method` as written ('' = auto). */
+  readonly method: string
+  readonly successWhen: string | undefined
+  readonly failWhen: string | undefined
+  /** The step's `payload-file`, read and checked; undefined when none. */
+  readonly filePayload?: EncodedPayload
+  /** `payload-charset`, for every call's payload. */
+  readonly charset: Charset
+  /** The F&O environment every call goes to. */
+  readonly systemUrl: string
+}
+
+/** One call of many, ready to send. */
+export interface PreparedCall {
+  /** What the log, results and summary call it. */
+  readonly name: string
+  /** Its position among the calls, from 1. */
+  readonly index: number
+  /** Its line in `calls-file`; undefined for `calls`. */
+  readonly line: number | undefined
+  /** `Group/Service/Operation` (or `/`). */
+  readonly serviceName: string
+  readonly method: 'GET' | 'POST'
+  readonly url: string
+  /** Encoded payload; undefined for GET, empty for a POST without payload. */
+  readonly body: Buffer | undefined
+  /** The payload as JSON text, for the contract doctor; undefined for GET or without one. */
+  readonly payload: string | undefined
+  readonly contentType: string | undefined
+  readonly successWhen: string | undefined
+  readonly failWhen: string | undefined
+}
+
+/** Where a call sits: its position (from 1) and, for a calls-file, its line. */
+export interface CallPosition {
+  readonly index: number
+  readonly line?: number
+}
+
+/**
+ * Combines a call with the step's defaults and checks it as the step's own inputs are checked:
+ * a service name of AOT names, a method that fits it, a payload the charset can encode, JMESPath
+ * checks that compile. Returns why it cannot be sent instead (one sentence, never quoting the
+ * payload).
+ */
+export async function prepareCall(
+  spec: CallSpec,
+  defaults: CallDefaults,
+  position: CallPosition,
+  compiled: ExpressionCache = createExpressionCache(),
+  env: Readonly<Record<string, string | undefined>> = process.env
+): Promise<PreparedCall | { problem: string }> {
+  const name =
+    spec.name ?? (position.line === undefined ? `call ${position.index}` : `line ${position.line}`)
+  const serviceName = spec.serviceName ?? defaults.serviceName
+  if (serviceName === undefined) {
+    return {
+      problem: `no ${Inputs.ServiceName}: give it for the call, or as the step's input for every call`
+    }
+  }
+  const segments = parseServiceName(serviceName)
+  if (!segments) {
+    return {
+      problem: `invalid ${Inputs.ServiceName} '${serviceName.slice(0, 100)}': expected ServiceGroup/Service/Operation (1 to 3 names of letters, digits and _; / lists every service group)`
+    }
+  }
+  const own = spec.payload !== undefined || spec.payloadFile !== undefined
+  const payload = own ? spec.payload : defaults.payload
+  const filePayload = own ? undefined : defaults.filePayload
+  const rule = resolveMethod(
+    spec.method ?? defaults.method,
+    serviceName,
+    segments.length,
+    payload !== undefined || filePayload !== undefined || spec.payloadFile !== undefined
+  )
+  if ('problem' in rule) return { problem: unsentence(rule.problem) }
+
+  let body: Buffer | undefined
+  let contentType: string | undefined
+  const fromFile =
+    spec.payloadFile === undefined
+      ? filePayload
+      : await readPayloadFile(spec.payloadFile, defaults.charset, env)
+  if (fromFile !== undefined && 'problem' in fromFile) return fromFile
+  if (rule.method === 'POST' && fromFile !== undefined) {
+    body = fromFile.body
+    contentType = fromFile.contentType
+  } else if (rule.method === 'POST') {
+    const encoded = await encodeText(payload ?? '', defaults.charset)
+    if ('unrepresentable' in encoded) {
+      const code = encoded.unrepresentable
+        .codePointAt(0)
+        ?.toString(16)
+        .toUpperCase()
+        .padStart(4, '0')
+      return {
+        problem: `the ${Inputs.Payload} has U+${code}, which ${Inputs.PayloadCharset} '${defaults.charset.name}' cannot encode; use UTF-8, or escape it in the JSON as \\u${code}`
+      }
+    }
+    body = encoded.bytes
+    contentType = payload ? `application/json;charset=${defaults.charset.name}` : undefined
+  }
+
+  const successWhen = spec.successWhen ?? defaults.successWhen
+  const failWhen = spec.failWhen ?? defaults.failWhen
+  for (const [input, expression] of [
+    [Inputs.SuccessWhen, spec.successWhen],
+    [Inputs.FailWhen, spec.failWhen]
+  ] as const) {
+    if (expression === undefined) continue
+    const problem = await compiled.problem(expression)
+    if (problem !== undefined) {
+      return {
+        problem: `invalid ${input} '${expression.slice(0, 100)}': ${problem}${expectedExpression(problem)}`
+      }
+    }
+  }
+
+  return {
+    name,
+    index: position.index,
+    line: position.line,
+    serviceName: segments.length === 0 ? '/' : segments.join('/'),
+    method: rule.method,
+    url: buildServiceUrl(defaults.systemUrl, segments),
+    body,
+    payload: rule.method === 'POST' ? payload : undefined,
+    contentType,
+    successWhen,
+    failWhen
+  }
+}
+
+/** Compiles each distinct JMESPath expression once, however many calls repeat it. */
+export interface ExpressionCache {
+  /** Why `expression` does not compile, or undefined when it does. */
+  problem(expression: string): Promise<string | undefined>
+}
+
+const MaxCachedExpressions = 256
+
+/** A cache of at most 256 expressions (older ones are compiled again when they come back). */
+export function createExpressionCache(): ExpressionCache {
+  const known = new Map<string, string | undefined>()
+  return {
+    async problem(expression) {
+      if (known.has(expression)) return known.get(expression)
+      const problem = await expressionProblem(expression)
+      if (known.size >= MaxCachedExpressions) known.delete(known.keys().next().value as string)
+      known.set(expression, problem)
+      return problem
+    }
+  }
+}
+
+/** A message sentence as part of a longer line: no capital first letter, no final period. */
+function unsentence(text: string): string {
+  const trimmed = text.replace(/\.$/, '')
+  return trimmed.charAt(0).toLowerCase() + trimmed.slice(1)
+}
