@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach } from '@jest/globals'
 import { runAction, type ActionRun, type RunOptions } from '../scripts/action-runner.mjs'
 import { expectNoSecretLeaks } from './secret-hygiene.js'
 import {
+  DefaultOidcAudience,
+  DefaultOidcIssuer,
   startSimulator,
   type RecordedRequest,
   type SecretClient,
@@ -89,4 +91,20 @@ export function clientSecretInputs(sim: Simulator, app: SecretClient): Record<st
 /** The requests that reached F&O's custom services (not Entra ID, OIDC or metadata). */
 export function serviceRequests(sim: Simulator): RecordedRequest[] {
   return sim.requests.filter(r => r.kind === 'service')
+}
+
+/**
+ * Simulator options for an app registration that trusts GitHub's OIDC tokens for `subject`
+ * (workload identity federation), and the subject the simulated GitHub signs them with.
+ */
+export function federatedSignIn(
+  clientId: string,
+  subject: string
+): Pick<SimulatorOptions, 'federatedClients' | 'oidcSubject'> {
+  return {
+    federatedClients: [
+      { clientId, issuer: DefaultOidcIssuer, subject, audience: DefaultOidcAudience }
+    ],
+    oidcSubject: subject
+  }
 }

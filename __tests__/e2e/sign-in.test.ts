@@ -3,8 +3,8 @@ import type { ActionRun } from '../../scripts/action-runner.mjs'
 import { pkcs12 } from '../../__fixtures__/pkcs12.js'
 import { errors } from '../../__fixtures__/run-assertions.js'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
-import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
-import { createClientCertificate, decodeJwt, DefaultOidcIssuer } from '../../sim/index.mjs'
+import { runAgainst, useSimulator, federatedSignIn } from '../../__fixtures__/simulator.js'
+import { createClientCertificate, decodeJwt } from '../../sim/index.mjs'
 
 type ClientCertificate = Awaited<ReturnType<typeof createClientCertificate>>
 
@@ -23,15 +23,7 @@ beforeAll(async () => {
 const sim = useSimulator(() => ({
   clients: [secretApp],
   certificateClients: [{ clientId: certificateAppId, certificatePem: certificate.certificatePem }],
-  federatedClients: [
-    {
-      clientId: federatedAppId,
-      issuer: DefaultOidcIssuer,
-      subject,
-      audience: 'api://AzureADTokenExchange'
-    }
-  ],
-  oidcSubject: subject
+  ...federatedSignIn(federatedAppId, subject)
 }))
 
 function run(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {

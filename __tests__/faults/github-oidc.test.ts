@@ -10,8 +10,7 @@ import {
   type FaultServer,
   type TestCa
 } from '../../__fixtures__/fault-server.js'
-import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
-import { DefaultOidcIssuer } from '../../sim/index.mjs'
+import { runAgainst, useSimulator, federatedSignIn } from '../../__fixtures__/simulator.js'
 
 // The GitHub OIDC ID-token request carries the job's request token: it goes to
 // ACTIONS_ID_TOKEN_REQUEST_URL only (no redirect), keeps timeout-sec and the 1 MiB cap, and an
@@ -28,15 +27,7 @@ const oidcChosen =
   " \\(No client-secret, client-certificate or token was given, so GitHub OIDC was used: if you meant one of them, check the secret's name and that this workflow may read it, or set 'auth'\\.\\)"
 
 const sim = useSimulator({
-  federatedClients: [
-    {
-      clientId: federatedAppId,
-      issuer: DefaultOidcIssuer,
-      subject,
-      audience: 'api://AzureADTokenExchange'
-    }
-  ],
-  oidcSubject: subject
+  ...federatedSignIn(federatedAppId, subject)
 })
 let ca: TestCa
 let elsewhere: FaultServer

@@ -11,8 +11,12 @@ import {
 } from '../../__fixtures__/hostile-text.js'
 import { logModes } from '../../__fixtures__/run-assertions.js'
 import { parseRunnerCommands } from '../../__fixtures__/runner-commands.js'
-import { DefaultOidcIssuer } from '../../sim/index.mjs'
-import { clientSecretInputs, runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
+import {
+  clientSecretInputs,
+  runAgainst,
+  useSimulator,
+  federatedSignIn
+} from '../../__fixtures__/simulator.js'
 
 // Everything a server sends is untrusted: any F&O user can type it. Whatever channel it comes
 // through, the runner must act on none of it as a workflow command, the job summary must render
@@ -27,15 +31,7 @@ const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo
 const sim = useSimulator({
   clients: [app],
   staticTokens: [token],
-  federatedClients: [
-    {
-      clientId: federatedAppId,
-      issuer: DefaultOidcIssuer,
-      subject,
-      audience: 'api://AzureADTokenExchange'
-    }
-  ],
-  oidcSubject: subject
+  ...federatedSignIn(federatedAppId, subject)
 })
 
 function call(

@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
-import { useSimulator } from '../../__fixtures__/simulator.js'
+import { useSimulator, federatedSignIn } from '../../__fixtures__/simulator.js'
 import { useTrustedCa } from '../../__fixtures__/trusted-ca.js'
-import { createClientCertificate, DefaultOidcIssuer } from '../../sim/index.mjs'
+import { createClientCertificate } from '../../sim/index.mjs'
 import type { TokenRequestPolicy } from '../../src/sign-in/msal-network.js'
 import type { AppRegistration, Credential } from '../../src/inputs/settings.js'
 
@@ -25,15 +25,7 @@ beforeAll(async () => {
 const sim = useSimulator(() => ({
   clients: [secretApp],
   certificateClients: [{ clientId: certificateAppId, certificatePem: certificate.certificatePem }],
-  federatedClients: [
-    {
-      clientId: federatedAppId,
-      issuer: DefaultOidcIssuer,
-      subject,
-      audience: 'api://AzureADTokenExchange'
-    }
-  ],
-  oidcSubject: subject
+  ...federatedSignIn(federatedAppId, subject)
 }))
 useTrustedCa(() => sim().caPem)
 
