@@ -2519,7 +2519,7 @@ Utf7IMAPDecoder.prototype.end = function () {
 
 /***/ }),
 
-/***/ 4250:
+/***/ 1869:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2601,7 +2601,7 @@ module.exports = mergeModules
 
 var Buffer = (__webpack_require__(2803).Buffer)
 
-var bomHandling = __webpack_require__(4250)
+var bomHandling = __webpack_require__(1869)
 var mergeModules = __webpack_require__(5336)
 
 // All codecs and aliases are kept here, keyed by encoding name/alias.
