@@ -1,7 +1,9 @@
 /**
- * RELIABILITY.md cannot drift from the tests: every test it names exists (jest lists the suites'
- * test names without running them), every fault test is named there, and its totals agree with
- * its tables and with the suites. The checks are about consistency, not fixed numbers.
+ * RELIABILITY.md cannot drift from the tests: one `## ` section per threat, each case a list item
+ * with the tests that prove it listed under it, one per line. Every test it names exists (jest
+ * lists the suites' test names without running them), every fault test is named there, every case
+ * names a test, its totals agree with its sections and with the suites, and no line is too long
+ * to read. The checks are about consistency, not fixed numbers.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
@@ -14,18 +16,9 @@ import { logModes } from '../../__fixtures__/run-assertions.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const doc = readFileSync(path.join(root, 'RELIABILITY.md'), 'utf8')
+const lines = doc.split(/\r?\n/)
 const FaultSuite = '__tests__/faults/'
-
-/** The rows of one `## ` table section. */
-const rowsOf = (heading: string): string[][] => tableRows(sectionLines(doc, `## ${heading}`))
-const faultRows = rowsOf('Faults')
-const hostileValueRows = rowsOf('Hostile values from a server')
-const untrustedTextRows = rowsOf('Untrusted text from a server')
-const unwritableFileRows = rowsOf('Files the runner gives that cannot be written')
-const hostileInputRows = rowsOf('Hostile inputs from a user')
-const roundTwoRows = rowsOf('Untrusted input, round two')
-const stepLimitRows = rowsOf('Limits of a whole step (many calls, polls)')
-const totals = new Map(rowsOf('Totals').map(([label, value]) => [label, value ?? '']))
+const LongestLine = 300
 
 /** A test the doc names: `file › describe › test`, marked when it runs once per log mode. */
 interface Named {
@@ -33,24 +26,61 @@ interface Named {
   readonly bothLogModes: boolean
 }
 
-/** The tests named in the last cell of each row: `file › … › test`, optionally _(both log modes)_. */
-function namedTests(rows: readonly string[][]): Named[] {
-  return rows.flatMap(row =>
-    [...(row.at(-1) ?? '').matchAll(/`([^`]+ › [^`]+)`( _\(both log modes\)_)?/g)].map(match => ({
-      id: match[1].startsWith('__tests__/') ? match[1] : FaultSuite + match[1],
-      bothLogModes: match[2] !== undefined
-    }))
-  )
+/** One case of a threat: its text (wrapped lines joined) and the tests listed under it. */
+interface Case {
+  readonly text: string
+  readonly tests: Named[]
 }
-const named = namedTests([
-  ...faultRows,
-  ...hostileValueRows,
-  ...untrustedTextRows,
-  ...unwritableFileRows,
-  ...hostileInputRows,
-  ...roundTwoRows,
-  ...stepLimitRows
-])
+
+/** One `## ` section: its heading, its lines, and the cases of its list. */
+interface Section {
+  readonly heading: string
+  readonly lines: string[]
+  readonly cases: Case[]
+}
+
+/** A line listing one test under a case: `  - \`file › … › test\``, optionally _(both log modes)_. */
+const TestLine = /^ {2}- `([^`]+ › [^`]+)`( _\(both log modes\)_)?$/
+
+function sections(): Section[] {
+  const found: { heading: string; lines: string[] }[] = []
+  for (const line of lines) {
+    const heading = /^## (.+)$/.exec(line)?.[1]
+    if (heading !== undefined) found.push({ heading, lines: [] })
+    else found.at(-1)?.lines.push(line)
+  }
+  return found.map(({ heading, lines: body }) => ({ heading, lines: body, cases: casesOf(body) }))
+}
+
+/** Lines that look like a listed test but cannot be read as one (they would go unchecked). */
+const unreadable: string[] = []
+
+/** The top-level list items of a section, each with the test lines indented under it. */
+function casesOf(body: readonly string[]): Case[] {
+  const cases: { text: string; tests: Named[] }[] = []
+  let current: { text: string; tests: Named[] } | undefined
+  for (const line of body) {
+    const test = TestLine.exec(line)
+    if (line.startsWith('- ')) cases.push((current = { text: line.slice(2), tests: [] }))
+    else if (test && current)
+      current.tests.push({
+        id: test[1].startsWith('__tests__/') ? test[1] : FaultSuite + test[1],
+        bothLogModes: test[2] !== undefined
+      })
+    else if (/^\s+- /.test(line)) unreadable.push(line)
+    else if (/^ {2}\S/.test(line) && current && current.tests.length === 0)
+      current.text += ` ${line.trim()}`
+    else if (line.trim() !== '') current = undefined // a paragraph ends the list
+  }
+  return cases
+}
+
+/** The sections of threats: those that list tests. */
+const threats = sections().filter(section => section.cases.some(item => item.tests.length > 0))
+const named = threats.flatMap(section => section.cases.flatMap(item => item.tests))
+const totals = new Map(
+  tableRows(sectionLines(doc, '## Totals')).map(([label, value]) => [label, value ?? ''])
+)
 
 /** A test name as jest prints it with placeholders (`%s`, `$mode`) → a pattern for its expansions. */
 function pattern(id: string): RegExp {
@@ -130,8 +160,28 @@ beforeAll(async () => {
 const faultIds = (): string[] => ids.filter(id => id.startsWith(FaultSuite))
 
 describe('RELIABILITY.md', () => {
-  it('names tests (its tables were read)', () => {
-    expect(named.length).toBeGreaterThan(faultRows.length)
+  it('has no line over 300 characters', () => {
+    const long = lines.flatMap((line, index) =>
+      line.length > LongestLine ? [`line ${index + 1}: ${line.length} characters`] : []
+    )
+    expect(long).toEqual([])
+  })
+
+  it('gives each threat what is attacked, what holds, and cases that each name a test', () => {
+    expect(threats.length).toBeGreaterThan(1)
+    expect(unreadable).toEqual([])
+    for (const { heading, lines: body, cases } of threats) {
+      const untested = cases.filter(item => item.tests.length === 0).map(item => item.text)
+      expect({ heading, untested }).toEqual({ heading, untested: [] })
+      expect({ heading, attacked: body.some(line => line.startsWith('_Attacked:_ ')) }).toEqual({
+        heading,
+        attacked: true
+      })
+      expect({ heading, holds: body.some(line => line.startsWith('_What holds:_ ')) }).toEqual({
+        heading,
+        holds: true
+      })
+    }
     expect(faultIds().length).toBeGreaterThan(0)
   })
 
@@ -150,26 +200,11 @@ describe('RELIABILITY.md', () => {
     expect(faultIds().filter(id => !covered.has(id))).toEqual([])
   })
 
-  it('counts the rows of its Faults table', () => {
-    expect(numbers('Faults tried, end to end')[0]).toBe(faultRows.length)
-  })
-
-  it('counts the rows of its Hostile values table (values plus controls)', () => {
-    const [values, controls = 0] = numbers('Hostile values from a server, end to end')
-    expect(values + controls).toBe(hostileValueRows.length)
-  })
-
-  it('counts the rows of its Untrusted text and unwritable files tables', () => {
-    expect(numbers('Untrusted server text, end to end')[0]).toBe(untrustedTextRows.length)
-    expect(numbers('Runner files that cannot be written, end to end')[0]).toBe(
-      unwritableFileRows.length
-    )
-    expect(numbers('Untrusted input, round two, end to end')[0]).toBe(roundTwoRows.length)
-  })
-
-  it('counts the rows of its table of step-wide limits', () => {
-    expect(stepLimitRows.length).toBeGreaterThan(0)
-    expect(numbers('Step-wide limits, end to end')[0]).toBe(stepLimitRows.length)
+  it('counts the cases of each threat, and of all of them', () => {
+    const counted = threats.map(({ heading }) => [heading, numbers(heading)[0]])
+    expect(counted).toEqual(threats.map(({ heading, cases }) => [heading, cases.length]))
+    const sum = threats.reduce((total, { cases }) => total + cases.length, 0)
+    expect(numbers('All cases')).toEqual([sum])
   })
 
   it('counts the fault-suite tests, their files and those run in both log modes', () => {
@@ -188,15 +223,15 @@ describe('RELIABILITY.md', () => {
   it('adds up the generated input sets: inputs × runs + runs of all at once', () => {
     const [total, inputs, runsEach, runsAll] = numbers('Hostile user inputs, generated')
     expect(total).toBe(inputs * runsEach + runsAll)
-    // One property test per input, and the row lists each input by name.
+    // One property test per input, and the case lists each input by name.
     const perInput = named.filter(
       test => test.id.includes('.property.test.ts') && /%s|\$\w/.test(test.id)
     )
     expect(perInput.flatMap(test => expansions(test, ids))).toHaveLength(inputs)
-    const row = hostileInputRows
-      .map(cells => cells[0])
-      .find(cell => /each of \d+ inputs/.test(cell))
-    const [, count, list] = /each of (\d+) inputs \(([^)]*)\)/.exec(row ?? '') ?? []
+    const text = threats
+      .flatMap(({ cases }) => cases.map(item => item.text))
+      .find(item => /each of \d+ inputs/.test(item))
+    const [, count, list] = /each of (\d+) inputs \(([^)]*)\)/.exec(text ?? '') ?? []
     expect(Number(count)).toBe(inputs)
     expect([...(list ?? '').matchAll(/`[^`]+`/g)]).toHaveLength(inputs)
   })
