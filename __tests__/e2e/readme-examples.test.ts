@@ -1,6 +1,7 @@
 /**
- * Every README section runs as shown: each step of the README's examples that uses this action
- * runs, as a runner would run it, against the simulator. The example's URL becomes the simulator's,
+ * Every example runs as shown: each step that uses this action, in the README's examples and in
+ * those of the pages under docs/ (where the deep topics moved), runs, as a runner would run it,
+ * against the simulator. The example's URL becomes the simulator's,
  * `authority-host` is the simulator's Entra ID, and each `${{ … }}` gets the value a workflow
  * would give it (the table below). A step passes when it got past its inputs and sign-in and F&O
  * answered: 2xx, or an HTTP error for a service the simulator does not have (the examples' own
@@ -12,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { fromActionPath, type ActionRun } from '../../scripts/action-runner.mjs'
+import { docsFiles, readRepoFile } from '../../__fixtures__/docs-files.js'
 import { fencedBlocks } from '../../__fixtures__/markdown.js'
 import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
 import { jobsOf, type Step } from '../../__fixtures__/workflow-shape.js'
@@ -24,9 +25,6 @@ import {
   DefaultOidcIssuer,
   DefaultOidcSubject
 } from '../../sim/index.mjs'
-
-const root = fileURLToPath(new URL('../../', import.meta.url))
-const readme = readFileSync(path.join(root, 'README.md'), 'utf8')
 
 /** `uses:` values that mean this action. */
 const ThisAction = /^(?:d365fo-actions\/invoke-rest-endpoint@\S+|\.\/)$/
@@ -65,7 +63,7 @@ const sim = useSimulator(() => ({
 }))
 
 /**
- * What a workflow gives the expressions the README uses. An example with another expression
+ * What a workflow gives the expressions the examples use. An example with another expression
  * fails until it is added here (or the example is written with one of these).
  */
 const known = (): Record<string, string> => ({
@@ -75,19 +73,19 @@ const known = (): Record<string, string> => ({
   'secrets.F_AND_O_CERTIFICATE_PEM': certificatePem,
   'secrets.F_AND_O_CERTIFICATE_PASSWORD': '',
   'github.sha': '0123456789abcdef0123456789abcdef01234567',
-  // The README's "A token you already have" gets it from an `az` step.
+  // "A token you already have" (docs/signing-in.md) gets it from an `az` step.
   'steps.sign-in.outputs.token': givenToken
 })
 
 /**
- * README services that must behave like a real one for their example to make sense: polling
- * "Submit, then wait" needs a job that ends (a job submitted without `_steps` has finished by its
+ * Example services that must behave like a real one for their example to make sense: polling
+ * "Submit, then wait" (docs/polling.md) needs a job that ends (a job submitted without `_steps` has finished by its
  * first status call). Every other example service answers 404, which the test accepts.
  */
 const SimulatedServices: Readonly<Record<string, string>> = {
   'MyServiceGroup/MyBatchService/SubmitRecalculation': 'SimTestService/JobService/Submit',
   'MyServiceGroup/MyBatchService/GetStatus': 'SimTestService/JobService/GetStatus',
-  // "When a call fails": check-contract needs an operation with a contract.
+  // "When a call fails" (docs/when-a-call-fails.md): check-contract needs an operation with a contract.
   'MyServiceGroup/MyCustomerService/Create': 'SimTestService/ContractService/CreateCustomer',
   // Every example with a check runs it on an answer of F&O's shape, never on a 404.
   'MyServiceGroup/MyJournalService/Validate': 'SimTestService/JournalService/Validate',
@@ -97,7 +95,8 @@ const SimulatedServices: Readonly<Record<string, string>> = {
 
 /**
  * Examples whose check is meant to fail on the simulator's answer, and the error they show: the
- * README quotes it ("Check the answer" validates a journal that is not balanced).
+ * docs quote it (the README's "Check the answer" validates a journal that is not balanced, and
+ * docs/writing-checks.md shows its error).
  */
 const ExpectedErrors: Readonly<Record<string, RegExp>> = {
   'MyServiceGroup/MyJournalService/Validate':
@@ -190,23 +189,25 @@ interface ActionStep {
   readonly jobEnv: Readonly<Record<string, unknown>>
 }
 
-const steps: ActionStep[] = fencedBlocks(readme)
-  .filter(block => block.language === 'yaml')
-  .flatMap(block =>
-    jobsOf(parse(block.text)).flatMap(job =>
-      job.steps.flatMap((step, index) =>
-        typeof step['uses'] === 'string' && ThisAction.test(step['uses'])
-          ? [
-              {
-                title: `README.md:${block.line}, step ${index + 1}: ${stepTitle(step)}`,
-                upTo: job.steps.slice(0, index + 1),
-                jobEnv: job.env
-              }
-            ]
-          : []
+const steps: ActionStep[] = docsFiles().flatMap(file =>
+  fencedBlocks(readRepoFile(file))
+    .filter(block => block.language === 'yaml' || block.language === 'yml')
+    .flatMap(block =>
+      jobsOf(parse(block.text)).flatMap(job =>
+        job.steps.flatMap((step, index) =>
+          typeof step['uses'] === 'string' && ThisAction.test(step['uses'])
+            ? [
+                {
+                  title: `${file}:${block.line}, step ${index + 1}: ${stepTitle(step)}`,
+                  upTo: job.steps.slice(0, index + 1),
+                  jobEnv: job.env
+                }
+              ]
+            : []
+        )
       )
     )
-  )
+)
 
 /** What a step calls: its service-name, or that it makes many calls. */
 function stepTitle(step: Step): string {
@@ -264,9 +265,10 @@ async function runJob(
   return { run: last, ...checked }
 }
 
-describe('README examples, run against the simulator', () => {
-  it('are found', () => {
-    expect(steps.length).toBeGreaterThan(5)
+describe('the examples of the README and docs/, run against the simulator', () => {
+  it('are found, in the README and under docs/', () => {
+    expect(steps.filter(step => step.title.startsWith('README.md:')).length).toBeGreaterThan(3)
+    expect(steps.filter(step => step.title.startsWith('docs/')).length).toBeGreaterThan(5)
   })
 
   it.each(steps.map(step => [step.title, step] as const))('%s', async (_, example) => {

@@ -4,36 +4,19 @@
  * declares it (see __fixtures__/workflow-check.ts). A failure names the file and line.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { docsFiles, readRepoFile as read, repoFilesIn } from '../../__fixtures__/docs-files.js'
 import { fencedBlocks } from '../../__fixtures__/markdown.js'
 import { createWorkflowChecker } from '../../__fixtures__/workflow-check.js'
 import type { ActionSpec, YamlSource } from '../../__fixtures__/workflow-check.js'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
-const read = (file: string): string => readFileSync(path.join(root, file), 'utf8')
-
-/** Files in `dir` (relative to the repository root) whose names match, sorted. */
-function filesIn(dir: string, pattern: RegExp): string[] {
-  if (!existsSync(path.join(root, dir))) return []
-  return readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })
-    .filter(entry => entry.isFile() && pattern.test(entry.name))
-    .map(entry => path.relative(root, path.join(entry.parentPath, entry.name)).replace(/\\/g, '/'))
-    .sort()
-}
-
-const docs = [
-  ...filesIn('.', /\.md$/).filter(file => !file.includes('/')),
-  ...filesIn('docs', /\.md$/)
-]
+const docs = docsFiles()
 const examples: YamlSource[] = docs.flatMap(file =>
   fencedBlocks(read(file))
     .filter(block => block.language === 'yaml' || block.language === 'yml')
     .map(block => ({ file, line: block.line, text: block.text }))
 )
-const workflows: YamlSource[] = filesIn('.github/workflows', /\.ya?ml$/).map(file => ({
+const workflows: YamlSource[] = repoFilesIn('.github/workflows', /\.ya?ml$/).map(file => ({
   file,
   line: 1,
   text: read(file)
@@ -60,8 +43,9 @@ beforeAll(async () => {
 })
 
 describe('the YAML examples in the docs', () => {
-  it('are found (the README has several)', () => {
+  it('are found (the README has several, and so do the pages under docs/)', () => {
     expect(examples.filter(example => example.file === 'README.md').length).toBeGreaterThan(3)
+    expect(examples.filter(example => example.file.startsWith('docs/')).length).toBeGreaterThan(3)
   })
 
   it.each(examples.map(example => [`${example.file}:${example.line}`, example] as const))(
