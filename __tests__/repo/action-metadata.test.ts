@@ -34,7 +34,8 @@ const actionOutputs = action.outputs ?? {}
 const readme = read('README.md')
 
 /** The only modules allowed to talk to the runner about inputs and outputs. */
-const InputsModule = 'src/inputs/inputs.ts'
+const InputsFolder = 'src/inputs/'
+const InputReader = 'src/inputs/input-reader.ts'
 const OutputsModule = 'src/report/outputs.ts'
 
 /**
@@ -111,13 +112,18 @@ function callsOutside(pattern: RegExp, allowedIn: string): string[] {
     )
 }
 
-/** Keys of a constants object whose `<Object>.<Key>` does not appear in `file`. */
+/** The text of `where`: one file, or every source file under a folder (a path ending in '/'). */
+function readCode(where: string): string {
+  return where.endsWith('/') ? sourceFiles(where.slice(0, -1)).map(read).join('\n') : read(where)
+}
+
+/** Keys of a constants object whose `<Object>.<Key>` does not appear in `file` (or folder). */
 function keysNotUsedIn(
   objectName: string,
   constants: Record<string, string>,
   file: string
 ): string[] {
-  const source = read(file)
+  const source = readCode(file)
   return Object.entries(constants)
     .filter(([key]) => !new RegExp(`\\b${objectName}\\.${key}\\b`).test(source))
     .map(([key, name]) => `${objectName}.${key} ('${name}') is not used in ${file}`)
@@ -196,12 +202,12 @@ describe('action.yml and src/common/constants.ts', () => {
 })
 
 describe('the code', () => {
-  it(`reads every input in ${InputsModule}`, () => {
-    expect(keysNotUsedIn('Inputs', Inputs, InputsModule)).toEqual([])
+  it(`reads every input in ${InputsFolder}`, () => {
+    expect(keysNotUsedIn('Inputs', Inputs, InputsFolder)).toEqual([])
   })
 
-  it(`calls core.getInput only in ${InputsModule}`, () => {
-    expect(callsOutside(/\bget(?:Boolean|Multiline)?Input\s*\(/, InputsModule)).toEqual([])
+  it(`calls core.getInput only in ${InputReader}`, () => {
+    expect(callsOutside(/\bget(?:Boolean|Multiline)?Input\s*\(/, InputReader)).toEqual([])
   })
 
   it(`sets every output in ${OutputsModule}`, () => {

@@ -52,6 +52,8 @@ export interface CallPosition {
   readonly line?: number
 }
 
+type Problem = { problem: string }
+
 /**
  * Combines a call with the step's defaults and checks it as the step's own inputs are checked:
  * a service name of AOT names, a method that fits it, a payload the charset can encode, JMESPath
@@ -64,60 +66,103 @@ export async function prepareCall(
   position: CallPosition,
   compiled: ExpressionCache = createExpressionCache(),
   env: Readonly<Record<string, string | undefined>> = process.env
-): Promise<PreparedCall | { problem: string }> {
-  const name =
-    spec.name ?? (position.line === undefined ? `call ${position.index}` : `line ${position.line}`)
-  const serviceName = spec.serviceName ?? defaults.serviceName
-  if (serviceName === undefined) {
+): Promise<PreparedCall | Problem> {
+  const service = callService(spec, defaults)
+  if ('problem' in service) return service
+  const payloads = callPayloads(spec, defaults)
+  const rule = resolveMethod(
+    spec.method ?? defaults.method,
+    service.name,
+    service.segments.length,
+    payloads.text !== undefined || payloads.file !== undefined || spec.payloadFile !== undefined
+  )
+  if ('problem' in rule) return { problem: unsentence(rule.problem) }
+  const fromFile =
+    spec.payloadFile === undefined
+      ? payloads.file
+      : await readPayloadFile(spec.payloadFile, defaults.charset, env)
+  if (fromFile !== undefined && 'problem' in fromFile) return fromFile
+  const sent =
+    rule.method === 'POST'
+      ? await postBody(payloads.text, fromFile, defaults.charset)
+      : { body: undefined, contentType: undefined }
+  if ('problem' in sent) return sent
+  const problem = await ownExpressionsProblem(spec, compiled)
+  if (problem !== undefined) return { problem }
+
+  return {
+    name:
+      spec.name ??
+      (position.line === undefined ? `call ${position.index}` : `line ${position.line}`),
+    index: position.index,
+    line: position.line,
+    serviceName: service.segments.length === 0 ? '/' : service.segments.join('/'),
+    method: rule.method,
+    url: buildServiceUrl(defaults.systemUrl, service.segments),
+    body: sent.body,
+    payload: rule.method === 'POST' ? payloads.text : undefined,
+    contentType: sent.contentType,
+    successWhen: spec.successWhen ?? defaults.successWhen,
+    failWhen: spec.failWhen ?? defaults.failWhen
+  }
+}
+
+/** The call's service name (its own or the step's) and its segments. */
+function callService(
+  spec: CallSpec,
+  defaults: CallDefaults
+): { name: string; segments: readonly string[] } | Problem {
+  const name = spec.serviceName ?? defaults.serviceName
+  if (name === undefined) {
     return {
       problem: `no ${Inputs.ServiceName}: give it for the call, or as the step's input for every call`
     }
   }
-  const segments = parseServiceName(serviceName)
+  const segments = parseServiceName(name)
   if (!segments) {
     return {
-      problem: `invalid ${Inputs.ServiceName} '${serviceName.slice(0, 100)}': expected ServiceGroup/Service/Operation (1 to 3 names of letters, digits and _; / lists every service group)`
+      problem: `invalid ${Inputs.ServiceName} '${name.slice(0, 100)}': expected ServiceGroup/Service/Operation (1 to 3 names of letters, digits and _; / lists every service group)`
     }
   }
+  return { name, segments }
+}
+
+/** The step's payload and payload-file, unless the call gives a payload of its own. */
+function callPayloads(
+  spec: CallSpec,
+  defaults: CallDefaults
+): { text: string | undefined; file: EncodedPayload | undefined } {
   const own = spec.payload !== undefined || spec.payloadFile !== undefined
-  const payload = own ? spec.payload : defaults.payload
-  const filePayload = own ? undefined : defaults.filePayload
-  const rule = resolveMethod(
-    spec.method ?? defaults.method,
-    serviceName,
-    segments.length,
-    payload !== undefined || filePayload !== undefined || spec.payloadFile !== undefined
-  )
-  if ('problem' in rule) return { problem: unsentence(rule.problem) }
+  return own
+    ? { text: spec.payload, file: undefined }
+    : { text: defaults.payload, file: defaults.filePayload }
+}
 
-  let body: Buffer | undefined
-  let contentType: string | undefined
-  const fromFile =
-    spec.payloadFile === undefined
-      ? filePayload
-      : await readPayloadFile(spec.payloadFile, defaults.charset, env)
-  if (fromFile !== undefined && 'problem' in fromFile) return fromFile
-  if (rule.method === 'POST' && fromFile !== undefined) {
-    body = fromFile.body
-    contentType = fromFile.contentType
-  } else if (rule.method === 'POST') {
-    const encoded = await encodeText(payload ?? '', defaults.charset)
-    if ('unrepresentable' in encoded) {
-      const code = encoded.unrepresentable
-        .codePointAt(0)
-        ?.toString(16)
-        .toUpperCase()
-        .padStart(4, '0')
-      return {
-        problem: `the ${Inputs.Payload} has U+${code}, which ${Inputs.PayloadCharset} '${defaults.charset.name}' cannot encode; use UTF-8, or escape it in the JSON as \\u${code}`
-      }
+/** A POST's body: the file's bytes as they are, or the payload text in the step's charset. */
+async function postBody(
+  payload: string | undefined,
+  fromFile: EncodedPayload | undefined,
+  charset: Charset
+): Promise<{ body: Buffer; contentType: string | undefined } | Problem> {
+  if (fromFile !== undefined) return { body: fromFile.body, contentType: fromFile.contentType }
+  const encoded = await encodeText(payload ?? '', charset)
+  if ('unrepresentable' in encoded) {
+    const code = encoded.unrepresentable.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')
+    return {
+      problem: `the ${Inputs.Payload} has U+${code}, which ${Inputs.PayloadCharset} '${charset.name}' cannot encode; use UTF-8, or escape it in the JSON as \\u${code}`
     }
-    body = encoded.bytes
-    contentType = payload ? `application/json;charset=${defaults.charset.name}` : undefined
   }
+  return {
+    body: encoded.bytes,
+    contentType: payload ? `application/json;charset=${charset.name}` : undefined
+  }
+}
 
-  const successWhen = spec.successWhen ?? defaults.successWhen
-  const failWhen = spec.failWhen ?? defaults.failWhen
+/** Why the call's own success-when or fail-when does not compile (the step's were checked). */
+async function ownExpressionsProblem(
+  spec: CallSpec,
+  compiled: ExpressionCache
+): Promise<string | undefined> {
   for (const [input, expression] of [
     [Inputs.SuccessWhen, spec.successWhen],
     [Inputs.FailWhen, spec.failWhen]
@@ -125,25 +170,10 @@ export async function prepareCall(
     if (expression === undefined) continue
     const problem = await compiled.problem(expression)
     if (problem !== undefined) {
-      return {
-        problem: `invalid ${input} '${expression.slice(0, 100)}': ${problem}${expectedExpression(problem)}`
-      }
+      return `invalid ${input} '${expression.slice(0, 100)}': ${problem}${expectedExpression(problem)}`
     }
   }
-
-  return {
-    name,
-    index: position.index,
-    line: position.line,
-    serviceName: segments.length === 0 ? '/' : segments.join('/'),
-    method: rule.method,
-    url: buildServiceUrl(defaults.systemUrl, segments),
-    body,
-    payload: rule.method === 'POST' ? payload : undefined,
-    contentType,
-    successWhen,
-    failWhen
-  }
+  return undefined
 }
 
 /** Compiles each distinct JMESPath expression once, however many calls repeat it. */

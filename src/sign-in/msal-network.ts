@@ -3,7 +3,12 @@ import { Inputs } from '../common/constants.js'
 import { withoutQuery } from '../common/endpoint-url.js'
 import { entraErrorText, errorDescriptionOf } from './entra-error.js'
 import { describeTransportFailure, serviceMessage } from '../common/failure-message.js'
-import { createTransport, type HttpRequest, type Transport } from '../transport/http.js'
+import {
+  createTransport,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport
+} from '../transport/http.js'
 import { discardBody, readText } from '../transport/response-body.js'
 import { decideRetry } from '../transport/retry-policy.js'
 import { maskSecret, scrub, scrubAndCut } from '../common/secrets.js'
@@ -47,123 +52,163 @@ export function createMsalNetworkClient(
   authorityHost: string,
   transport: Transport = createTransport({ timeoutMs: policy.timeoutMs, followRedirects: false })
 ): MsalNetworkClient {
-  const state: { lastFailure: string | undefined } = { lastFailure: undefined }
+  return new TransportNetworkClient(policy, authorityHost, transport)
+}
 
-  async function send<T>(request: HttpRequest, trustedOrigin: string): Promise<NetworkResponse<T>> {
-    const origin = originOf(request.url)
-    if (origin !== trustedOrigin) {
-      state.lastFailure = scrub(
-        `refused to send ${request.method} to ${scrubAndCut(origin, 200)}: only '${Inputs.AuthorityHost}' ${authorityHost} is trusted with the credentials, ` +
-          "and the authority's OpenID metadata points elsewhere"
-      )
-      throw new Error(state.lastFailure)
-    }
-    const startedAt = policy.now()
-    for (let serverErrors = 0; ;) {
-      let response
-      try {
-        response = await transport.send(request)
-      } catch (error) {
-        state.lastFailure = scrub(describeTransportFailure(request.method, request.url, error))
-        throw error
-      }
-      const retryable =
-        response.status === 429 || (response.status >= 500 && serverErrors < MaxServerErrorRetries)
-      if (retryable) {
-        if (response.status !== 429) serverErrors++
-        const decision = decideRetry(
-          response.headers['retry-after'],
-          startedAt,
-          policy.now(),
-          policy.retryTimeoutMs
-        )
-        if (decision.retry) {
-          policy.info(
-            `${request.method} ${withoutQuery(request.url)} → ${response.status}, waiting ${Math.ceil(decision.waitMs / 1000)} s`
-          )
-          // Not waited for: a body that drips must not hold the retry.
-          void discardBody(response.body)
-          await policy.sleep(decision.waitMs)
-          continue
-        }
-      }
-      let text: string
-      try {
-        text = await readText(response.body, policy.timeoutMs)
-      } catch (error) {
-        state.lastFailure = scrub(describeTransportFailure(request.method, request.url, error))
-        throw error
-      }
-      // Throttling and server errors first: their bodies are often empty or HTML, not JSON.
-      if (response.status === 429 || response.status >= 500) {
-        state.lastFailure = scrub(
-          `${request.method} ${withoutQuery(request.url)} failed: HTTP ${response.status}` +
-            (response.status === 429 ? ' Too Many Requests — retry-timeout exhausted' : '') +
-            (serviceMessage(text) ? ` — ${serviceMessage(text)}` : '')
-        )
-        throw new Error(state.lastFailure)
-      }
-      let body: T
-      try {
-        body = JSON.parse(text) as T
-      } catch {
-        state.lastFailure = scrub(
-          `${request.method} ${withoutQuery(request.url)} failed: HTTP ${response.status} with a body that is not JSON` +
-            (serviceMessage(text) ? ` — ${serviceMessage(text)}` : '')
-        )
-        throw new Error(state.lastFailure)
-      }
-      if (response.status >= 400) {
-        // MSAL reports a refused metadata request as endpoints_resolution_error and drops
-        // Entra's own words (a wrong tenant at a custom authority-host): keep them here.
-        const detail = entraErrorText(errorDescriptionOf(body)) ?? serviceMessage(text)
-        state.lastFailure = scrub(
-          `${request.method} ${withoutQuery(request.url)} failed: HTTP ${response.status}${detail ? ` — ${detail}` : ''}`
-        )
-      }
-      return { status: response.status, headers: { ...response.headers }, body }
-    }
+class TransportNetworkClient implements MsalNetworkClient {
+  private failure: string | undefined
+  /** MSAL's own requests: to authority-host only. */
+  private readonly msal: INetworkModule
+
+  constructor(
+    private readonly policy: TokenRequestPolicy,
+    private readonly authorityHost: string,
+    private readonly transport: Transport
+  ) {
+    this.msal = this.trusting(authorityHost)
+  }
+
+  get lastFailure(): string | undefined {
+    return this.failure
+  }
+
+  sendGetRequestAsync<T>(
+    url: string,
+    options?: NetworkRequestOptions
+  ): Promise<NetworkResponse<T>> {
+    return this.msal.sendGetRequestAsync<T>(url, options)
+  }
+
+  sendPostRequestAsync<T>(
+    url: string,
+    options?: NetworkRequestOptions
+  ): Promise<NetworkResponse<T>> {
+    return this.msal.sendPostRequestAsync<T>(url, options)
   }
 
   /** MSAL's two calls, sending only to `trustedOrigin`. */
-  const sendingTo = (trustedOrigin: string): INetworkModule => ({
-    sendGetRequestAsync<T>(
-      url: string,
-      options?: NetworkRequestOptions
-    ): Promise<NetworkResponse<T>> {
-      return send<T>({ method: 'GET', url, headers: { ...options?.headers } }, trustedOrigin)
-    },
-    sendPostRequestAsync<T>(
-      url: string,
-      options?: NetworkRequestOptions
-    ): Promise<NetworkResponse<T>> {
-      // The signed client assertion is replayable for minutes: masked before it leaves, so an
-      // endpoint that echoes the request cannot print it (nor can MSAL's own errors).
-      maskSecret(new URLSearchParams(options?.body ?? '').get('client_assertion') ?? undefined)
-      return send<T>(
-        {
-          method: 'POST',
-          url,
-          headers: {
-            'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8',
-            ...options?.headers
-          },
-          body: Buffer.from(options?.body ?? '', 'utf8')
-        },
-        trustedOrigin
+  trusting(trustedOrigin: string): INetworkModule {
+    return {
+      sendGetRequestAsync: <T>(url: string, options?: NetworkRequestOptions) =>
+        this.send<T>({ method: 'GET', url, headers: { ...options?.headers } }, trustedOrigin),
+      sendPostRequestAsync: <T>(url: string, options?: NetworkRequestOptions) => {
+        // The signed client assertion is replayable for minutes: masked before it leaves, so an
+        // endpoint that echoes the request cannot print it (nor can MSAL's own errors).
+        maskSecret(new URLSearchParams(options?.body ?? '').get('client_assertion') ?? undefined)
+        return this.send<T>(formPost(url, options), trustedOrigin)
+      }
+    }
+  }
+
+  close(): void {
+    this.transport.close()
+  }
+
+  private async send<T>(request: HttpRequest, trustedOrigin: string): Promise<NetworkResponse<T>> {
+    const origin = originOf(request.url)
+    if (origin !== trustedOrigin) {
+      this.fail(
+        `refused to send ${request.method} to ${scrubAndCut(origin, 200)}: only '${Inputs.AuthorityHost}' ${this.authorityHost} is trusted with the credentials, ` +
+          "and the authority's OpenID metadata points elsewhere"
       )
     }
-  })
-  const msal = sendingTo(authorityHost)
+    const response = await this.sendWithRetries(request)
+    const text = await this.recording(request, () => readText(response.body, this.policy.timeoutMs))
+    return this.judge<T>(request, response, text)
+  }
 
+  /** The first answer not to wait out: 429 within retry-timeout, 5xx at most twice, per Retry-After. */
+  private async sendWithRetries(request: HttpRequest): Promise<HttpResponse> {
+    const startedAt = this.policy.now()
+    for (let serverErrors = 0; ;) {
+      const response = await this.recording(request, () => this.transport.send(request))
+      const retryable =
+        response.status === 429 || (response.status >= 500 && serverErrors < MaxServerErrorRetries)
+      if (!retryable) return response
+      if (response.status !== 429) serverErrors++
+      const decision = decideRetry(
+        response.headers['retry-after'],
+        startedAt,
+        this.policy.now(),
+        this.policy.retryTimeoutMs
+      )
+      if (!decision.retry) return response
+      this.policy.info(
+        `${request.method} ${withoutQuery(request.url)} → ${response.status}, waiting ${Math.ceil(decision.waitMs / 1000)} s`
+      )
+      // Not waited for: a body that drips must not hold the retry.
+      void discardBody(response.body)
+      await this.policy.sleep(decision.waitMs)
+    }
+  }
+
+  /** MSAL's response from the answer's text, or the failure it stands for. */
+  private judge<T>(request: HttpRequest, response: HttpResponse, text: string): NetworkResponse<T> {
+    const failed = `${request.method} ${withoutQuery(request.url)} failed: HTTP ${response.status}`
+    // Throttling and server errors first: their bodies are often empty or HTML, not JSON.
+    if (response.status === 429 || response.status >= 500) {
+      this.fail(
+        failed +
+          (response.status === 429 ? ' Too Many Requests — retry-timeout exhausted' : '') +
+          said(text)
+      )
+    }
+    const body = parseJson<T>(text)
+    if (body === NotJson) {
+      this.fail(`${failed} with a body that is not JSON${said(text)}`)
+    }
+    if (response.status >= 400) {
+      // MSAL reports a refused metadata request as endpoints_resolution_error and drops
+      // Entra's own words (a wrong tenant at a custom authority-host): keep them here.
+      const detail = entraErrorText(errorDescriptionOf(body)) ?? serviceMessage(text)
+      this.failure = scrub(`${failed}${detail ? ` — ${detail}` : ''}`)
+    }
+    return { status: response.status, headers: { ...response.headers }, body }
+  }
+
+  /** `step`, whose transport failure becomes the last failure (scrubbed) before it is rethrown. */
+  private async recording<R>(request: HttpRequest, step: () => Promise<R>): Promise<R> {
+    try {
+      return await step()
+    } catch (error) {
+      this.failure = scrub(describeTransportFailure(request.method, request.url, error))
+      throw error
+    }
+  }
+
+  /** Records `message` (scrubbed) as the last failure and throws it. */
+  private fail(message: string): never {
+    this.failure = scrub(message)
+    throw new Error(this.failure)
+  }
+}
+
+/** MSAL's form POST (its body is URL-encoded) as the transport sends it. */
+function formPost(url: string, options: NetworkRequestOptions | undefined): HttpRequest {
   return {
-    get lastFailure() {
-      return state.lastFailure
+    method: 'POST',
+    url,
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8',
+      ...options?.headers
     },
-    sendGetRequestAsync: (url, options) => msal.sendGetRequestAsync(url, options),
-    sendPostRequestAsync: (url, options) => msal.sendPostRequestAsync(url, options),
-    trusting: sendingTo,
-    close: () => transport.close()
+    body: Buffer.from(options?.body ?? '', 'utf8')
+  }
+}
+
+/** ` — ` and F&O's or Entra's own message in `text`, or nothing. */
+function said(text: string): string {
+  const message = serviceMessage(text)
+  return message ? ` — ${message}` : ''
+}
+
+const NotJson = Symbol('not JSON')
+
+function parseJson<T>(text: string): T | typeof NotJson {
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    return NotJson
   }
 }
 

@@ -66,99 +66,128 @@ export function createTransport(options: {
   /** Connections opened earlier (src/early-connections.ts); the transport then owns them. */
   pool?: ConnectionPool
 }): Transport {
-  const pool = options.pool ?? createConnectionPool()
-  let closed = false
+  return new NodeTransport(
+    options.timeoutMs,
+    options.followRedirects,
+    options.pool ?? createConnectionPool()
+  )
+}
 
-  /** One request and its answer's headers, within the deadline. */
-  function exchange(
-    method: string,
-    url: URL,
-    headers: Record<string, string>,
-    body: Buffer | undefined
-  ): Promise<IncomingMessage> {
-    return new Promise((resolve, reject) => {
-      // The request and, while it opens, its connection (a tunnel's CONNECT and sockets).
-      const pieces: Piece[] = []
-      let settled = false
-      const fail = (error: unknown): void => {
-        if (settled) return
-        settled = true
-        clearTimeout(deadline)
-        for (const piece of pieces) piece.destroy()
-        reject(error)
-      }
-      const deadline =
-        options.timeoutMs > 0
-          ? setTimeout(() => fail(new TimeoutError(options.timeoutMs)), options.timeoutMs)
-          : undefined
+class NodeTransport implements Transport {
+  private closed = false
 
-      const module = url.protocol === 'https:' ? https : http
-      const requestOptions: https.RequestOptions & Record<string, unknown> = {
-        method,
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly followRedirects: boolean,
+    private readonly pool: ConnectionPool
+  ) {}
+
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    if (this.closed) throw new Error('the transport is closed')
+    const headers: Record<string, string> = { 'User-Agent': UserAgent, ...request.headers }
+    if (request.body) headers['Content-Length'] = String(request.body.length)
+    const origin = new URL(request.url).origin
+    let url = new URL(request.url)
+    for (let redirects = 0; ; redirects++) {
+      const response = await exchange(
+        this.pool,
+        this.timeoutMs,
+        request.method,
+        url,
         headers,
-        agent: pool.agent(url.protocol),
-        [TrackOption]: (piece: Piece) => pieces.push(piece)
+        request.body
+      )
+      const status = response.statusCode ?? 0
+      const location = response.headers.location
+      // A POST is never sent again to where a redirect points: it might run twice.
+      const follow = this.followRedirects && request.method === 'GET'
+      if (!follow || !RedirectStatuses.has(status) || !location) {
+        return { status, headers: flattenHeaders(response.headers), body: response }
       }
-      const request = module.request(url, requestOptions)
-      pieces.push(request)
-      // Stays attached: a request destroyed on the deadline still reports an error.
-      request.on('error', fail)
-      request.once('response', response => {
-        if (settled) {
-          response.destroy()
-          return
-        }
-        settled = true
-        clearTimeout(deadline)
-        resolve(response)
-      })
-      request.end(body)
-    })
+      // Its body is of no use, and a dripping one must not hold the connection.
+      response.destroy()
+      if (redirects === MaxRedirects) throw new Error(`more than ${MaxRedirects} redirects`)
+      url = redirectTarget(url, location, status)
+      if (url.origin !== origin) dropAuthorization(headers)
+    }
   }
 
-  return {
-    async send(request) {
-      if (closed) throw new Error('the transport is closed')
-      const headers: Record<string, string> = { 'User-Agent': UserAgent, ...request.headers }
-      if (request.body) headers['Content-Length'] = String(request.body.length)
-      const origin = new URL(request.url).origin
-      let url = new URL(request.url)
-      for (let redirects = 0; ; redirects++) {
-        const response = await exchange(request.method, url, headers, request.body)
-        const status = response.statusCode ?? 0
-        const location = response.headers.location
-        // A POST is never sent again to where a redirect points: it might run twice.
-        const follow = options.followRedirects && request.method === 'GET'
-        if (!follow || !RedirectStatuses.has(status) || !location) {
-          return { status, headers: flattenHeaders(response.headers), body: response }
-        }
-        // Its body is of no use, and a dripping one must not hold the connection.
-        response.destroy()
-        if (redirects === MaxRedirects) throw new Error(`more than ${MaxRedirects} redirects`)
-        const next = new URL(location, url)
-        if (next.protocol !== 'https:' && url.protocol === 'https:') {
-          throw new Error(
-            `refused the redirect (HTTP ${status}) from https to ${withoutQuery(next.href)}`
-          )
-        }
-        if (next.origin !== origin) {
-          for (const name of Object.keys(headers)) {
-            if (name.toLowerCase() === 'authorization') delete headers[name]
-          }
-        }
-        url = next
-      }
-    },
-    preconnect(url) {
-      if (!closed) pool.preconnect(url)
-    },
-    handshakesUnderway(maxWaitMs) {
-      return pool.handshakesUnderway(maxWaitMs)
-    },
-    close() {
-      closed = true
-      pool.close()
+  preconnect(url: string): void {
+    if (!this.closed) this.pool.preconnect(url)
+  }
+
+  handshakesUnderway(maxWaitMs: number): Promise<void> {
+    return this.pool.handshakesUnderway(maxWaitMs)
+  }
+
+  close(): void {
+    this.closed = true
+    this.pool.close()
+  }
+}
+
+/** One request and its answer's headers, within the deadline (`timeoutMs`, 0 = none). */
+function exchange(
+  pool: ConnectionPool,
+  timeoutMs: number,
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  body: Buffer | undefined
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    // The request and, while it opens, its connection (a tunnel's CONNECT and sockets).
+    const pieces: Piece[] = []
+    let settled = false
+    const fail = (error: unknown): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(deadline)
+      for (const piece of pieces) piece.destroy()
+      reject(error)
     }
+    const deadline =
+      timeoutMs > 0 ? setTimeout(() => fail(new TimeoutError(timeoutMs)), timeoutMs) : undefined
+
+    const module = url.protocol === 'https:' ? https : http
+    const requestOptions: https.RequestOptions & Record<string, unknown> = {
+      method,
+      headers,
+      agent: pool.agent(url.protocol),
+      [TrackOption]: (piece: Piece) => pieces.push(piece)
+    }
+    const request = module.request(url, requestOptions)
+    pieces.push(request)
+    // Stays attached: a request destroyed on the deadline still reports an error.
+    request.on('error', fail)
+    request.once('response', response => {
+      if (settled) {
+        response.destroy()
+        return
+      }
+      settled = true
+      clearTimeout(deadline)
+      resolve(response)
+    })
+    request.end(body)
+  })
+}
+
+/** Where a redirect from `url` leads; never from https to http. */
+function redirectTarget(url: URL, location: string, status: number): URL {
+  const next = new URL(location, url)
+  if (next.protocol !== 'https:' && url.protocol === 'https:') {
+    throw new Error(
+      `refused the redirect (HTTP ${status}) from https to ${withoutQuery(next.href)}`
+    )
+  }
+  return next
+}
+
+/** Authorization stays with the origin it was given for. */
+function dropAuthorization(headers: Record<string, string>): void {
+  for (const name of Object.keys(headers)) {
+    if (name.toLowerCase() === 'authorization') delete headers[name]
   }
 }
 
