@@ -1,4 +1,5 @@
 import { oneLine } from '../common/errors.js'
+import { wholeSeconds } from '../common/timespan.js'
 import { withSuffix, type Failure } from '../common/failure.js'
 import { describeTransportFailure, httpFailure } from '../common/failure-message.js'
 import { parseFoError } from '../common/fo-error.js'
@@ -142,9 +143,9 @@ export async function invoke(
     const left =
       decision.leftMs === undefined
         ? `no ${limit.input}`
-        : `${seconds(decision.leftMs - decision.waitMs)} left`
+        : `${wholeSeconds(decision.leftMs - decision.waitMs)} left`
     deps.info(
-      `${label} → ${what}, waiting ${seconds(decision.waitMs)} (attempt ${attempts + 1}, ${left}${describeCap(decision)})`
+      `${label} → ${what}, waiting ${wholeSeconds(decision.waitMs)} (attempt ${attempts + 1}, ${left}${describeCap(decision)})`
     )
     await deps.sleep(decision.waitMs)
     waitedMs += decision.waitMs
@@ -434,9 +435,4 @@ function progress(error: unknown, contentLength: string | undefined): string {
   return contentLength && /^\d+$/.test(contentLength)
     ? `, after ${bytes} of ${contentLength} bytes`
     : `, after ${bytes} bytes`
-}
-
-/** Whole seconds, rounded up so "0 s" never hides a real wait. */
-function seconds(ms: number): string {
-  return `${Math.ceil(ms / 1000)} s`
 }
