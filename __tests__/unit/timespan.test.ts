@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseTimespan } from '../../src/common/timespan.js'
+import { elapsedSeconds, parseTimespan, wholeSeconds } from '../../src/common/timespan.js'
 
 describe('parseTimespan', () => {
   it.each([
@@ -38,5 +38,30 @@ describe('parseTimespan', () => {
     '００:０５:００'
   ])('rejects %j, which is not hh:mm:ss', text => {
     expect(parseTimespan(text)).toBeUndefined()
+  })
+})
+
+describe('wholeSeconds', () => {
+  it.each([
+    [0, '0 s'],
+    [1, '1 s'],
+    [1_000, '1 s'],
+    [1_001, '2 s'],
+    [59_500, '60 s']
+  ])('writes %d ms as %j, rounded up so a real wait never reads 0 s', (ms, text) => {
+    expect(wholeSeconds(ms)).toBe(text)
+  })
+})
+
+describe('elapsedSeconds', () => {
+  it.each([
+    [0, '0.0 s'],
+    [1_540, '1.5 s'],
+    [9_949, '9.9 s'],
+    [10_000, '10 s'],
+    [42_499, '42 s'],
+    [42_500, '43 s']
+  ])('writes %d ms as %j: tenths under 10 s, whole seconds from there', (ms, text) => {
+    expect(elapsedSeconds(ms)).toBe(text)
   })
 })

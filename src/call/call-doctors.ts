@@ -7,7 +7,7 @@ import {
 import { withoutQuery } from '../common/endpoint-url.js'
 import { withSuffix, type Failure } from '../common/failure.js'
 import { NotFoundHint } from '../common/failure-message.js'
-import { isFoNotFound, type Catalogue } from '../doctors/fo-catalogue.js'
+import { isFoNotFound, type Catalogue, type Parameter } from '../doctors/fo-catalogue.js'
 import type { InvokeResult } from './invoker.js'
 import { explainMissingName } from '../doctors/name-doctor.js'
 
@@ -53,20 +53,69 @@ export interface CallDoctorsDeps {
 const MaxWarnings = 20
 
 export function createCallDoctors(deps: CallDoctorsDeps): CallDoctors {
-  const warned = new Set<string>()
-  const warnOnce = (key: string, line: string): void => {
-    if (warned.has(key) || warned.size >= MaxWarnings) return
-    warned.add(key)
-    deps.warning(line)
+  return new Doctors(deps)
+}
+
+class Doctors implements CallDoctors {
+  private readonly warned = new Set<string>()
+
+  constructor(private readonly deps: CallDoctorsDeps) {}
+
+  async explain<T extends InvokeResult>(result: T, call: DoctorCall): Promise<T> {
+    const sentence = await this.sentenceFor(result, call)
+    if (sentence === undefined || result.failure === undefined) return result
+    const failure = withoutNotFoundHint(result.failure, result.status)
+    return { ...result, failure: withSuffix(failure, ` — ${sentence}`) }
   }
 
-  async function sentenceFor(result: InvokeResult, call: DoctorCall): Promise<string | undefined> {
+  async checkContract(call: DoctorCall): Promise<Failure | undefined> {
+    const segments = segmentsOf(call.serviceName)
+    if (!this.deps.checkContract || call.method !== 'POST' || segments.length !== 3) {
+      return undefined
+    }
+    const label = `${call.method} ${withoutQuery(call.url)} was not sent — check-contract`
+    const contract = await this.deps.catalogue.contract(segments)
+    if (contract.kind === 'missing') {
+      const named = await explainMissingName(segments, this.deps.catalogue)
+      return {
+        kind: 'check',
+        message: `${label}: F&O answered 404 to the operation's contract — ${named ?? NotFoundHint}`
+      }
+    }
+    const key = call.serviceName.toLowerCase()
+    if (contract.kind === 'unknown') {
+      this.warnOnce(
+        key,
+        `check-contract: the contract of ${call.serviceName} could not be read (${contract.why}); its calls are sent unchecked`
+      )
+      return undefined
+    }
+    const keys = payloadKeys(call.payload)
+    if (keys === undefined) {
+      return {
+        kind: 'check',
+        message: `${label}: the payload is not a JSON object, so it names none of the parameters of ${segments[2]}`
+      }
+    }
+    const mismatch = compareWithContract(keys, contract.parameters)
+    if (mismatch.unknown.length > 0) {
+      return {
+        kind: 'check',
+        message: `${label}: ${describeMismatch(segments[2], mismatch) ?? ''}`
+      }
+    }
+    if (mismatch.missing.length > 0) this.warnMissing(call.serviceName, key, mismatch.missing)
+    return undefined
+  }
+
+  /** The doctor's sentence on a failed answer: a wrong name (404), or a payload off its contract. */
+  private async sentenceFor(result: InvokeResult, call: DoctorCall): Promise<string | undefined> {
     const { status, failure } = result
     if (failure === undefined) return undefined
     const segments = segmentsOf(call.serviceName)
     if (failure.kind !== 'http') return undefined
     if (status === 404 && !call.polling && segments.length > 0 && fromFo(result)) {
-      return explainMissingName(segments, deps.catalogue)
+      return explainMissingName(segments, this.deps.catalogue)
     }
     if (
       (status === 400 || status === 500) &&
@@ -74,7 +123,7 @@ export function createCallDoctors(deps: CallDoctorsDeps): CallDoctors {
       segments.length === 3 &&
       (call.payload ?? '').trim() !== ''
     ) {
-      const contract = await deps.catalogue.contract(segments)
+      const contract = await this.deps.catalogue.contract(segments)
       const keys = payloadKeys(call.payload)
       if (contract.kind !== 'found' || keys === undefined) return undefined
       return describeMismatch(segments[2], compareWithContract(keys, contract.parameters))
@@ -82,69 +131,32 @@ export function createCallDoctors(deps: CallDoctorsDeps): CallDoctors {
     return undefined
   }
 
-  return {
-    async explain(result, call) {
-      const sentence = await sentenceFor(result, call)
-      if (sentence === undefined || result.failure === undefined) return result
-      const failure = result.failure
-      // The doctor's finding replaces the general hint it makes precise.
-      const hint = ` — ${NotFoundHint}`
-      const trimmed =
-        failure.message.endsWith(hint) && result.status === 404
-          ? {
-              ...failure,
-              message: failure.message.slice(0, -hint.length),
-              ...(failure.withoutBody?.endsWith(hint)
-                ? { withoutBody: failure.withoutBody.slice(0, -hint.length) }
-                : {})
-            }
-          : failure
-      return { ...result, failure: withSuffix(trimmed, ` — ${sentence}`) }
-    },
+  /** Parameters the payload leaves out run with their defaults: a warning, once per set. */
+  private warnMissing(serviceName: string, key: string, missing: readonly Parameter[]): void {
+    const names = missing.map(parameter => parameter.name).join(',')
+    this.warnOnce(
+      `${key}|${names}`,
+      `check-contract: ${serviceName}: ${describeMissing(missing)} from the payload; X++ runs with ${missing.length === 1 ? 'its default value' : 'their default values'}`
+    )
+  }
 
-    async checkContract(call) {
-      const segments = segmentsOf(call.serviceName)
-      if (!deps.checkContract || call.method !== 'POST' || segments.length !== 3) return undefined
-      const label = `${call.method} ${withoutQuery(call.url)} was not sent — check-contract`
-      const contract = await deps.catalogue.contract(segments)
-      if (contract.kind === 'missing') {
-        const named = await explainMissingName(segments, deps.catalogue)
-        return {
-          kind: 'check',
-          message: `${label}: F&O answered 404 to the operation's contract — ${named ?? NotFoundHint}`
-        }
-      }
-      const key = call.serviceName.toLowerCase()
-      if (contract.kind === 'unknown') {
-        warnOnce(
-          key,
-          `check-contract: the contract of ${call.serviceName} could not be read (${contract.why}); its calls are sent unchecked`
-        )
-        return undefined
-      }
-      const keys = payloadKeys(call.payload)
-      if (keys === undefined) {
-        return {
-          kind: 'check',
-          message: `${label}: the payload is not a JSON object, so it names none of the parameters of ${segments[2]}`
-        }
-      }
-      const mismatch = compareWithContract(keys, contract.parameters)
-      if (mismatch.unknown.length > 0) {
-        return {
-          kind: 'check',
-          message: `${label}: ${describeMismatch(segments[2], mismatch) ?? ''}`
-        }
-      }
-      if (mismatch.missing.length > 0) {
-        const names = mismatch.missing.map(parameter => parameter.name).join(',')
-        warnOnce(
-          `${key}|${names}`,
-          `check-contract: ${call.serviceName}: ${describeMissing(mismatch.missing)} from the payload; X++ runs with ${mismatch.missing.length === 1 ? 'its default value' : 'their default values'}`
-        )
-      }
-      return undefined
-    }
+  private warnOnce(key: string, line: string): void {
+    if (this.warned.has(key) || this.warned.size >= MaxWarnings) return
+    this.warned.add(key)
+    this.deps.warning(line)
+  }
+}
+
+/** The failure without the general 404 hint, which the doctor's finding makes precise. */
+function withoutNotFoundHint(failure: Failure, status: number | undefined): Failure {
+  const hint = ` — ${NotFoundHint}`
+  if (!failure.message.endsWith(hint) || status !== 404) return failure
+  return {
+    ...failure,
+    message: failure.message.slice(0, -hint.length),
+    ...(failure.withoutBody?.endsWith(hint)
+      ? { withoutBody: failure.withoutBody.slice(0, -hint.length) }
+      : {})
   }
 }
 

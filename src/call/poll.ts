@@ -2,7 +2,7 @@ import type { Failure } from '../common/failure.js'
 import type { InvokeResult } from './invoker.js'
 import type { Verdict } from './outcome-check.js'
 import { addThrottling, NoThrottling } from '../doctors/throttle-doctor.js'
-import { formatTimespan } from '../common/timespan.js'
+import { formatTimespan, wholeSeconds } from '../common/timespan.js'
 
 /** When and how long the same call is repeated (the `until` inputs). */
 export interface PollPlan {
@@ -65,7 +65,7 @@ export async function poll(
     }
     const verdict = await judge(result)
     // `Poll 3 (40 s): Status = "Executing" → not yet`: what until read, never a bare "false".
-    const prefix = `Poll ${polls} (${seconds(deps.now() - startedAt)})`
+    const prefix = `Poll ${polls} (${wholeSeconds(deps.now() - startedAt)})`
     if (verdict.state === 'done') {
       deps.info(`${prefix}: ${verdict.seen ?? `until '${shortExpression(plan.until)}'`} → done`)
       return { result, polls, failure: undefined, pollWaitedMs }
@@ -91,9 +91,9 @@ export async function poll(
         }
       }
     }
-    const left = deadline === undefined ? 'no poll-timeout' : `${seconds(deadline - now)} left`
+    const left = deadline === undefined ? 'no poll-timeout' : `${wholeSeconds(deadline - now)} left`
     deps.info(
-      `${prefix}: ${verdict.seen} → not yet, next poll in ${seconds(plan.intervalMs)} (${left})`
+      `${prefix}: ${verdict.seen} → not yet, next poll in ${wholeSeconds(plan.intervalMs)} (${left})`
     )
     await deps.sleep(plan.intervalMs)
     pollWaitedMs += plan.intervalMs
@@ -103,8 +103,4 @@ export async function poll(
 function shortExpression(expression: string): string {
   const text = expression.replace(/\s+/g, ' ').trim()
   return text.length > 120 ? `${text.slice(0, 119)}…` : text
-}
-
-function seconds(ms: number): string {
-  return `${Math.ceil(ms / 1000)} s`
 }

@@ -7,9 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Inputs, MaxResponseOutputBytes } from '../common/constants.js'
 import { withoutQuery } from '../common/endpoint-url.js'
 import type { ConnectionPool } from '../transport/connection-pool.js'
-import { createTransport, type Transport } from '../transport/http.js'
-import { invoke, type InvokeResult, type InvokerDeps } from './invoker.js'
-import { judgeAnswer, type CheckLog, type OutcomeChecks } from './outcome-check.js'
+import { createTransport, type HttpRequest, type Transport } from '../transport/http.js'
+import { invoke, type CallPolicy, type InvokeResult, type InvokerDeps } from './invoker.js'
+import { judgeAnswer, type CheckLog, type OutcomeChecks, type Verdict } from './outcome-check.js'
 import { poll } from './poll.js'
 import { receiveBody } from '../transport/response-body.js'
 import { openResponseFile, type ResponseFile } from '../transport/response-file.js'
@@ -69,24 +69,61 @@ export async function callService(
   file: ResponseFile,
   transport: Transport = createServiceTransport(settings)
 ): Promise<CallOutcome> {
+  // The doctor reads the token a 401 or 403 refused: the last one sent, renewals included.
+  const sent = { token: '' }
+  const deps = invokerDeps(settings, tokens, transport, file, sent)
+  const request = serviceRequest(settings)
+  const once = (deadlineMs: number | undefined): Promise<InvokeResult> =>
+    invoke(request, callPolicy(settings, deadlineMs), deps)
+  const label = `${settings.method} ${withoutQuery(settings.serviceUrl)}`
+  const checks = outcomeChecks(settings, label)
+  const doctors = createStepDoctors(settings, tokens, transport)
+  const doctorCall = doctorCallOf(settings)
+  const explained = (outcome: CallOutcome): Promise<CallOutcome> =>
+    doctors.explain(withRefusalExplained(outcome, settings, sent.token), doctorCall)
+  try {
+    const refused = await doctors.checkContract(doctorCall)
+    if (refused) return { ...NotSent, failure: refused }
+    if (settings.poll) {
+      const judge = (result: InvokeResult): Promise<Verdict> =>
+        judgeAnswer(result, checks, CheckLines)
+      const polled = await poll(settings.poll, label, once, judge, deps)
+      const { result, failure, polls, pollWaitedMs } = polled
+      return await explained({ ...result, failure, polls, pollWaitedMs })
+    }
+    const result = await once(undefined)
+    const verdict = await judgeAnswer(result, checks, CheckLines)
+    const failure = verdict.state === 'failed' ? verdict.failure : undefined
+    return await explained({ ...result, failure, polls: 0, pollWaitedMs: 0 })
+  } finally {
+    transport.close()
+    await file.handle.close()
+  }
+}
+
+/** The request of the call: the payload, if any, as settings give it; JSON asked for. */
+function serviceRequest(settings: Settings): HttpRequest {
   const headers: Record<string, string> = { Accept: 'application/json' }
   if (settings.contentType) headers['Content-Type'] = settings.contentType
-  const request = {
-    method: settings.method,
-    url: settings.serviceUrl,
-    headers,
-    body: settings.body
-  }
-  let lastSent = ''
-  const deps: InvokerDeps = {
+  return { method: settings.method, url: settings.serviceUrl, headers, body: settings.body }
+}
+
+/** What the invoker uses for the call: real clock and sleep, the step's token, `file` for the body. */
+function invokerDeps(
+  settings: Settings,
+  tokens: TokenSource,
+  transport: Transport,
+  file: ResponseFile,
+  sent: { token: string }
+): InvokerDeps {
+  return {
     transport,
     now: () => Date.now(),
     sleep: ms => sleep(ms),
     random: Math.random,
     // Poll lines quote the answer: untrusted text, made inert like every line that does.
     info: line => core.info(safeLine(line)),
-    // The doctor reads the token a 401 or 403 refused: the last one sent, renewals included.
-    bearer: async () => (lastSent = await tokens.current()),
+    bearer: async () => (sent.token = await tokens.current()),
     // One byte past the output cap tells "too large" from "exactly 1 MiB".
     receive: response =>
       receiveBody(response.body, file, {
@@ -95,13 +132,19 @@ export async function callService(
         maxBytes: settings.maxResponseBytes
       })
   }
-  const label = `${settings.method} ${withoutQuery(settings.serviceUrl)}`
-  // One line per check with the fields it read: answer text, made inert like every such line.
-  const log: CheckLog = {
-    info: line => core.info(safeLine(line)),
-    warning: line => core.warning(safeLine(line))
+}
+
+/** The retry policy of one invocation; a poll round ends at the poll deadline. */
+function callPolicy(settings: Settings, deadlineMs: number | undefined): CallPolicy {
+  return {
+    retryTimeoutMs: settings.retryTimeoutMs,
+    retryOn: settings.retryOn,
+    deadline: deadlineMs === undefined ? undefined : { atMs: deadlineMs, input: Inputs.PollTimeout }
   }
-  const checks: OutcomeChecks = {
+}
+
+function outcomeChecks(settings: Settings, label: string): OutcomeChecks {
+  return {
     label,
     successWhen: settings.successWhen,
     failWhen: settings.failWhen,
@@ -109,68 +152,21 @@ export async function callService(
     maskResponse: settings.maskResponse,
     retryOn: settings.retryOn
   }
-  const once = (deadlineMs: number | undefined): Promise<InvokeResult> =>
-    invoke(
-      request,
-      {
-        retryTimeoutMs: settings.retryTimeoutMs,
-        retryOn: settings.retryOn,
-        deadline:
-          deadlineMs === undefined ? undefined : { atMs: deadlineMs, input: Inputs.PollTimeout }
-      },
-      deps
-    )
-  const doctors = createStepDoctors(settings, tokens, transport)
-  const doctorCall: DoctorCall = {
+}
+
+/** One line per check with the fields it read: answer text, made inert like every such line. */
+const CheckLines: CheckLog = {
+  info: line => core.info(safeLine(line)),
+  warning: line => core.warning(safeLine(line))
+}
+
+function doctorCallOf(settings: Settings): DoctorCall {
+  return {
     method: settings.method,
     url: settings.serviceUrl,
     serviceName: settings.serviceName,
     payload: settings.payload,
     polling: settings.poll !== undefined
-  }
-  try {
-    const refused = await doctors.checkContract(doctorCall)
-    if (refused) return { ...NotSent, failure: refused }
-    if (settings.poll) {
-      const polled = await poll(
-        settings.poll,
-        label,
-        once,
-        result => judgeAnswer(result, checks, log),
-        deps
-      )
-      return await doctors.explain(
-        withRefusalExplained(
-          {
-            ...polled.result,
-            failure: polled.failure,
-            polls: polled.polls,
-            pollWaitedMs: polled.pollWaitedMs
-          },
-          settings,
-          lastSent
-        ),
-        doctorCall
-      )
-    }
-    const result = await once(undefined)
-    const verdict = await judgeAnswer(result, checks, log)
-    return await doctors.explain(
-      withRefusalExplained(
-        {
-          ...result,
-          failure: verdict.state === 'failed' ? verdict.failure : undefined,
-          polls: 0,
-          pollWaitedMs: 0
-        },
-        settings,
-        lastSent
-      ),
-      doctorCall
-    )
-  } finally {
-    transport.close()
-    await file.handle.close()
   }
 }
 

@@ -18,3 +18,13 @@ export function formatTimespan(ms: number): string {
   const parts = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60]
   return parts.map(part => String(part).padStart(2, '0')).join(':')
 }
+
+/** Whole seconds, rounded up so "0 s" never hides a real wait: "3 s". */
+export function wholeSeconds(ms: number): string {
+  return `${Math.ceil(ms / 1000)} s`
+}
+
+/** A wall time for a summary: tenths of a second under 10 s ("1.5 s"), else whole seconds ("42 s"). */
+export function elapsedSeconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`
+}

@@ -1,37 +1,26 @@
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
-import { mkdir, mkdtemp, open } from 'node:fs/promises'
+import { mkdir, open } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import v8 from 'node:v8'
 import { signInForStep } from '../sign-in/auth.js'
 import { NoEarlyConnections, type EarlyConnections } from '../transport/early-connection-set.js'
-import { createFilesBudget, receiveCallBody } from './call-body.js'
-import { createExpressionCache, prepareCall, type PreparedCall } from '../call/call-plan.js'
+import { createExpressionCache, prepareCall } from '../call/call-plan.js'
+import { CallRunner, type Entry } from './call-runner.js'
 import { createTally, type CallTally } from './call-tally.js'
 import { countCallLines, readCallsFile, type FileCall } from './calls-file.js'
-import { Inputs, MaxResponseOutputBytes } from '../common/constants.js'
+import { Inputs } from '../common/constants.js'
 import { InputError } from '../common/errors.js'
-import { errorLine, failureOf, type Failure } from '../common/failure.js'
-import { createFoldedLog, type FoldedLog } from './folded-log.js'
+import { failureOf, type Failure } from '../common/failure.js'
+import { createFoldedLog } from './folded-log.js'
 import { createTransport, type Transport } from '../transport/http.js'
-import { invoke, type InvokerDeps } from '../call/invoker.js'
-import { judgeAnswer } from '../call/outcome-check.js'
 import { createProgress, ProgressIntervalMs } from './progress.js'
 import { openResponseFile, type ResponseFile } from '../transport/response-file.js'
-import {
-  InlineResponseBytes,
-  openResultsWriter,
-  resultLine,
-  type CallResult
-} from './results-file.js'
+import { openResultsWriter, resultLine } from './results-file.js'
 import { safeLine } from '../common/safe-line.js'
-import { createStepDoctors, withRefusalExplained } from '../call/service-call.js'
-import type { DoctorCall } from '../call/call-doctors.js'
-import { addThrottling, NoThrottling, type Throttling } from '../doctors/throttle-doctor.js'
-import { createStepThrottling } from './step-throttling.js'
-import { createThrottleBreaker } from './throttle-breaker.js'
+import { NoThrottling, type Throttling } from '../doctors/throttle-doctor.js'
 import type { ManyCalls, Settings } from '../inputs/settings.js'
 import { startDelayMs } from '../call/start-delay.js'
 import type { TokenSource } from '../sign-in/token-source.js'
@@ -57,10 +46,6 @@ export interface ManyOutcome {
   readonly failure: Failure | undefined
 }
 
-/** One call to run: ready to send, or why its line of calls-file cannot be one. */
-type Entry =
-  PreparedCall | { readonly index: number; readonly line: number; readonly problem: string }
-
 /**
  * Runs many calls in one step: the results file is opened and the calls counted before any
  * request, then one sign-in (renewed before it expires), one connection pool, and at most
@@ -74,23 +59,13 @@ export async function runManyCalls(
   early: EarlyConnections = NoEarlyConnections
 ): Promise<ManyOutcome> {
   keepHeapSmall()
-  const empty = (failure: Failure, resultsFile = '', total = 0): ManyOutcome => ({
-    settings,
-    tally: { total, succeeded: 0, failed: total, rows: [], failedNames: [] },
-    attempts: 0,
-    elapsedMs: 0,
-    throttling: NoThrottling,
-    resultsFile,
-    failure
-  })
-
   let results: ResponseFile
   let total: number
   try {
     results = await openResults(many)
     total = many.calls?.length ?? (await countFileCalls(many.callsFile ?? ''))
   } catch (error) {
-    return empty(failureOf(error, 'input'))
+    return notRun(settings, failureOf(error, 'input'))
   }
   // The path is input text: it may hold a line break or `##[`, so it is printed inert.
   core.info(
@@ -98,12 +73,7 @@ export async function runManyCalls(
       `${total} ${total === 1 ? 'call' : 'calls'} from ${many.calls ? Inputs.Calls : Inputs.CallsFile}, at most ${many.concurrency} at once; results in ${results.path}`
     )
   )
-
-  const delayMs = startDelayMs(settings.throttleSeed, Math.random)
-  if (delayMs > 0) {
-    core.info(`throttle-seed: waiting ${delayMs / 1000} s before the first request`)
-    await sleep(delayMs)
-  }
+  await waitStartDelay(settings)
 
   // Every call shares it; its first connection opens while signing in, if not earlier.
   const transport = createTransport({
@@ -112,22 +82,58 @@ export async function runManyCalls(
     pool: early.service
   })
   transport.preconnect(settings.expectedToken.systemUrl)
-
   let tokens: TokenSource
   try {
     tokens = await signInForStep(settings, early.authority)
   } catch (error) {
     transport.close()
     await results.handle.close().catch(() => undefined)
-    return empty(failureOf(error, 'sign-in'), results.path, total)
+    return notRun(settings, failureOf(error, 'sign-in'), results.path, total)
   }
+  return runCalls({ settings, many, results, total, tokens, transport })
+}
 
+/** A step that ran no call: every call counts as failed. */
+function notRun(settings: Settings, failure: Failure, resultsFile = '', total = 0): ManyOutcome {
+  return {
+    settings,
+    tally: { total, succeeded: 0, failed: total, rows: [], failedNames: [] },
+    attempts: 0,
+    elapsedMs: 0,
+    throttling: NoThrottling,
+    resultsFile,
+    failure
+  }
+}
+
+/** throttle-seed's random delay before the first request. */
+async function waitStartDelay(settings: Settings): Promise<void> {
+  const delayMs = startDelayMs(settings.throttleSeed, Math.random)
+  if (delayMs > 0) {
+    core.info(`throttle-seed: waiting ${delayMs / 1000} s before the first request`)
+    await sleep(delayMs)
+  }
+}
+
+/** What the calls run with once the step has signed in. */
+interface StepSetUp {
+  readonly settings: Settings
+  readonly many: ManyCalls
+  readonly results: ResponseFile
+  readonly total: number
+  readonly tokens: TokenSource
+  readonly transport: Transport
+}
+
+/** Runs the calls through the worker pool, their results written in input order as they end. */
+async function runCalls(step: StepSetUp): Promise<ManyOutcome> {
+  const { settings, results, transport } = step
   const startedAt = Date.now()
   let attempts = 0
   const tally = createTally()
   // The step's log lines: a 429 that pauses every call in flight is one line with a count.
   const log = createFoldedLog(line => core.info(line))
-  const run = createCallRunner(settings, tokens, transport, many, log)
+  const run = new CallRunner(settings, step.tokens, transport, step.many, log)
   const ended = (failure: Failure | undefined): ManyOutcome => ({
     settings,
     tally: tally.snapshot(),
@@ -139,7 +145,7 @@ export async function runManyCalls(
   })
   try {
     const writer = await openResultsWriter(results)
-    const progress = createProgress(total, {
+    const progress = createProgress(step.total, {
       now: () => Date.now(),
       info: line => log.info(safeLine(line))
     })
@@ -149,8 +155,8 @@ export async function runManyCalls(
     )
     ticker.unref()
     try {
-      await runPool(entries(many), run.call, {
-        limit: run.limit,
+      await runPool(entries(step.many), entry => run.call(entry), {
+        limit: () => run.limit(),
         async done(position, result) {
           attempts += result.attempts
           tally.add(result)
@@ -231,209 +237,4 @@ async function prepareEntry(
   if ('problem' in entry) return { index, line: entry.line, problem: entry.problem }
   const call = await prepareCall(entry.call, many.defaults, { index, line: entry.line }, cache)
   return 'problem' in call ? { index, line: entry.line, problem: call.problem } : call
-}
-
-/** Runs one call at a time of many, sharing the throttle, the token and the connections. */
-function createCallRunner(
-  settings: Settings,
-  tokens: TokenSource,
-  transport: Transport,
-  many: ManyCalls,
-  log: FoldedLog
-): {
-  call(entry: Entry): Promise<CallResult>
-  limit(): number
-  inFlight(): number
-  throttling(): Throttling
-} {
-  const throttle = createStepThrottling(
-    many.concurrency,
-    {
-      now: () => Date.now(),
-      sleep: ms => sleep(ms),
-      random: Math.random,
-      info: line => log.info(safeLine(line))
-    },
-    { retryTimeoutMs: settings.retryTimeoutMs }
-  )
-  const breaker = createThrottleBreaker(many.concurrency)
-  const observed: Pick<Transport, 'send'> = {
-    async send(request) {
-      const sentAt = Date.now()
-      const response = await transport.send(request)
-      throttle.answered(sentAt, response.status, response.headers['retry-after'])
-      return response
-    }
-  }
-  let responses: Promise<string> | undefined
-  const responsesFolder = (): Promise<string> => {
-    const folder = process.env['RUNNER_TEMP'] || os.tmpdir()
-    responses ??= mkdir(folder, { recursive: true }).then(() =>
-      mkdtemp(path.join(folder, 'd365fo-responses-'))
-    )
-    return responses
-  }
-  const files = createFilesBudget(settings.maxResponseBytes)
-  let inFlight = 0
-  // Doctor GETs go on the shared connections but around the throttle: they are never retried.
-  const doctors = createStepDoctors(settings, tokens, transport)
-  let throttling = NoThrottling
-
-  async function call(entry: Entry): Promise<CallResult> {
-    if ('problem' in entry) {
-      return unsent(entry, `line ${entry.line} of ${Inputs.CallsFile}: ${entry.problem}`)
-    }
-    inFlight++
-    try {
-      // A call that has not started waits out a pause without spending its retry-timeout, unless
-      // the pause is longer than all of it; and none starts while the breaker is open.
-      const budgetEnd =
-        settings.retryTimeoutMs === 0 ? undefined : Date.now() + settings.retryTimeoutMs
-      const paused = await throttle.ready(budgetEnd)
-      if (paused !== undefined) {
-        return unsent(
-          entry,
-          `${entry.method} ${entry.url} failed: HTTP 429 Too Many Requests — ${paused.reason}, past what ${Inputs.RetryTimeout} leaves (0 attempts)`
-        )
-      }
-      const refusal = breaker.refusal()
-      if (refusal !== undefined) {
-        return unsent(entry, `${entry.method} ${entry.url} was not sent: ${refusal}`)
-      }
-      const refused = await doctors.checkContract(doctorCall(entry))
-      if (refused) return unsent(entry, errorLine(refused, settings.maskResponse))
-      return await send(entry)
-    } finally {
-      inFlight--
-    }
-  }
-
-  async function send(call: PreparedCall): Promise<CallResult> {
-    const headers: Record<string, string> = { Accept: 'application/json' }
-    if (call.contentType) headers['Content-Type'] = call.contentType
-    let bodyFile: string | undefined
-    let lastSent = ''
-    const deps: InvokerDeps = {
-      transport: observed,
-      now: () => Date.now(),
-      sleep: ms => sleep(ms),
-      random: Math.random,
-      // One line per finished call is the log; each attempt is there for debugging.
-      info: line => core.debug(safeLine(line)),
-      // The sign-in doctor reads the token a 401 or 403 refused, as for a single call.
-      bearer: async () => (lastSent = await tokens.current()),
-      pace: untilMs => throttle.turn(untilMs),
-      async receive(response) {
-        bodyFile ??= path.join(await responsesFolder(), `${call.index}.json`)
-        return receiveCallBody(response.body, bodyFile, {
-          inlineBytes: InlineResponseBytes,
-          // The checks read up to 1 MiB, as for a single call.
-          keepBytes: MaxResponseOutputBytes + 1,
-          stallMs: settings.timeoutMs,
-          maxBytes: settings.maxResponseBytes,
-          files
-        })
-      }
-    }
-    const label = `${call.method} ${call.url}`
-    const result = await invoke(
-      { method: call.method, url: call.url, headers, body: call.body },
-      { retryTimeoutMs: settings.retryTimeoutMs, retryOn: settings.retryOn },
-      deps
-    )
-    const verdict = await judgeAnswer(
-      result,
-      {
-        label,
-        successWhen: call.successWhen,
-        failWhen: call.failWhen,
-        until: undefined,
-        maskResponse: settings.maskResponse,
-        retryOn: settings.retryOn
-      },
-      // One line per finished call is the log; what each check read is there for debugging.
-      { info: checkLine, warning: checkLine }
-    )
-    throttling = addThrottling(throttling, result.throttling)
-    const { failure } = await doctors.explain(
-      withRefusalExplained(
-        { ...result, failure: verdict.state === 'failed' ? verdict.failure : undefined },
-        settings,
-        lastSent
-      ),
-      doctorCall(call)
-    )
-    breaker.ended(failure?.kind === 'throttled')
-    const body = result.body
-    const inline = body !== undefined && body.file === '' && body.bytes <= InlineResponseBytes
-    return {
-      name: call.name,
-      index: call.index,
-      line: call.line,
-      serviceName: call.serviceName,
-      status: result.status,
-      attempts: result.attempts,
-      elapsedMs: result.elapsedMs,
-      // The ActivityId is part of the body: mask-response keeps it in the results file only.
-      activityId: result.activityId,
-      error: failure === undefined ? undefined : errorLine(failure, settings.maskResponse),
-      responseJson: inline ? bodyJson(body.head) : undefined,
-      responseFile: body !== undefined && !inline ? body.file || undefined : undefined
-    }
-  }
-
-  return {
-    call,
-    limit: () => throttle.limit(),
-    inFlight: () => inFlight,
-    throttling: () => throttling
-  }
-}
-
-/** What the doctors need of one call of many (no call of many polls). */
-function doctorCall(call: PreparedCall): DoctorCall {
-  return {
-    method: call.method,
-    url: call.url,
-    serviceName: call.serviceName,
-    payload: call.payload,
-    polling: false
-  }
-}
-
-function checkLine(line: string): void {
-  core.debug(safeLine(line))
-}
-
-/** The result of a call that sent no request: its line of calls-file is bad, or it was held back. */
-function unsent(entry: Entry, error: string): CallResult {
-  const file = 'problem' in entry
-  return {
-    name: file ? `line ${entry.line}` : entry.name,
-    index: entry.index,
-    line: entry.line,
-    serviceName: file ? undefined : entry.serviceName,
-    status: undefined,
-    attempts: 0,
-    elapsedMs: 0,
-    activityId: undefined,
-    error: safeLine(error),
-    responseJson: undefined,
-    responseFile: undefined
-  }
-}
-
-/**
- * A body as the results file holds it: its own JSON text when it is JSON (checked by JSON.parse,
- * which does not recurse), or its text as a JSON string when it is not.
- */
-function bodyJson(head: Buffer): string | undefined {
-  if (head.length === 0) return undefined
-  const text = head.toString('utf8').replace(/^\uFEFF/, '')
-  try {
-    JSON.parse(text)
-    return text
-  } catch {
-    return JSON.stringify(text)
-  }
 }

@@ -79,87 +79,105 @@ export async function openResultsWriter(
   results: ResponseFile,
   options: { maxBufferedBytes?: number } = {}
 ): Promise<ResultsWriter> {
-  const maxBuffered = options.maxBufferedBytes ?? MaxBufferedBytes
-  const file = results.path
-  const out = results.handle
-  const waiting = new Map<number, string | { offset: number; length: number }>()
-  let bufferedBytes = 0
-  let spill: { handle: FileHandle; file: string; size: number } | undefined
-  let next = 0
-  // Writes happen one after another, in the order add() was called.
-  let queue: Promise<void> = Promise.resolve()
+  return new OrderedWriter(results, options.maxBufferedBytes ?? MaxBufferedBytes)
+}
 
-  const lineAt = async (position: number): Promise<string | undefined> => {
-    const held = waiting.get(position)
+/** Where a line that waits is: in memory, or at this place in the spill file. */
+type Held = string | { readonly offset: number; readonly length: number }
+
+/** The spill file beside the results, and how much of it is written. */
+interface Spill {
+  readonly handle: FileHandle
+  readonly file: string
+  size: number
+}
+
+class OrderedWriter implements ResultsWriter {
+  private readonly waiting = new Map<number, Held>()
+  private bufferedBytes = 0
+  private spill: Spill | undefined
+  /** The position of the next line to write. */
+  private next = 0
+  // Writes happen one after another, in the order add() was called.
+  private queue: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly results: ResponseFile,
+    private readonly maxBuffered: number
+  ) {}
+
+  add(position: number, line: string): Promise<void> {
+    this.queue = this.queue.then(() => this.accept(position, line))
+    return this.queue
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.queue
+      if (this.waiting.size > 0) {
+        throw new Error(
+          `results-file: ${this.waiting.size} results wait for the result of call ${this.next + 1}, which never came`
+        )
+      }
+    } finally {
+      await this.results.handle.close()
+      if (this.spill) {
+        await this.spill.handle.close()
+        await rm(this.spill.file, { force: true })
+      }
+    }
+  }
+
+  /** Holds a line that is ahead of a slower call, or writes it with the lines it frees. */
+  private async accept(position: number, line: string): Promise<void> {
+    if (position !== this.next) {
+      this.waiting.set(position, line)
+      this.bufferedBytes += Buffer.byteLength(line)
+      if (this.bufferedBytes > this.maxBuffered) await this.spillOut()
+      return
+    }
+    const run = [line]
+    this.next++
+    for (let held = await this.lineAt(this.next); held !== undefined;) {
+      run.push(held)
+      this.next++
+      held = await this.lineAt(this.next)
+    }
+    await this.results.handle.write(run.join(''))
+  }
+
+  /** The line held for `position`, taken out of memory or the spill file; undefined if none. */
+  private async lineAt(position: number): Promise<string | undefined> {
+    const held = this.waiting.get(position)
     if (held === undefined) return undefined
-    waiting.delete(position)
+    this.waiting.delete(position)
     if (typeof held === 'string') {
-      bufferedBytes -= Buffer.byteLength(held)
+      this.bufferedBytes -= Buffer.byteLength(held)
       return held
     }
     const bytes = Buffer.alloc(held.length)
-    await spill?.handle.read(bytes, 0, held.length, held.offset)
+    await this.spill?.handle.read(bytes, 0, held.length, held.offset)
     return bytes.toString('utf8')
   }
 
-  const spillOut = async (): Promise<void> => {
-    spill ??= await openSpill(file)
-    const lines = [...waiting].filter(
+  /** Moves every line held in memory to the spill file. */
+  private async spillOut(): Promise<void> {
+    const spill = (this.spill ??= await openSpill(this.results.path))
+    const lines = [...this.waiting].filter(
       (entry): entry is [number, string] => typeof entry[1] === 'string'
     )
     const bytes = Buffer.from(lines.map(([, line]) => line).join(''), 'utf8')
     await spill.handle.write(bytes, 0, bytes.length, spill.size)
     for (const [position, line] of lines) {
       const length = Buffer.byteLength(line)
-      waiting.set(position, { offset: spill.size, length })
+      this.waiting.set(position, { offset: spill.size, length })
       spill.size += length
     }
-    bufferedBytes = 0
-  }
-
-  const accept = async (position: number, line: string): Promise<void> => {
-    if (position !== next) {
-      waiting.set(position, line)
-      bufferedBytes += Buffer.byteLength(line)
-      if (bufferedBytes > maxBuffered) await spillOut()
-      return
-    }
-    const run = [line]
-    next++
-    for (let held = await lineAt(next); held !== undefined; held = await lineAt(next)) {
-      run.push(held)
-      next++
-    }
-    await out.write(run.join(''))
-  }
-
-  return {
-    add(position, line) {
-      queue = queue.then(() => accept(position, line))
-      return queue
-    },
-    async close() {
-      try {
-        await queue
-        if (waiting.size > 0) {
-          throw new Error(
-            `results-file: ${waiting.size} results wait for the result of call ${next + 1}, which never came`
-          )
-        }
-      } finally {
-        await out.close()
-        if (spill) {
-          await spill.handle.close()
-          await rm(spill.file, { force: true })
-        }
-      }
-    }
+    this.bufferedBytes = 0
   }
 }
 
-async function openSpill(
-  file: string
-): Promise<{ handle: FileHandle; file: string; size: number }> {
+async function openSpill(file: string): Promise<Spill> {
   const spillFile = `${file}.pending`
   // Beside a results file that was checked: never through a link someone left there.
   const flags =

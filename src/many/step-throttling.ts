@@ -1,7 +1,8 @@
-import { createInFlightLimit } from './in-flight-limit.js'
-import { createRatePacer } from './rate-pacer.js'
+import { wholeSeconds } from '../common/timespan.js'
+import { createInFlightLimit, type InFlightLimit } from './in-flight-limit.js'
+import { createRatePacer, type RatePacer } from './rate-pacer.js'
 import { decideRetry, MinRetryWaitMs } from '../transport/retry-policy.js'
-import { createPauseGate, MaxJitterMs, MaxTimerMs } from './pause-gate.js'
+import { createPauseGate, MaxJitterMs, MaxTimerMs, type PauseGate } from './pause-gate.js'
 
 /** The clock, sleep, random source and log of the throttle; tests pass fakes. */
 export interface StepThrottlingDeps {
@@ -59,81 +60,115 @@ export function createStepThrottling(
   deps: StepThrottlingDeps,
   options: { readonly retryTimeoutMs: number }
 ): StepThrottling {
-  const gate = createPauseGate(deps)
+  return new SharedThrottling(concurrency, deps, options.retryTimeoutMs)
+}
+
+class SharedThrottling implements StepThrottling {
+  private readonly gate: PauseGate
+  private readonly pacer: RatePacer
+  private readonly control: InFlightLimit
   // The pause in force and the Retry-After that set it, for the line of the calls it stops.
-  let pause = { opensAt: 0, askedMs: 0 }
-  const unwaited = (untilMs: number | undefined): Unwaited | undefined => {
-    const left = gate.remainingMs()
+  private pause = { opensAt: 0, askedMs: 0 }
+
+  constructor(
+    concurrency: number,
+    private readonly deps: StepThrottlingDeps,
+    private readonly retryTimeoutMs: number
+  ) {
+    this.gate = createPauseGate(deps)
+    this.pacer = createRatePacer(deps)
+    this.control = createInFlightLimit({
+      max: concurrency,
+      now: deps.now,
+      changed: (from, to, why) =>
+        deps.info(
+          why === 'throttled'
+            ? `Throttled again: ${to} calls in flight at most (was ${from})`
+            : `A run of successes: ${to} calls in flight at most (was ${from})`
+        )
+    })
+  }
+
+  async turn(untilMs: number | undefined): Promise<{ waitedMs: number } | Unwaited> {
+    const { gate, pacer, deps } = this
+    // Most requests of most steps: nothing to wait for, and nothing allocated for it.
+    if (gate.remainingMs() === 0 && pacer.rate() === undefined) return NoWait
+    const from = deps.now()
+    for (;;) {
+      const stopped = await this.waitOut(untilMs)
+      if (stopped !== undefined) return stopped
+      const sendAt = pacer.reserve()
+      if (sendAt > deps.now()) await deps.sleep(sendAt - deps.now())
+      // A 429 that came in while this request waited for its place pauses it too.
+      if (gate.remainingMs() === 0) return { waitedMs: deps.now() - from }
+    }
+  }
+
+  ready(untilMs: number | undefined): Promise<Unwaited | undefined> {
+    return this.waitOut(untilMs)
+  }
+
+  answered(sentAtMs: number, status: number, retryAfter: string | undefined): void {
+    if (status !== 429) {
+      this.control.succeeded()
+      this.pacer.admitted(sentAtMs)
+      return
+    }
+    const now = this.deps.now()
+    const waitMs = pauseMs(retryAfter, now, this.retryTimeoutMs)
+    this.pauseAll(waitMs, now)
+    this.learnPace(sentAtMs, waitMs)
+  }
+
+  limit(): number {
+    return this.control.limit()
+  }
+
+  /** Pauses every call for `waitMs` from `now`, unless a longer pause is in force already. */
+  private pauseAll(waitMs: number, now: number): void {
+    const before = this.gate.remainingMs()
+    const opensAt = this.gate.pause(waitMs)
+    if (opensAt - now > before) {
+      this.pause = { opensAt, askedMs: waitMs }
+      this.deps.info(`HTTP 429: every call waits ${wholeSeconds(opensAt - now)}`)
+    }
+  }
+
+  /** The pace a burst of 429s teaches; or, when it teaches none, fewer calls in flight. */
+  private learnPace(sentAtMs: number, waitMs: number): void {
+    const pace = this.pacer.rate()
+    const burst = this.pacer.throttled(sentAtMs, waitMs)
+    const paced = this.pacer.rate()
+    // The first burst refuses every call in flight when the limit is first met, and halving
+    // then would leave too few to measure the rate; paced requests keep to the service's rate
+    // however many calls are in flight. Only later bursts that teach no pace thin them out.
+    if (burst > 1 && paced === undefined) this.control.throttled(sentAtMs)
+    if (paced !== undefined && paced !== pace) {
+      this.deps.info(
+        `Requests are paced at ${paced.toFixed(1)}/s from now on: what the service admitted between its last two 429s`
+      )
+    }
+  }
+
+  /** The pause in force when the call's budget ends before it does; undefined when it may wait. */
+  private unwaited(untilMs: number | undefined): Unwaited | undefined {
+    const left = this.gate.remainingMs()
     // The jitter never costs a call its last retry.
-    if (left === 0 || untilMs === undefined || deps.now() + left <= untilMs + MaxJitterMs) {
+    if (left === 0 || untilMs === undefined || this.deps.now() + left <= untilMs + MaxJitterMs) {
       return undefined
     }
-    return { pausedMs: left, reason: pausedLine(pause.opensAt, pause.askedMs) }
+    return { pausedMs: left, reason: pausedLine(this.pause.opensAt, this.pause.askedMs) }
   }
+
   // Waits out the pause in force, a stretch at a time: a longer pause that another call's 429
   // sets meanwhile is checked against the budget again, never simply waited for.
-  const waitOut = async (untilMs: number | undefined): Promise<Unwaited | undefined> => {
-    for (let left = gate.remainingMs(); left > 0; left = gate.remainingMs()) {
-      const stopped = unwaited(untilMs)
+  private async waitOut(untilMs: number | undefined): Promise<Unwaited | undefined> {
+    for (let left = this.gate.remainingMs(); left > 0; left = this.gate.remainingMs()) {
+      const stopped = this.unwaited(untilMs)
       if (stopped !== undefined) return stopped
-      await deps.sleep(Math.min(left, MaxTimerMs))
+      await this.deps.sleep(Math.min(left, MaxTimerMs))
     }
     return undefined
-  }
-  const pacer = createRatePacer(deps)
-  const control = createInFlightLimit({
-    max: concurrency,
-    now: deps.now,
-    changed: (from, to, why) =>
-      deps.info(
-        why === 'throttled'
-          ? `Throttled again: ${to} calls in flight at most (was ${from})`
-          : `A run of successes: ${to} calls in flight at most (was ${from})`
-      )
-  })
-  return {
-    async turn(untilMs) {
-      // Most requests of most steps: nothing to wait for, and nothing allocated for it.
-      if (gate.remainingMs() === 0 && pacer.rate() === undefined) return NoWait
-      const from = deps.now()
-      for (;;) {
-        const stopped = await waitOut(untilMs)
-        if (stopped !== undefined) return stopped
-        const sendAt = pacer.reserve()
-        if (sendAt > deps.now()) await deps.sleep(sendAt - deps.now())
-        // A 429 that came in while this request waited for its place pauses it too.
-        if (gate.remainingMs() === 0) return { waitedMs: deps.now() - from }
-      }
-    },
-    ready: untilMs => waitOut(untilMs),
-    answered(sentAtMs, status, retryAfter) {
-      if (status !== 429) {
-        control.succeeded()
-        pacer.admitted(sentAtMs)
-        return
-      }
-      const now = deps.now()
-      const waitMs = pauseMs(retryAfter, now, options.retryTimeoutMs)
-      const before = gate.remainingMs()
-      const opensAt = gate.pause(waitMs)
-      if (opensAt - now > before) {
-        pause = { opensAt, askedMs: waitMs }
-        deps.info(`HTTP 429: every call waits ${Math.ceil((opensAt - now) / 1000)} s`)
-      }
-      const pace = pacer.rate()
-      const burst = pacer.throttled(sentAtMs, waitMs)
-      const paced = pacer.rate()
-      // The first burst refuses every call in flight when the limit is first met, and halving
-      // then would leave too few to measure the rate; paced requests keep to the service's rate
-      // however many calls are in flight. Only later bursts that teach no pace thin them out.
-      if (burst > 1 && paced === undefined) control.throttled(sentAtMs)
-      if (paced !== undefined && paced !== pace) {
-        deps.info(
-          `Requests are paced at ${paced.toFixed(1)}/s from now on: what the service admitted between its last two 429s`
-        )
-      }
-    },
-    limit: () => control.limit()
   }
 }
 
@@ -156,7 +191,7 @@ export function pauseMs(
  */
 export function pausedLine(opensAtMs: number, askedMs: number): string {
   const until = new Date(Math.min(opensAtMs, MaxDateMs)).toISOString()
-  return `the step's calls are paused until ${until.slice(0, 10)} ${until.slice(11, 19)} UTC for a Retry-After of ${Math.ceil(askedMs / 1000)} s`
+  return `the step's calls are paused until ${until.slice(0, 10)} ${until.slice(11, 19)} UTC for a Retry-After of ${wholeSeconds(askedMs)}`
 }
 
 // The latest time a Date holds.

@@ -1,5 +1,7 @@
 import { MaxSummaryRows, type CallTally } from '../many/call-tally.js'
 import { safeLine } from '../common/safe-line.js'
+import { elapsedSeconds } from '../common/timespan.js'
+import { escapeHtmlCell } from './html-escape.js'
 
 /** The facts of a many-calls step the job summary shows besides the tally. */
 export interface CallsSummaryFacts {
@@ -36,7 +38,7 @@ export function callsSummaryHtml(facts: CallsSummaryFacts): string {
     '<table><thead><tr><th>#</th><th>Name</th><th>Service</th><th>Status</th><th>Attempts</th><th>Elapsed</th><th>Result</th></tr></thead>\n' +
     `<tbody>\n${rows.join('\n')}\n</tbody></table>\n` +
     more +
-    `<p><strong>${tally.succeeded} succeeded, ${tally.failed} failed</strong> of ${tally.total} in ${seconds(facts.elapsedMs)}. ` +
+    `<p><strong>${tally.succeeded} succeeded, ${tally.failed} failed</strong> of ${tally.total} in ${elapsedSeconds(facts.elapsedMs)}. ` +
     `Results: ${code(facts.resultsFile)}</p>\n`
   )
 }
@@ -46,19 +48,5 @@ export function callsSummaryHtml(facts: CallsSummaryFacts): string {
  * cut (safeLine), then escaped inside `<code>`.
  */
 export function code(text: string): string {
-  return `<code>${escapeHtml(safeLine(text, MaxCellChars))}</code>`
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-    .replace(/@/g, '&#64;')
-}
-
-function seconds(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`
+  return `<code>${escapeHtmlCell(safeLine(text, MaxCellChars))}</code>`
 }

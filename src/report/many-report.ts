@@ -5,7 +5,8 @@ import { callsSummaryHtml } from './calls-summary.js'
 import type { ManyOutcome } from '../many/many-calls.js'
 import { writeOutputs } from './outputs.js'
 import { safeLine } from '../common/safe-line.js'
-import { escapeHtml, flushSummary, throttlingParagraph } from './summary.js'
+import { escapeHtml } from './html-escape.js'
+import { flushSummary, throttlingParagraph } from './summary.js'
 import { describeThrottling, throttledSeconds } from '../doctors/throttle-doctor.js'
 
 /**

@@ -3,6 +3,7 @@ import { oneLine } from '../common/errors.js'
 import { jsonDepth, MaxJsonDepth } from '../common/json-text.js'
 import { scrub, scrubCutEnd } from '../common/secrets.js'
 import { stripControls } from '../common/untrusted-text.js'
+import { escapeHtml } from './html-escape.js'
 
 const PreviewBytes = 64 * 1024
 
@@ -143,9 +144,4 @@ function preformatted(text: string): string {
 /** The throttling doctor's line as a paragraph of text. */
 export function throttlingParagraph(line: string): string {
   return `\n\n<p><strong>Throttling:</strong> ${escapeHtml(stripControls(line))}</p>\n\n`
-}
-
-/** `&`, `<` and `>` as entities: inside `<pre>` or `<code>` the text can then open no tag. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
