@@ -1,3 +1,4 @@
+import { wholeSeconds } from '../common/timespan.js'
 import { parseFoError } from '../common/fo-error.js'
 import type { Credential } from '../inputs/settings.js'
 import { readTokenClaims } from '../sign-in/token-claims.js'
@@ -107,7 +108,7 @@ export function describeThrottling(
   const longest =
     throttling.longestRetryAfterMs === undefined
       ? 'no readable Retry-After'
-      : `longest Retry-After ${Math.ceil(throttling.longestRetryAfterMs / 1000)} s`
+      : `longest Retry-After ${wholeSeconds(throttling.longestRetryAfterMs)}`
   return (
     `Throttled: ${throttling.answers} HTTP 429 ${throttling.answers === 1 ? 'answer' : 'answers'}, ${longest}, ` +
     `${throttledSeconds(throttling)} s spent waiting — ${throttleRemedy(throttling.kinds, appId)}`
