@@ -155,100 +155,136 @@ const MaxServerErrorRetries = 2;
  * would go there.
  */
 function createMsalNetworkClient(policy, authorityHost, transport = (0,http/* createTransport */.o)({ timeoutMs: policy.timeoutMs, followRedirects: false })) {
-    const state = { lastFailure: undefined };
-    async function send(request, trustedOrigin) {
-        const origin = originOf(request.url);
-        if (origin !== trustedOrigin) {
-            state.lastFailure = (0,secrets/* scrub */._I)(`refused to send ${request.method} to ${(0,secrets/* scrubAndCut */.zM)(origin, 200)}: only '${constants/* Inputs */.G0.AuthorityHost}' ${authorityHost} is trusted with the credentials, ` +
-                "and the authority's OpenID metadata points elsewhere");
-            throw new Error(state.lastFailure);
-        }
-        const startedAt = policy.now();
-        for (let serverErrors = 0;;) {
-            let response;
-            try {
-                response = await transport.send(request);
-            }
-            catch (error) {
-                state.lastFailure = (0,secrets/* scrub */._I)((0,failure_message/* describeTransportFailure */.TL)(request.method, request.url, error));
-                throw error;
-            }
-            const retryable = response.status === 429 || (response.status >= 500 && serverErrors < MaxServerErrorRetries);
-            if (retryable) {
-                if (response.status !== 429)
-                    serverErrors++;
-                const decision = (0,retry_policy/* decideRetry */.tE)(response.headers['retry-after'], startedAt, policy.now(), policy.retryTimeoutMs);
-                if (decision.retry) {
-                    policy.info(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} → ${response.status}, waiting ${Math.ceil(decision.waitMs / 1000)} s`);
-                    // Not waited for: a body that drips must not hold the retry.
-                    void (0,response_body/* discardBody */.LL)(response.body);
-                    await policy.sleep(decision.waitMs);
-                    continue;
-                }
-            }
-            let text;
-            try {
-                text = await (0,response_body/* readText */.yR)(response.body, policy.timeoutMs);
-            }
-            catch (error) {
-                state.lastFailure = (0,secrets/* scrub */._I)((0,failure_message/* describeTransportFailure */.TL)(request.method, request.url, error));
-                throw error;
-            }
-            // Throttling and server errors first: their bodies are often empty or HTML, not JSON.
-            if (response.status === 429 || response.status >= 500) {
-                state.lastFailure = (0,secrets/* scrub */._I)(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} failed: HTTP ${response.status}` +
-                    (response.status === 429 ? ' Too Many Requests — retry-timeout exhausted' : '') +
-                    ((0,failure_message/* serviceMessage */.XK)(text) ? ` — ${(0,failure_message/* serviceMessage */.XK)(text)}` : ''));
-                throw new Error(state.lastFailure);
-            }
-            let body;
-            try {
-                body = JSON.parse(text);
-            }
-            catch {
-                state.lastFailure = (0,secrets/* scrub */._I)(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} failed: HTTP ${response.status} with a body that is not JSON` +
-                    ((0,failure_message/* serviceMessage */.XK)(text) ? ` — ${(0,failure_message/* serviceMessage */.XK)(text)}` : ''));
-                throw new Error(state.lastFailure);
-            }
-            if (response.status >= 400) {
-                // MSAL reports a refused metadata request as endpoints_resolution_error and drops
-                // Entra's own words (a wrong tenant at a custom authority-host): keep them here.
-                const detail = entraErrorText(errorDescriptionOf(body)) ?? (0,failure_message/* serviceMessage */.XK)(text);
-                state.lastFailure = (0,secrets/* scrub */._I)(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} failed: HTTP ${response.status}${detail ? ` — ${detail}` : ''}`);
-            }
-            return { status: response.status, headers: { ...response.headers }, body };
-        }
+    return new TransportNetworkClient(policy, authorityHost, transport);
+}
+class TransportNetworkClient {
+    policy;
+    authorityHost;
+    transport;
+    failure;
+    /** MSAL's own requests: to authority-host only. */
+    msal;
+    constructor(policy, authorityHost, transport) {
+        this.policy = policy;
+        this.authorityHost = authorityHost;
+        this.transport = transport;
+        this.msal = this.trusting(authorityHost);
+    }
+    get lastFailure() {
+        return this.failure;
+    }
+    sendGetRequestAsync(url, options) {
+        return this.msal.sendGetRequestAsync(url, options);
+    }
+    sendPostRequestAsync(url, options) {
+        return this.msal.sendPostRequestAsync(url, options);
     }
     /** MSAL's two calls, sending only to `trustedOrigin`. */
-    const sendingTo = (trustedOrigin) => ({
-        sendGetRequestAsync(url, options) {
-            return send({ method: 'GET', url, headers: { ...options?.headers } }, trustedOrigin);
-        },
-        sendPostRequestAsync(url, options) {
-            // The signed client assertion is replayable for minutes: masked before it leaves, so an
-            // endpoint that echoes the request cannot print it (nor can MSAL's own errors).
-            (0,secrets/* maskSecret */.$l)(new URLSearchParams(options?.body ?? '').get('client_assertion') ?? undefined);
-            return send({
-                method: 'POST',
-                url,
-                headers: {
-                    'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8',
-                    ...options?.headers
-                },
-                body: Buffer.from(options?.body ?? '', 'utf8')
-            }, trustedOrigin);
+    trusting(trustedOrigin) {
+        return {
+            sendGetRequestAsync: (url, options) => this.send({ method: 'GET', url, headers: { ...options?.headers } }, trustedOrigin),
+            sendPostRequestAsync: (url, options) => {
+                // The signed client assertion is replayable for minutes: masked before it leaves, so an
+                // endpoint that echoes the request cannot print it (nor can MSAL's own errors).
+                (0,secrets/* maskSecret */.$l)(new URLSearchParams(options?.body ?? '').get('client_assertion') ?? undefined);
+                return this.send(formPost(url, options), trustedOrigin);
+            }
+        };
+    }
+    close() {
+        this.transport.close();
+    }
+    async send(request, trustedOrigin) {
+        const origin = originOf(request.url);
+        if (origin !== trustedOrigin) {
+            this.fail(`refused to send ${request.method} to ${(0,secrets/* scrubAndCut */.zM)(origin, 200)}: only '${constants/* Inputs */.G0.AuthorityHost}' ${this.authorityHost} is trusted with the credentials, ` +
+                "and the authority's OpenID metadata points elsewhere");
         }
-    });
-    const msal = sendingTo(authorityHost);
+        const response = await this.sendWithRetries(request);
+        const text = await this.recording(request, () => (0,response_body/* readText */.yR)(response.body, this.policy.timeoutMs));
+        return this.judge(request, response, text);
+    }
+    /** The first answer not to wait out: 429 within retry-timeout, 5xx at most twice, per Retry-After. */
+    async sendWithRetries(request) {
+        const startedAt = this.policy.now();
+        for (let serverErrors = 0;;) {
+            const response = await this.recording(request, () => this.transport.send(request));
+            const retryable = response.status === 429 || (response.status >= 500 && serverErrors < MaxServerErrorRetries);
+            if (!retryable)
+                return response;
+            if (response.status !== 429)
+                serverErrors++;
+            const decision = (0,retry_policy/* decideRetry */.tE)(response.headers['retry-after'], startedAt, this.policy.now(), this.policy.retryTimeoutMs);
+            if (!decision.retry)
+                return response;
+            this.policy.info(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} → ${response.status}, waiting ${Math.ceil(decision.waitMs / 1000)} s`);
+            // Not waited for: a body that drips must not hold the retry.
+            void (0,response_body/* discardBody */.LL)(response.body);
+            await this.policy.sleep(decision.waitMs);
+        }
+    }
+    /** MSAL's response from the answer's text, or the failure it stands for. */
+    judge(request, response, text) {
+        const failed = `${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} failed: HTTP ${response.status}`;
+        // Throttling and server errors first: their bodies are often empty or HTML, not JSON.
+        if (response.status === 429 || response.status >= 500) {
+            this.fail(failed +
+                (response.status === 429 ? ' Too Many Requests — retry-timeout exhausted' : '') +
+                said(text));
+        }
+        const body = parseJson(text);
+        if (body === NotJson) {
+            this.fail(`${failed} with a body that is not JSON${said(text)}`);
+        }
+        if (response.status >= 400) {
+            // MSAL reports a refused metadata request as endpoints_resolution_error and drops
+            // Entra's own words (a wrong tenant at a custom authority-host): keep them here.
+            const detail = entraErrorText(errorDescriptionOf(body)) ?? (0,failure_message/* serviceMessage */.XK)(text);
+            this.failure = (0,secrets/* scrub */._I)(`${failed}${detail ? ` — ${detail}` : ''}`);
+        }
+        return { status: response.status, headers: { ...response.headers }, body };
+    }
+    /** `step`, whose transport failure becomes the last failure (scrubbed) before it is rethrown. */
+    async recording(request, step) {
+        try {
+            return await step();
+        }
+        catch (error) {
+            this.failure = (0,secrets/* scrub */._I)((0,failure_message/* describeTransportFailure */.TL)(request.method, request.url, error));
+            throw error;
+        }
+    }
+    /** Records `message` (scrubbed) as the last failure and throws it. */
+    fail(message) {
+        this.failure = (0,secrets/* scrub */._I)(message);
+        throw new Error(this.failure);
+    }
+}
+/** MSAL's form POST (its body is URL-encoded) as the transport sends it. */
+function formPost(url, options) {
     return {
-        get lastFailure() {
-            return state.lastFailure;
+        method: 'POST',
+        url,
+        headers: {
+            'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8',
+            ...options?.headers
         },
-        sendGetRequestAsync: (url, options) => msal.sendGetRequestAsync(url, options),
-        sendPostRequestAsync: (url, options) => msal.sendPostRequestAsync(url, options),
-        trusting: sendingTo,
-        close: () => transport.close()
+        body: Buffer.from(options?.body ?? '', 'utf8')
     };
+}
+/** ` — ` and F&O's or Entra's own message in `text`, or nothing. */
+function said(text) {
+    const message = (0,failure_message/* serviceMessage */.XK)(text);
+    return message ? ` — ${message}` : '';
+}
+const NotJson = Symbol('not JSON');
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return NotJson;
+    }
 }
 /** The origin of a URL MSAL built, or a placeholder when it does not parse. */
 function originOf(url) {

@@ -82,7 +82,13 @@ var call_tally = __webpack_require__(7660);
 var common_failure = __webpack_require__(6191);
 // EXTERNAL MODULE: ./src/common/safe-line.ts
 var safe_line = __webpack_require__(5767);
+// EXTERNAL MODULE: ./src/common/timespan.ts
+var timespan = __webpack_require__(4416);
+// EXTERNAL MODULE: ./src/report/html-escape.ts
+var html_escape = __webpack_require__(6313);
 ;// CONCATENATED MODULE: ./src/report/calls-summary.ts
+
+
 
 
 const MaxCellChars = 300;
@@ -105,7 +111,7 @@ function callsSummaryHtml(facts) {
         '<table><thead><tr><th>#</th><th>Name</th><th>Service</th><th>Status</th><th>Attempts</th><th>Elapsed</th><th>Result</th></tr></thead>\n' +
         `<tbody>\n${rows.join('\n')}\n</tbody></table>\n` +
         more +
-        `<p><strong>${tally.succeeded} succeeded, ${tally.failed} failed</strong> of ${tally.total} in ${seconds(facts.elapsedMs)}. ` +
+        `<p><strong>${tally.succeeded} succeeded, ${tally.failed} failed</strong> of ${tally.total} in ${(0,timespan/* elapsedSeconds */.us)(facts.elapsedMs)}. ` +
         `Results: ${code(facts.resultsFile)}</p>\n`);
 }
 /**
@@ -113,19 +119,7 @@ function callsSummaryHtml(facts) {
  * cut (safeLine), then escaped inside `<code>`.
  */
 function code(text) {
-    return `<code>${escapeHtml((0,safe_line/* safeLine */.o)(text, MaxCellChars))}</code>`;
-}
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;')
-        .replace(/@/g, '&#64;');
-}
-function seconds(ms) {
-    return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+    return `<code>${(0,html_escape/* escapeHtmlCell */.p)((0,safe_line/* safeLine */.o)(text, MaxCellChars))}</code>`;
 }
 
 // EXTERNAL MODULE: ./src/report/outputs.ts
@@ -135,6 +129,7 @@ var report_summary = __webpack_require__(7994);
 // EXTERNAL MODULE: ./src/doctors/throttle-doctor.ts
 var throttle_doctor = __webpack_require__(752);
 ;// CONCATENATED MODULE: ./src/report/many-report.ts
+
 
 
 
@@ -198,7 +193,7 @@ async function writeCallsSummary(outcome, stepError, throttled) {
         resultsFile: outcome.resultsFile
     }));
     if (stepError !== undefined) {
-        summary.addRaw(`<p><strong>Error:</strong> <code>${(0,report_summary/* escapeHtml */.ZD)((0,safe_line/* safeLine */.o)(stepError))}</code></p>\n`);
+        summary.addRaw(`<p><strong>Error:</strong> <code>${(0,html_escape/* escapeHtml */.Z)((0,safe_line/* safeLine */.o)(stepError))}</code></p>\n`);
     }
     if (throttled !== undefined)
         summary.addRaw((0,report_summary/* throttlingParagraph */.of)(throttled));
