@@ -6,11 +6,11 @@
  * simulator saw.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
-import { errors, expectFailure } from '../../__fixtures__/run-assertions.js'
+import { runnerLines, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
+import { errors, expectFailure, readResults } from '../../__fixtures__/run-assertions.js'
 import { runAgainst, serviceRequests, useSimulator } from '../../__fixtures__/simulator.js'
 
 const token = 'static-token-checks-2b81'
@@ -166,8 +166,8 @@ describe('fields compared with the answer', () => {
       calls: `- {name: right, payload: {_balanced: true}, success-when: Result}\n- {name: wrong, payload: {_balanced: true}, success-when: result}`
     })
     expectFailure(result, /^1 of 2 calls failed: wrong$/)
-    const lines = (await readFile(result.outputs['results-file'], 'utf8')).split('\n')
-    expect(JSON.parse(lines[1])).toMatchObject({
+    const lines = await readResults(result)
+    expect(lines[1]).toMatchObject({
       name: 'wrong',
       status: 200,
       error: expect.stringMatching(
@@ -199,7 +199,7 @@ describe('polls that show what they see', () => {
       'poll-interval': '1'
     })
     expect(result.exitCode).toBe(0)
-    const polls = result.stdout.split('\n').filter(line => line.startsWith('Poll '))
+    const polls = runnerLines(result.stdout).filter(line => line.startsWith('Poll '))
     expect(polls).toEqual([
       expect.stringMatching(/^Poll 1 \(\d+ s\): Status = "Executing" → not yet, next poll in 1 s/),
       expect.stringMatching(/^Poll 2 \(\d+ s\): Status = "Executing" → not yet, next poll in 1 s/),
@@ -251,8 +251,7 @@ describe('the log of many calls', () => {
       concurrency: '3'
     })
     expect(result.exitCode).toBe(0)
-    const lines = result.stdout
-      .split('\n')
+    const lines = runnerLines(result.stdout)
       .filter(line => /^\[\d\/3\]/.test(line))
       .map(line => line.replace(/ \(.*$/, ''))
     // The slow first call finishes last, yet its line says 1/3.
@@ -278,7 +277,7 @@ describe('the log of many calls, throttled', () => {
       concurrency: '6'
     })
     expect(result.exitCode).toBe(0)
-    const shown = result.stdout.split('\n').filter(line => line !== '' && !line.startsWith('::'))
+    const shown = runnerLines(result.stdout).filter(line => line !== '' && !line.startsWith('::'))
     const throttleLines = shown.filter(line => line.startsWith('HTTP 429: every call waits'))
     expect(throttleLines[0]).toMatch(/^HTTP 429: every call waits \d+ s$/)
     // Repeats are folded: a fold's count follows the very line it repeats. (On a loaded machine
@@ -311,10 +310,7 @@ describe("JMESPath's truthiness, for all three checks", () => {
       { name: `fail-when ${name}`, payload: { v: value }, 'fail-when': 'received.v' }
     ])
     const result = await run({ 'service-name': echo, calls: JSON.stringify(calls) })
-    const lines = (await readFile(result.outputs['results-file'], 'utf8'))
-      .split('\n')
-      .filter(Boolean)
-      .map(line => JSON.parse(line) as { name: string; error: string | null })
+    const lines = (await readResults(result)) as { name: string; error: string | null }[]
     expect(lines.map(line => [line.name, line.error === null])).toEqual(
       Values.flatMap(([name, , truthy]) => [
         [`success-when ${name}`, truthy],

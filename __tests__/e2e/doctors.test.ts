@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { ActionRun } from '../../scripts/action-runner.mjs'
+import { runnerLines, type ActionRun } from '../../scripts/action-runner.mjs'
 import { errors, expectFailure, readResults } from '../../__fixtures__/run-assertions.js'
 import {
   clientSecretInputs,
@@ -238,7 +238,7 @@ describe('the throttling doctor', () => {
       "Throttled: 2 HTTP 429 answers, longest Retry-After 1 s, 2 s spent waiting — F&O's message names high resource utilisation " +
       `(resource-based service protection): raise the priority of app ${app.clientId} under System administration › Setup › Throttling priority mapping, ` +
       'or run the calls when the environment is less busy'
-    expect(result.stdout.split('\n')).toContain(line)
+    expect(runnerLines(result.stdout)).toContain(line)
     expect(result.summary).toContain('<strong>Throttling:</strong> Throttled: 2 HTTP 429 answers')
   })
 
@@ -262,7 +262,7 @@ describe('the throttling doctor', () => {
     const refused = serviceRequests(sim()).filter(request => request.throttled)
     expect(refused.length).toBeGreaterThan(0)
     expect(Number(result.outputs['throttled-sec'])).toBeGreaterThanOrEqual(1)
-    const line = result.stdout.split('\n').find(text => text.startsWith('Throttled: '))
+    const line = runnerLines(result.stdout).find(text => text.startsWith('Throttled: '))
     expect(line).toMatch(
       new RegExp(
         `^Throttled: ${refused.length} HTTP 429 answers?, longest Retry-After 1 s, \\d+ s spent waiting — ` +

@@ -8,7 +8,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { readFile } from 'node:fs/promises'
-import { runAction, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
+import {
+  fromActionPath,
+  runAction,
+  type ActionRun,
+  type RunOptions
+} from '../../scripts/action-runner.mjs'
 import { errors, expectFailure, readResults } from '../../__fixtures__/run-assertions.js'
 import { expectNoSecretLeaks } from '../../__fixtures__/secret-hygiene.js'
 import {
@@ -304,7 +309,9 @@ describe('disk: the response files of many calls share one bound', () => {
     expect(callsSeen()).toHaveLength(14)
     const lines = await readResults(result)
     for (const line of lines.slice(0, 11)) {
-      expect((await readFile(String(line['response-file']), 'utf8')).length).toBe(90 * 1024)
+      expect((await readFile(fromActionPath(String(line['response-file'])), 'utf8')).length).toBe(
+        90 * 1024
+      )
     }
     expect(lines.slice(11).map(line => [line['response-file'], line['error']])).toEqual(
       lines

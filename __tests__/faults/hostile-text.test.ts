@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { ActionRun } from '../../scripts/action-runner.mjs'
+import { runnerLines, type ActionRun } from '../../scripts/action-runner.mjs'
 import {
   expectExactOutputs,
   expectInertSummary,
@@ -191,7 +191,7 @@ describe("the doctors' lines, built from F&O's lists, contracts and 429s", () =>
     const run = await call()
 
     expect(run.exitCode).toBe(0)
-    const line = run.stdout.split('\n').find(text => text.startsWith('Throttled: '))
+    const line = runnerLines(run.stdout).find(text => text.startsWith('Throttled: '))
     expect(line).toMatch(/resource-based service protection/)
     expect(line).not.toContain(Mark)
     expect(run.outputs['throttled-sec']).toBe('1')

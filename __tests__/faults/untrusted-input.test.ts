@@ -10,7 +10,14 @@ import { link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { runAction, type ActionRun } from '../../scripts/action-runner.mjs'
+import {
+  actionPath,
+  actionPlatform,
+  fromActionPath,
+  runAction,
+  runnerLines,
+  type ActionRun
+} from '../../scripts/action-runner.mjs'
 import {
   createTestCa,
   startFaultServer,
@@ -84,8 +91,8 @@ describe('JSON nested 30,000 deep from a hostile server', () => {
     expect(server.requests.map(r => r.path).sort()).toEqual(
       [1, 2, 3, 4, 5, 6].map(n => `/api/services/FaultGroup/FaultService/Op${n}`)
     )
-    const lines = await readFile(run.outputs['results-file'] ?? '', 'utf8')
-    expect(lines.split('\n').filter(Boolean)).toHaveLength(6)
+    const lines = await readFile(fromActionPath(run.outputs['results-file'] ?? ''), 'utf8')
+    expect(runnerLines(lines).filter(Boolean)).toHaveLength(6)
     // The deep answer is in the results file as received, on its one line.
     expect(lines).toContain(`"response":${Deep},`)
     expectNoSecretLeaks(run, [token])
@@ -157,8 +164,7 @@ describe('a secret echoed at any offset of a check value or a page title', () =>
   /** No 8-character beginning of the token in the log (but its mask), stderr, summary or outputs (but the body). */
   function expectNoPiece(run: ActionRun): void {
     const piece = echoed.slice(0, 8)
-    const log = run.stdout
-      .split('\n')
+    const log = runnerLines(run.stdout)
       .filter(line => line !== `::add-mask::${echoed}`)
       .join('\n')
     expect(log).not.toContain(piece)
@@ -314,6 +320,8 @@ describe('files never eat each other', () => {
     await writeFile(calls, content)
     await link(calls, path.join(workspace, 'hard-link.jsonl'))
 
+    // The action names the files with its platform's separator (a RegExp source).
+    const sep = actionPath.sep.replace('\\', '\\\\')
     for (const results of ['calls.jsonl', 'hard-link.jsonl']) {
       const run = await callSim(
         { 'service-name': echo, 'calls-file': 'calls.jsonl', 'results-file': results },
@@ -322,7 +330,7 @@ describe('files never eat each other', () => {
       expectFailure(
         run,
         new RegExp(
-          `^Invalid results-file: \\S+/${results.replace('.', '\\.')} is the same file as calls-file \\(\\S+/calls\\.jsonl\\)`
+          `^Invalid results-file: \\S+${sep}${results.replace('.', '\\.')} is the same file as calls-file \\(\\S+${sep}calls\\.jsonl\\)`
         )
       )
       await expect(readFile(calls, 'utf8')).resolves.toBe(content)
@@ -359,17 +367,21 @@ describe('no input value issues a runner command', () => {
   const manyCallInputs = new Set(['results-file', 'concurrency', 'calls-file-format'])
   const swept = Object.keys(action.inputs).filter(name => !secretInputs.has(name))
 
+  // A path must stay a path the file system takes (no '/', short names) to reach the log. On
+  // Windows a name cannot hold ':' or a line break (the action refuses those there, as its
+  // path-containment tests show), so only `##[cmd]`, which acts anywhere in a line, is left.
+  const hostileResultsFile =
+    actionPlatform === 'win32'
+      ? `out/${Mark} ##[add-mask]${Mark}-v1 mid ##[error]${Mark}-mid.jsonl`
+      : `out/${Mark}\n::warning::${Mark}-v2\r::add-mask::${Mark}-cr\n##[add-mask]${Mark}-v1 mid ##[error]${Mark}-mid.jsonl`
+
   it.each(swept)('%s', async name => {
     // A single call, or one call of many for the inputs that belong to many calls; the input
     // under test holds every command syntax, at line starts, after white space and mid-line.
     const base: Record<string, string> = manyCallInputs.has(name)
       ? { calls: `- service-name: ${echo}`, 'calls-file-format': '' }
       : { 'service-name': echo, payload: '{}' }
-    // A path must stay a path the file system takes (no '/', short names) to reach the log.
-    const value =
-      name === 'results-file'
-        ? `out/${Mark}\n::warning::${Mark}-v2\r::add-mask::${Mark}-cr\n##[add-mask]${Mark}-v1 mid ##[error]${Mark}-mid.jsonl`
-        : hostileText()
+    const value = name === 'results-file' ? hostileResultsFile : hostileText()
     const run = await callSim({ ...base, [name]: value })
 
     expectNoServerCommands(run)
