@@ -206,7 +206,12 @@ async function runIn(dir, options) {
   const stderr = []
   child.stdout?.on('data', chunk => stdout.push(chunk))
   child.stderr?.on('data', chunk => stderr.push(chunk))
-  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 20_000)
+  // A run that never ends is killed: after 20 s, or 60 s under Wine, where a Windows Node starts
+  // and runs several times slower than a native one.
+  const killer = setTimeout(
+    () => child.kill('SIGKILL'),
+    options.killAfterMs ?? (underWine ? 60_000 : 20_000)
+  )
   /** @type {number | null} */
   const exitCode = await new Promise((resolve, reject) => {
     child.on('error', reject)

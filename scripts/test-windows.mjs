@@ -234,6 +234,11 @@ async function testUnderWine(suites) {
         path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
         ...suites,
         ...allBut(CannotHoldUnderWine),
+        // One test file per core: a Windows Node under Wine costs several times the CPU of a
+        // native one, and two files per core (jest.config.js) starved the runs into timeouts.
+        `--maxWorkers=${os.availableParallelism()}`,
+        // The runner harness gives a run 60 s under Wine (scripts/action-runner.mjs).
+        '--testTimeout=90000',
         '--json',
         '--outputFile',
         results
