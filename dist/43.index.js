@@ -561,7 +561,9 @@ class SharedThrottling {
         const opensAt = this.gate.pause(waitMs);
         if (opensAt - now > before) {
             this.pause = { opensAt, askedMs: waitMs };
-            this.deps.info(`HTTP 429: every call waits ${(0,timespan/* wholeSeconds */.$P)(opensAt - now)}`);
+            // The wait asked for, not the jittered one: a burst of equal Retry-Afters reads as one line
+            // repeated, which the log folds; the jitter (at most 2%) would turn 1 s into "2 s".
+            this.deps.info(`HTTP 429: every call waits ${(0,timespan/* wholeSeconds */.$P)(waitMs)}`);
         }
     }
     /** The pace a burst of 429s teaches; or, when it teaches none, fewer calls in flight. */

@@ -130,7 +130,9 @@ class SharedThrottling implements StepThrottling {
     const opensAt = this.gate.pause(waitMs)
     if (opensAt - now > before) {
       this.pause = { opensAt, askedMs: waitMs }
-      this.deps.info(`HTTP 429: every call waits ${wholeSeconds(opensAt - now)}`)
+      // The wait asked for, not the jittered one: a burst of equal Retry-Afters reads as one line
+      // repeated, which the log folds; the jitter (at most 2%) would turn 1 s into "2 s".
+      this.deps.info(`HTTP 429: every call waits ${wholeSeconds(waitMs)}`)
     }
   }
 
