@@ -139,6 +139,14 @@ describe('success-when', () => {
     })
   })
 
+  it('shows the value once when the expression reads no field', async () => {
+    const verdict = await judged(answer(200, '[]'), checks({ successWhen: '@' }))
+    expect(verdict).toEqual({
+      state: 'failed',
+      failure: `${Label} failed: success-when '@' evaluated to [] (HTTP 200)`
+    })
+  })
+
   it('never quotes the rest of the body', async () => {
     const verdict = await judged(
       answer(200, ResultFalse),

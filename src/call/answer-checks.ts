@@ -32,7 +32,8 @@ export function checkFailed(status: number | undefined, message: string): Verdic
 }
 
 /** An expression's value and what it read (the fields and their values), or its failure. */
-type Evaluated = { value: unknown; seen: string } | { failure: Verdict }
+/** `fields`: what the fields read held, for a failure line; undefined when none was read. */
+type Evaluated = { value: unknown; seen: string; fields: string | undefined } | { failure: Verdict }
 
 /** The checks evaluated against one JSON answer, each logging the fields it read. */
 export class AnswerChecks {
@@ -95,7 +96,7 @@ export class AnswerChecks {
     )
     if (holds) {
       return this.check(
-        `${this.checks.label} failed: fail-when '${expressionText(expression)}' evaluated to ${shown(outcome.value, this.masked)}${this.evidence(outcome.seen, [])}`
+        `${this.checks.label} failed: fail-when '${expressionText(expression)}' evaluated to ${shown(outcome.value, this.masked)}${this.evidence(outcome.fields, [])}`
       )
     }
     const read = rootFields(this.read('fail-when'))
@@ -136,7 +137,7 @@ export class AnswerChecks {
     return this.check(
       this.masked
         ? `${this.checks.label} failed: success-when '${expressionText(expression)}' did not hold (value not shown: mask-response; HTTP ${this.status})`
-        : `${this.checks.label} failed: success-when '${expressionText(expression)}' evaluated to ${shownValue(outcome.value)}${this.evidence(outcome.seen, missing)}`
+        : `${this.checks.label} failed: success-when '${expressionText(expression)}' evaluated to ${shownValue(outcome.value)}${this.evidence(outcome.fields, missing)}`
     )
   }
 
@@ -154,21 +155,24 @@ export class AnswerChecks {
       }
     }
     const names = rootFields(this.read(name))
+    const fields = names.length > 0 && !this.masked ? describeFields(this.answer, names) : undefined
     const seen = this.masked
       ? `${names.join(', ') || 'value'} not shown (mask-response)`
-      : names.length > 0
-        ? describeFields(this.answer, names)
-        : `value = ${shownValue(value)}`
-    return { value, seen }
+      : (fields ?? `value = ${shownValue(value)}`)
+    return { value, seen, fields }
   }
 
-  /** What a failed check adds to its line: the fields' values, and F&O's own words. */
-  private evidence(seen: string, missing: readonly string[]): string {
+  /**
+   * What a failed check adds to its line: the fields' values (the value itself is on the line
+   * already when the expression reads no field, as `@` does), and F&O's own words.
+   */
+  private evidence(fields: string | undefined, missing: readonly string[]): string {
     if (this.masked) return ` (HTTP ${this.status})`
     const lacks =
       missing.length > 0 ? `; the answer has no ${quoted(missing)} (${this.keys()})` : ''
     const words = foMessages(this.answer)
-    return ` (HTTP ${this.status}; ${seen}${lacks})${words === undefined ? '' : ` — F&O says: ${words}`}`
+    const seen = fields === undefined ? '' : `; ${fields}`
+    return ` (HTTP ${this.status}${seen}${lacks})${words === undefined ? '' : ` — F&O says: ${words}`}`
   }
 
   private keys(): string {
