@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { runnerLines, type ActionRun } from '../../scripts/action-runner.mjs'
+import { runnerLines, toActionPath, type ActionRun } from '../../scripts/action-runner.mjs'
 import { errors, expectFailure, readResults } from '../../__fixtures__/run-assertions.js'
 import {
   clientSecretInputs,
@@ -32,7 +32,7 @@ const folder = useTempFolder('doctors-e2e-')
 function run(inputs: Record<string, string>): Promise<ActionRun> {
   return runAgainst(sim(), {
     inputs: { url: sim().url, token, ...inputs },
-    env: { GITHUB_WORKSPACE: folder() }
+    env: { GITHUB_WORKSPACE: toActionPath(folder()) }
   })
 }
 
@@ -88,7 +88,7 @@ describe('the name doctor', () => {
     )
     const result = await run({
       'service-name': 'UserSessionServic/AifUserSessionService/GetUserSessionInfo',
-      'calls-file': file,
+      'calls-file': toActionPath(file),
       concurrency: '8'
     })
 
@@ -191,7 +191,7 @@ describe('check-contract', () => {
           : { 'service-name': echo, payload: { _request: { index } } }
     )
     const result = await run({
-      'calls-file': await callsFile('contracts.jsonl', lines),
+      'calls-file': toActionPath(await callsFile('contracts.jsonl', lines)),
       'check-contract': 'true',
       'enable-exception': 'false'
     })
@@ -252,10 +252,10 @@ describe('the throttling doctor', () => {
       inputs: {
         ...clientSecretInputs(sim(), app),
         'service-name': echo,
-        'calls-file': file,
+        'calls-file': toActionPath(file),
         concurrency: '4'
       },
-      env: { GITHUB_WORKSPACE: folder() }
+      env: { GITHUB_WORKSPACE: toActionPath(folder()) }
     })
 
     expect(result.outputs).toMatchObject({ total: '12', succeeded: '12' })
