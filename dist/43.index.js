@@ -86,8 +86,6 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:timers/promises"
-var external_node_timers_promises_ = __webpack_require__(8500);
 // EXTERNAL MODULE: external "node:v8"
 var external_node_v8_ = __webpack_require__(8877);
 var external_node_v8_default = /*#__PURE__*/__webpack_require__.n(external_node_v8_);
@@ -97,6 +95,8 @@ var auth = __webpack_require__(4185);
 var early_connection_set = __webpack_require__(6570);
 // EXTERNAL MODULE: ./src/call/call-plan.ts
 var call_plan = __webpack_require__(6176);
+// EXTERNAL MODULE: external "node:timers/promises"
+var external_node_timers_promises_ = __webpack_require__(8500);
 // EXTERNAL MODULE: ./src/common/constants.ts
 var constants = __webpack_require__(8952);
 // EXTERNAL MODULE: ./src/common/failure.ts
@@ -1237,7 +1237,6 @@ async function runPool(items, work, options) {
 
 
 
-
 /**
  * Runs many calls in one step: the results file is opened and the calls counted before any
  * request, then one sign-in (renewed before it expires), one connection pool, and at most
@@ -1258,7 +1257,7 @@ async function runManyCalls(settings, many, early = early_connection_set/* NoEar
     }
     // The path is input text: it may hold a line break or `##[`, so it is printed inert.
     core/* info */.pq((0,safe_line/* safeLine */.o)(`${total} ${total === 1 ? 'call' : 'calls'} from ${many.calls ? constants/* Inputs */.G0.Calls : constants/* Inputs */.G0.CallsFile}, at most ${many.concurrency} at once; results in ${results.path}`));
-    await waitStartDelay(settings);
+    await (0,start_delay/* waitStartDelay */.F)(settings.throttleSeed);
     // Every call shares it; its first connection opens while signing in, if not earlier.
     const transport = (0,http/* createTransport */.o)({
         timeoutMs: settings.timeoutMs,
@@ -1288,14 +1287,6 @@ function notRun(settings, failure, resultsFile = '', total = 0) {
         resultsFile,
         failure
     };
-}
-/** throttle-seed's random delay before the first request. */
-async function waitStartDelay(settings) {
-    const delayMs = (0,start_delay/* startDelayMs */.c)(settings.throttleSeed, Math.random);
-    if (delayMs > 0) {
-        core/* info */.pq(`throttle-seed: waiting ${delayMs / 1000} s before the first request`);
-        await (0,external_node_timers_promises_.setTimeout)(delayMs);
-    }
 }
 /** Runs the calls through the worker pool, their results written in input order as they end. */
 async function runCalls(step) {

@@ -1,5 +1,4 @@
 import * as core from '@actions/core'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { signInForStep } from './sign-in/auth.js'
 import { NoEarlyConnections, type EarlyConnections } from './transport/early-connection-set.js'
 import { failureOf } from './common/failure.js'
@@ -11,7 +10,7 @@ import { safeLine } from './common/safe-line.js'
 import type { ResponseFile } from './transport/response-file.js'
 import { callService, createServiceTransport, prepareResponseFile } from './call/service-call.js'
 import type { Settings } from './inputs/settings.js'
-import { startDelayMs } from './call/start-delay.js'
+import { waitStartDelay } from './call/start-delay.js'
 import type { TokenSource } from './sign-in/token-source.js'
 
 /**
@@ -58,11 +57,7 @@ async function callOnce(early: EarlyConnections): Promise<Outcome | ManyOutcome>
     return { settings, failure: failureOf(error, 'input') }
   }
 
-  const delayMs = startDelayMs(settings.throttleSeed, Math.random)
-  if (delayMs > 0) {
-    core.info(`throttle-seed: waiting ${delayMs / 1000} s before the first request`)
-    await sleep(delayMs)
-  }
+  await waitStartDelay(settings.throttleSeed)
 
   // Opened while signing in, if not earlier: the call then finds its connection ready.
   const transport = createServiceTransport(settings, early.service)

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, open } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import v8 from 'node:v8'
 import { signInForStep } from '../sign-in/auth.js'
 import { NoEarlyConnections, type EarlyConnections } from '../transport/early-connection-set.js'
@@ -22,7 +21,7 @@ import { openResultsWriter, resultLine } from './results-file.js'
 import { safeLine } from '../common/safe-line.js'
 import { NoThrottling, type Throttling } from '../doctors/throttle-doctor.js'
 import type { ManyCalls, Settings } from '../inputs/settings.js'
-import { startDelayMs } from '../call/start-delay.js'
+import { waitStartDelay } from '../call/start-delay.js'
 import type { TokenSource } from '../sign-in/token-source.js'
 import { runPool } from './worker-pool.js'
 
@@ -73,7 +72,7 @@ export async function runManyCalls(
       `${total} ${total === 1 ? 'call' : 'calls'} from ${many.calls ? Inputs.Calls : Inputs.CallsFile}, at most ${many.concurrency} at once; results in ${results.path}`
     )
   )
-  await waitStartDelay(settings)
+  await waitStartDelay(settings.throttleSeed)
 
   // Every call shares it; its first connection opens while signing in, if not earlier.
   const transport = createTransport({
@@ -103,15 +102,6 @@ function notRun(settings: Settings, failure: Failure, resultsFile = '', total = 
     throttling: NoThrottling,
     resultsFile,
     failure
-  }
-}
-
-/** throttle-seed's random delay before the first request. */
-async function waitStartDelay(settings: Settings): Promise<void> {
-  const delayMs = startDelayMs(settings.throttleSeed, Math.random)
-  if (delayMs > 0) {
-    core.info(`throttle-seed: waiting ${delayMs / 1000} s before the first request`)
-    await sleep(delayMs)
   }
 }
 
