@@ -63,6 +63,15 @@ describe('neutralizeCommands', () => {
   it('leaves :: that does not start the line', () => {
     expect(neutralizeCommands('IPv6 [::1] and a::b')).toBe('IPv6 [::1] and a::b')
   })
+
+  it('reads the same when applied twice, so an error line printed again shows ##[\\error] once', () => {
+    for (const line of ['x ##[error]y', '::warning::z', '  ::group::##[debug]w']) {
+      const once = neutralizeCommands(line)
+      expect(once).not.toBe(line)
+      expect(neutralizeCommands(once)).toBe(once)
+    }
+    expect(neutralizeCommands('x ##[error]y')).toBe('x ##[\\error]y')
+  })
 })
 
 describe('flattenLine', () => {

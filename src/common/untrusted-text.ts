@@ -36,10 +36,11 @@ export function flattenLine(text: string): string {
  * A line the runner cannot read as a workflow command, wherever it is printed or echoed later:
  * the legacy `##[command]` marker, which the runner honours anywhere in a line, becomes
  * `##[\command]` (as the runner escapes its own markers), and a line that would start with `::`
- * gets a leading backslash. Expects one line (see `flattenLine`).
+ * gets a leading backslash. Expects one line (see `flattenLine`). Idempotent: a line made inert
+ * and made inert again (an error line written into the summary) reads the same.
  */
 export function neutralizeCommands(line: string): string {
-  const inert = line.replace(/##\[/g, '##[\\')
+  const inert = line.replace(/##\[(?!\\)/g, '##[\\')
   // The runner trims leading white space (.NET's set; JavaScript's \s covers it once C1 is gone).
   return /^\s*::/.test(inert) ? `\\${inert}` : inert
 }
