@@ -239,6 +239,19 @@ describe('readCallsFile and countCallLines', () => {
     }
   })
 
+  it('reads a line of white space JSON does not allow (U+00A0, \\v, \\f) as a failed call, as it counts it', async () => {
+    const file = path.join(dir, 'odd-space.jsonl')
+    await writeFile(file, '\u00A0\n\v\n{"a":1}\n\f\n')
+    const found = await readAll(file, true)
+    expect(found.map(entry => ('problem' in entry ? entry.line : -entry.line))).toEqual([
+      1, 2, -3, 4
+    ])
+    expect(found.filter(entry => 'problem' in entry)).toEqual(
+      [1, 2, 4].map(line => ({ line, problem: expect.stringMatching(/^not valid JSON/) }))
+    )
+    await expect(countCallLines(file)).resolves.toBe(found.length)
+  })
+
   it('stops reading when the consumer stops, closing the file', async () => {
     const file = path.join(dir, 'many.jsonl')
     await writeFile(file, '{"a":1}\n'.repeat(100_000))

@@ -53,7 +53,9 @@ export async function* readCallsFile(
         }
         continue
       }
-      if (line.text.trim() === '') continue
+      // Blank by JSON's white space, as countCallLines counts: a line of other white space
+      // (U+00A0, a form feed) is a call that fails, never one silently dropped from the total.
+      if (/^[ \t\r]*$/.test(line.text)) continue
       yield { line: line.number, ...(await readCallLine(line.text, options.format)) }
     }
   } finally {

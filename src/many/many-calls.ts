@@ -144,8 +144,9 @@ async function runCalls(step: StepSetUp): Promise<ManyOutcome> {
       ProgressIntervalMs
     )
     ticker.unref()
+    let ran: number
     try {
-      await runPool(entries(step.many), entry => run.call(entry), {
+      ran = await runPool(entries(step.many), entry => run.call(entry), {
         limit: () => run.limit(),
         async done(position, result) {
           attempts += result.attempts
@@ -160,6 +161,10 @@ async function runCalls(step: StepSetUp): Promise<ManyOutcome> {
       await writer.close()
     }
     progress.status(0, run.limit())
+    // Every call counted must have run (or failed): a step never ends green on calls it skipped.
+    if (ran !== step.total) {
+      throw new Error(`${step.total} calls were counted before the step began, but ${ran} were read`)
+    }
     return ended(undefined)
   } catch (error) {
     return ended(failureOf(error, 'internal'))
