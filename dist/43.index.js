@@ -1017,7 +1017,9 @@ async function* readCallsFile(file, options) {
                 };
                 continue;
             }
-            if (line.text.trim() === '')
+            // Blank by JSON's white space, as countCallLines counts: a line of other white space
+            // (U+00A0, a form feed) is a call that fails, never one silently dropped from the total.
+            if (/^[ \t\r]*$/.test(line.text))
                 continue;
             yield { line: line.number, ...(await readCallLine(line.text, options.format)) };
         }
@@ -1314,8 +1316,9 @@ async function runCalls(step) {
         });
         const ticker = setInterval(() => progress.status(run.inFlight(), run.limit()), ProgressIntervalMs);
         ticker.unref();
+        let ran;
         try {
-            await runPool(entries(step.many), entry => run.call(entry), {
+            ran = await runPool(entries(step.many), entry => run.call(entry), {
                 limit: () => run.limit(),
                 async done(position, result) {
                     attempts += result.attempts;
@@ -1331,6 +1334,10 @@ async function runCalls(step) {
             await writer.close();
         }
         progress.status(0, run.limit());
+        // Every call counted must have run (or failed): a step never ends green on calls it skipped.
+        if (ran !== step.total) {
+            throw new Error(`${step.total} calls were counted before the step began, but ${ran} were read`);
+        }
         return ended(undefined);
     }
     catch (error) {

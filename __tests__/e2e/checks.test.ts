@@ -148,6 +148,21 @@ describe('fields compared with the answer', () => {
     expect(requestsTo(getStatus)).toHaveLength(1)
   })
 
+  it('fails a misspelt until that would hold on any answer, instead of ending the poll green', async () => {
+    const jobId = await submitJob(3)
+    const result = await run({
+      'service-name': getStatus,
+      payload: JSON.stringify({ _jobId: jobId }),
+      until: "Staus != 'Executing'",
+      'poll-interval': '1'
+    })
+    expectFailure(
+      result,
+      /^POST \S+ failed: until 'Staus != 'Executing'' reads 'Staus', which the answer \(HTTP 200\) does not have \(its keys: \$id, JobId, Status, Message\), so it holds on any answer: polling stopped$/
+    )
+    expect(requestsTo(getStatus)).toHaveLength(1)
+  })
+
   it('fails a fail-when in the wrong letter case, which could never hold', async () => {
     const result = await run({
       'service-name': validate,

@@ -408,6 +408,32 @@ describe("checks against the answer's keys", () => {
     })
   })
 
+  it('fails until at once when it holds only because the answer lacks every field it reads (a typo)', async () => {
+    const { verdict } = await logged(answer(200, Job), checks({ until: "Staus != 'Executing'" }))
+    expect(verdict).toEqual({
+      failed: `${Label} failed: until 'Staus != 'Executing'' reads 'Staus', which the answer (HTTP 200) does not have (its keys: $id, JobId, Status, Message), so it holds on any answer: polling stopped`
+    })
+  })
+
+  it('lets until hold when a field it reads is there, though another is missing', async () => {
+    const { verdict } = await logged(
+      answer(200, Job),
+      checks({ until: "Status == 'Executing' || ErrorCode" })
+    )
+    expect(verdict).toMatchObject({ state: 'done' })
+  })
+
+  it('warns when success-when holds only because the answer lacks every field it reads', async () => {
+    const { verdict, warnings } = await logged(
+      answer(200, Job),
+      checks({ successWhen: "Staus != 'Error'" })
+    )
+    expect(verdict).toMatchObject({ state: 'done' })
+    expect(warnings).toEqual([
+      "success-when 'Staus != 'Error'' holds only because the answer (HTTP 200) has no 'Staus' (its keys: $id, JobId, Status, Message): a misspelt field would hold too"
+    ])
+  })
+
   it('warns when fail-when reads only fields the answer lacks: it cannot hold', async () => {
     const { verdict, warnings, info } = await logged(
       answer(200, Job),

@@ -99,14 +99,18 @@ export class AnswerChecks {
         `${this.checks.label} failed: fail-when '${expressionText(expression)}' evaluated to ${shown(outcome.value, this.masked)}${this.evidence(outcome.fields, [])}`
       )
     }
-    const read = rootFields(this.read('fail-when'))
-    const missing = missingFields(this.answer, this.read('fail-when'))
-    if (read.length > 0 && missing.length === read.length) {
+    if (this.readsOnlyMissing('fail-when')) {
       this.log.warning(
-        `fail-when '${expressionText(expression)}' cannot hold on this answer: it reads ${quoted(read)}, which the answer (HTTP ${this.status}) does not have (${this.keys()})`
+        `fail-when '${expressionText(expression)}' cannot hold on this answer: it reads ${quoted(rootFields(this.read('fail-when')))}, which the answer (HTTP ${this.status}) does not have (${this.keys()})`
       )
     }
     return undefined
+  }
+
+  /** True when the check reads fields from the answer's root and the answer has none of them. */
+  private readsOnlyMissing(name: string): boolean {
+    const read = rootFields(this.read(name))
+    return read.length > 0 && missingFields(this.answer, this.read(name)).length === read.length
   }
 
   /** Not yet, a failure when it reads a field the answer lacks, or what it saw when it holds. */
@@ -114,7 +118,13 @@ export class AnswerChecks {
     const outcome = await this.evaluate('until', expression)
     if ('failure' in outcome) return outcome.failure
     const seen = outcome.seen
-    if (isTruthy(outcome.value)) return { seen }
+    if (isTruthy(outcome.value)) {
+      // `Staus != 'Executing'` holds on every answer: a typo must not end the poll green.
+      if (!this.readsOnlyMissing('until')) return { seen }
+      return this.check(
+        `${this.checks.label} failed: until '${expressionText(expression)}' reads ${quoted(rootFields(this.read('until')))}, which the answer (HTTP ${this.status}) does not have (${this.keys()}), so it holds on any answer: polling stopped`
+      )
+    }
     const missing = missingFields(this.answer, this.read('until'))
     if (missing.length > 0) {
       return this.check(
@@ -132,7 +142,14 @@ export class AnswerChecks {
     this.log.info(
       `success-when '${expressionText(expression)}': ${outcome.seen} → ${holds ? 'holds' : 'does not hold: the call fails'}`
     )
-    if (holds) return undefined
+    if (holds) {
+      if (this.readsOnlyMissing('success-when')) {
+        this.log.warning(
+          `success-when '${expressionText(expression)}' holds only because the answer (HTTP ${this.status}) has no ${quoted(rootFields(this.read('success-when')))} (${this.keys()}): a misspelt field would hold too`
+        )
+      }
+      return undefined
+    }
     const missing = missingFields(this.answer, this.read('success-when'))
     return this.check(
       this.masked
