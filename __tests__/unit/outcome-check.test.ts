@@ -408,6 +408,16 @@ describe("checks against the answer's keys", () => {
     })
   })
 
+  it('explains an answer whose Message is a list nested 200,000 deep without overflowing the stack', async () => {
+    const deep = `{"Status":"Executing","Message":${'['.repeat(200_000)}"x"${']'.repeat(200_000)}}`
+    const polled = await logged(answer(200, deep), checks({ until: "Status == 'Done'" }))
+    expect(polled.verdict).toMatchObject({ state: 'not-yet' })
+    const judged = await logged(answer(200, deep), checks({ successWhen: "Status == 'Done'" }))
+    expect(judged.verdict).toEqual({
+      failed: `${Label} failed: success-when 'Status == 'Done'' evaluated to false (HTTP 200; Status = "Executing")`
+    })
+  })
+
   it('fails until at once when it holds only because the answer lacks every field it reads (a typo)', async () => {
     const { verdict } = await logged(answer(200, Job), checks({ until: "Staus != 'Executing'" }))
     expect(verdict).toEqual({

@@ -107,17 +107,19 @@ export function foMessages(answer: Json): string | undefined {
   const root = asObject(answer)
   if (!root) return undefined
   const texts: string[] = []
-  const add = (value: Json): void => {
+  // A list is read one level deep, as the shapes above are: a list nested 200,000 deep must not
+  // overflow the stack while the answer is explained.
+  const add = (value: Json, inList = false): void => {
     if (texts.length >= MaxMessages) return
     if (typeof value === 'string') {
       if (value.trim() !== '') texts.push(value.trim())
     } else if (Array.isArray(value)) {
-      for (const item of value.slice(0, MaxMessages)) add(item)
+      if (!inList) for (const item of value.slice(0, MaxMessages)) add(item, true)
     } else {
       const record = asObject(value)
       if (!record) return
       const text = Object.entries(record).find(([key]) => /^(text|message)$/i.test(key))?.[1]
-      if (typeof text === 'string') add(text)
+      if (typeof text === 'string') add(text, true)
     }
   }
   for (const wanted of MessageFields) {
