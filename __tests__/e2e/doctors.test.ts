@@ -182,6 +182,29 @@ describe('check-contract', () => {
     expect(paths(byMethod('GET'))).toEqual([`/api/services/${create}`])
   })
 
+  it("reads the payload of payload-file, the step's and a call's, as it reads payload", async () => {
+    await writeFile(
+      path.join(folder(), 'customer.json'),
+      '{"contract": {"CustomerAccount": "US-042"}, "_dryRun": true}'
+    )
+    const mismatch = /'contract' is not one of them — did you mean '_contract'/
+    const single = await run({
+      'service-name': create,
+      'payload-file': 'customer.json',
+      'check-contract': 'true'
+    })
+    expect(expectFailure(single, /was not sent — check-contract: /)).toMatch(mismatch)
+
+    const many = await run({
+      calls: `- {service-name: ${create}, payload-file: customer.json}`,
+      'check-contract': 'true',
+      'enable-exception': 'false'
+    })
+    expect(many.outputs).toMatchObject({ total: '1', failed: '1' })
+    expect(String((await readResults(many))[0]?.['error'])).toMatch(mismatch)
+    expect(byMethod('POST')).toEqual([])
+  })
+
   it('makes one GET per distinct operation across 50 calls, and warns once of a missing parameter', async () => {
     const lines = Array.from({ length: 50 }, (_, index) =>
       index % 5 === 4

@@ -32,7 +32,8 @@ describe('readPayloadFile', () => {
     await file('p/cafe.json', bytes)
     await expect(readPayloadFile('p/cafe.json', cp1252, env)).resolves.toEqual({
       body: bytes,
-      contentType: 'application/json;charset=windows-1252'
+      contentType: 'application/json;charset=windows-1252',
+      text: '{"name":"Café €"}'
     })
   })
 
@@ -46,7 +47,8 @@ describe('readPayloadFile', () => {
       await file(`bom-${name}.json`, Buffer.concat([Buffer.from(mark), json]))
       await expect(readPayloadFile(`bom-${name}.json`, cp1252, env)).resolves.toEqual({
         body: json,
-        contentType: `application/json;charset=${name}`
+        contentType: `application/json;charset=${name}`,
+        text: '{"a":"Æble"}'
       })
     }
   )

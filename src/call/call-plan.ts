@@ -100,7 +100,7 @@ export async function prepareCall(
     method: rule.method,
     url: buildServiceUrl(defaults.systemUrl, service.segments),
     body: sent.body,
-    payload: rule.method === 'POST' ? payloads.text : undefined,
+    payload: rule.method === 'POST' ? (fromFile?.text ?? payloads.text) : undefined,
     contentType: sent.contentType,
     successWhen: spec.successWhen ?? defaults.successWhen,
     failWhen: spec.failWhen ?? defaults.failWhen

@@ -15,6 +15,8 @@ export const MaxPayloadFileBytes = 64 * 1024 * 1024
 export interface EncodedPayload {
   readonly body: Buffer
   readonly contentType: string
+  /** The file's JSON as text, for the contract doctor and check-contract (never logged). */
+  readonly text: string
 }
 
 // Byte-order marks, longest first; as Get-Content and .NET's readers do, a mark decides the charset.
@@ -103,7 +105,7 @@ export async function readPayloadFile(
   const problem = await describeJsonError(text)
   if (problem !== undefined)
     return { problem: `${shown} is not valid JSON in ${declared}: ${problem}` }
-  return { body, contentType: `application/json;charset=${used.name}` }
+  return { body, contentType: `application/json;charset=${used.name}`, text }
 }
 
 function codeOf(error: unknown): string {

@@ -69,7 +69,10 @@ export async function readSettings(
     method,
     metadataOnly: !many && method === 'GET' && segments?.length === 3,
     body: request.body,
-    payload: !manyCalls && method === 'POST' && request.payload ? request.payload : undefined,
+    payload:
+      !manyCalls && method === 'POST'
+        ? request.payload || request.filePayload?.text || undefined
+        : undefined,
     checkContract: rules.checkContract,
     contentType: request.contentType,
     retryTimeoutMs: rules.retryTimeoutMs,
