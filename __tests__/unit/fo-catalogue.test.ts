@@ -22,13 +22,14 @@ beforeEach(() => {
 })
 afterAll(() => transport?.close())
 
-function catalogue(options: { maxResponseBytes?: number; stallMs?: number } = {}) {
+function catalogue(options: { maxResponseBytes?: number; stallMs?: number; bodyMs?: number } = {}) {
   return createCatalogue({
     transport,
     bearer: async () => 'catalogue-token',
     systemUrl: server.url,
     stallMs: options.stallMs ?? 2_000,
-    maxResponseBytes: options.maxResponseBytes ?? 0
+    maxResponseBytes: options.maxResponseBytes ?? 0,
+    ...(options.bodyMs === undefined ? {} : { bodyMs: options.bodyMs })
   })
 }
 
@@ -132,6 +133,19 @@ describe('createCatalogue', () => {
     })
     await expect(catalogue({ stallMs: 100 }).list(['G', 'S'])).resolves.toMatchObject({
       kind: 'unknown'
+    })
+  })
+
+  it('gives up on a body that drips without ever stalling, within its time in all', async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      res.write('{"Operations":[')
+      const drip = setInterval(() => res.write(' '), 50)
+      res.on('close', () => clearInterval(drip))
+    })
+    await expect(catalogue({ stallMs: 2_000, bodyMs: 500 }).list(['G', 'S'])).resolves.toEqual({
+      kind: 'unknown',
+      why: 'HTTP 200 with a body that could not be read'
     })
   })
 

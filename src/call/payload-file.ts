@@ -80,14 +80,21 @@ export async function readPayloadFile(
         problem: `${shown}: ${file} is ${stats.size} bytes, more than the 64 MiB a payload may have`
       }
     }
-    bytes = await handle.readFile()
+    // Never more than the size it had, plus one byte to see that it grew: a file that is still
+    // being written cannot take more memory than its size allowed.
+    const room = Buffer.alloc(stats.size + 1)
+    let length = 0
+    while (length < room.length) {
+      const { bytesRead } = await handle.read(room, length, room.length - length, length)
+      if (bytesRead === 0) break
+      length += bytesRead
+    }
+    if (length > stats.size) {
+      return { problem: `${shown}: ${file} grew while it was read; give a file that is complete` }
+    }
+    bytes = room.subarray(0, length)
   } finally {
     await handle.close()
-  }
-  if (bytes.length > MaxPayloadFileBytes) {
-    return {
-      problem: `${shown}: ${file} grew past the 64 MiB a payload may have while it was read`
-    }
   }
 
   const mark = Marks.find(candidate =>

@@ -39,6 +39,8 @@ export interface CatalogueDeps {
   readonly stallMs: number
   /** max-response-size in bytes (0 = none); a doctor's answer is cut at 1 MiB in any case. */
   readonly maxResponseBytes: number
+  /** How long a body may take in all; DoctorBodyMs unless a test says otherwise. */
+  readonly bodyMs?: number
 }
 
 /** F&O's lists and contracts, read with GETs of its own (never retried), each path once per step. */
@@ -58,6 +60,8 @@ export interface Catalogue {
 export const MaxListings = 3
 /** A doctor reads at most this much of an answer: F&O's lists and contracts are far smaller. */
 export const MaxDoctorBodyBytes = 1024 * 1024
+/** And waits at most this long for it, however steadily it arrives. */
+export const DoctorBodyMs = 5_000
 // Beyond these, a list or a contract is read no further: no real service has as many.
 const MaxNames = 10_000
 const MaxParameters = 200
@@ -129,6 +133,14 @@ async function readAnswer(response: HttpResponse, deps: CatalogueDeps): Promise<
       ? Math.min(deps.maxResponseBytes, MaxDoctorBodyBytes)
       : MaxDoctorBodyBytes
   let text: string
+  // A body that drips a byte at a time never stalls: the doctor's words only explain a failure,
+  // so its body gets a few seconds in all.
+  const bodyMs = deps.bodyMs ?? DoctorBodyMs
+  const timer = setTimeout(
+    () => response.body.destroy(new Error(`still arriving after ${bodyMs} ms`)),
+    bodyMs
+  )
+  timer.unref()
   try {
     const { head } = await readBody(
       response.body,
@@ -138,6 +150,8 @@ async function readAnswer(response: HttpResponse, deps: CatalogueDeps): Promise<
     text = head.toString('utf8').replace(/^\uFEFF/, '')
   } catch {
     return { kind: 'unknown', why: `HTTP ${status} with a body that could not be read` }
+  } finally {
+    clearTimeout(timer)
   }
   if (status === 404) {
     return isFoNotFound(response.headers['content-type'], text)
