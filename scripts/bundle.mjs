@@ -65,7 +65,13 @@ export function bundle(outDir) {
     )
     if (result.status !== 0)
       throw new Error(`ncc failed (exit ${result.status}) bundling into ${outDir}`)
-    assertStandInsCover(JSON.parse(readFileSync(stats, 'utf8')), standIns())
+    try {
+      assertStandInsCover(JSON.parse(readFileSync(stats, 'utf8')), standIns())
+    } catch (error) {
+      // A bundle that failed the check must not be found and reused by the next test run.
+      rmSync(outDir, { recursive: true, force: true })
+      throw error
+    }
   } finally {
     rmSync(statsDir, { recursive: true, force: true })
   }
