@@ -40,7 +40,7 @@ export interface RunOptions {
   readonly noSummary?: boolean
   /**
    * Measure the step process's peak RSS: preloads scripts/report-peak-rss.mjs, or, in a `lean`
-   * run, GNU time from outside the process where it works (see scripts/peak-rss.mjs).
+   * run and under Wine, GNU time from outside the process where it works (see scripts/peak-rss.mjs).
    */
   readonly measurePeakRss?: boolean
   /** The bundle to run; default bundlePath (E2E_BUNDLE, else dist/index.js). */

@@ -163,7 +163,8 @@ async function runIn(dir, options) {
   /** @type {string[]} */
   let wrapper = []
   const nodeArgs = [...(options.nodeArgs ?? [])]
-  if (options.measurePeakRss && options.lean) {
+  // Under Wine, from outside too: Windows Node there reports a figure that is not its own.
+  if (options.measurePeakRss && (options.lean || underWine)) {
     const outside = outsidePeakRss(peakRssFile)
     wrapper = outside.wrapper
     nodeArgs.unshift(...outside.nodeArgs)

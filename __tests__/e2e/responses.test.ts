@@ -60,6 +60,7 @@ describe('response-file', () => {
     // Memory does not grow with the body: ten times the body, about the same peak. Had the step
     // held the body, it would peak 180 MiB higher; half that is slack for when garbage is collected.
     expect(small.exitCode).toBe(0)
+    expect(small.peakRssBytes).toBeGreaterThan(20 * MiB)
     expect(result.peakRssBytes).toBeLessThan((small.peakRssBytes ?? NaN) + 90 * MiB)
   }, 240_000)
 

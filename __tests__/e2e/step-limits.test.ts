@@ -136,6 +136,8 @@ describe('memory: many calls keep no answer for the summary', () => {
     process.stdout.write(
       `peak RSS: 110 × 1 KiB ${(small / 2 ** 20).toFixed(1)} MiB, 110 × 64 KiB ${(large / 2 ** 20).toFixed(1)} MiB\n`
     )
+    // A figure a Node process can have: a probe that reports none, or not its own, fails here.
+    expect(small).toBeGreaterThan(20 * 2 ** 20)
     expect(large / small).toBeLessThanOrEqual(1.5)
   }, 240_000)
 })
