@@ -1164,6 +1164,10 @@ function createProgress(total, deps) {
 var response_file = __webpack_require__(4057);
 // EXTERNAL MODULE: ./src/call/start-delay.ts
 var start_delay = __webpack_require__(4050);
+// EXTERNAL MODULE: ./src/call/payload-file.ts
+var payload_file = __webpack_require__(5861);
+// EXTERNAL MODULE: ./src/transport/file-conflicts.ts
+var file_conflicts = __webpack_require__(4233);
 ;// CONCATENATED MODULE: ./src/many/worker-pool.ts
 /**
  * Runs `work` on every item of `items` with at most `limit()` at once, pulling the next item
@@ -1215,6 +1219,8 @@ async function runPool(items, work, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/many/many-calls.ts
+
+
 
 
 
@@ -1318,7 +1324,7 @@ async function runCalls(step) {
         ticker.unref();
         let ran;
         try {
-            ran = await runPool(entries(step.many), entry => run.call(entry), {
+            ran = await runPool(entries(step.many, step.results.path), entry => run.call(entry), {
                 limit: () => run.limit(),
                 async done(position, result) {
                     attempts += result.attempts;
@@ -1377,7 +1383,7 @@ async function countFileCalls(file) {
     return count;
 }
 /** The calls in input order: `calls` as checked, or the lines of calls-file as they are read. */
-async function* entries(many) {
+async function* entries(many, resultsPath) {
     if (many.calls) {
         yield* many.calls;
         return;
@@ -1388,12 +1394,28 @@ async function* entries(many) {
         format: many.callsFileFormat
     })) {
         index++;
-        yield await prepareEntry(entry, index, many, cache);
+        yield await prepareEntry(entry, index, many, resultsPath, cache);
     }
 }
-async function prepareEntry(entry, index, many, cache) {
+async function prepareEntry(entry, index, many, resultsPath, cache) {
     if ('problem' in entry)
         return { index, line: entry.line, problem: entry.problem };
+    // A line read while the step runs may name the results file it is writing: never sent as a payload.
+    const payloadFile = entry.call.payloadFile;
+    if (payloadFile !== undefined) {
+        const named = (0,payload_file/* payloadFilePath */.yM)(payloadFile, process.env);
+        const same = await (0,file_conflicts/* findSameFile */.I)([
+            { input: constants/* Inputs */.G0.PayloadFile, path: named },
+            { input: constants/* Inputs */.G0.ResultsFile, path: resultsPath }
+        ]);
+        if (same !== undefined) {
+            return {
+                index,
+                line: entry.line,
+                problem: `${constants/* Inputs */.G0.PayloadFile} ${named} is the ${constants/* Inputs */.G0.ResultsFile}, which this step writes`
+            };
+        }
+    }
     const call = await (0,call_plan/* prepareCall */.m)(entry.call, many.defaults, { index, line: entry.line }, cache);
     return 'problem' in call ? { index, line: entry.line, problem: call.problem } : call;
 }

@@ -339,6 +339,28 @@ describe('files never eat each other', () => {
     expect(sim().requests).toEqual([])
   })
 
+  it('a calls-file line whose payload-file is the results-file fails that line; nothing of it is sent', async () => {
+    const workspace = path.join(dir, 'line-payload-file')
+    await mkdir(workspace, { recursive: true })
+    await writeFile(
+      path.join(workspace, 'calls.jsonl'),
+      `{"service-name": "${echo}", "payload": {"_request": 1}}\n` +
+        `{"service-name": "${echo}", "payload-file": "results.jsonl"}\n`
+    )
+    const run = await callSim(
+      { 'calls-file': 'calls.jsonl', 'results-file': 'results.jsonl', 'enable-exception': 'false' },
+      workspace
+    )
+
+    expect(run.outputs).toMatchObject({ total: '2', succeeded: '1', failed: '1' })
+    const lines = await readResults(run)
+    expect(lines[1]).toMatchObject({ attempts: 0 })
+    expect(String(lines[1]?.['error'])).toMatch(
+      /payload-file \S+results\.jsonl is the results-file, which this step writes$/
+    )
+    expect(sim().requests.filter(request => request.kind === 'service')).toHaveLength(1)
+  })
+
   it('a calls-file outside GITHUB_WORKSPACE and RUNNER_TEMP is refused before any request', async () => {
     const outside = path.join(dir, 'outside.jsonl')
     await writeFile(outside, '{"_request": 1}\n')

@@ -6,7 +6,7 @@ import { InputError } from '../common/errors.js'
 import { containPath } from '../common/path-containment.js'
 import { readPayloadFile, type EncodedPayload } from '../call/payload-file.js'
 import { readableOutsideRoots, resolveResponseFile } from '../transport/response-file.js'
-import { findSameFile, type NamedFile } from './file-conflicts.js'
+import { findSameFile, type NamedFile } from '../transport/file-conflicts.js'
 import { input, type Environment } from './input-reader.js'
 
 /** `payload-file`, read and checked before any request. */

@@ -22,6 +22,8 @@ import { safeLine } from '../common/safe-line.js'
 import { NoThrottling, type Throttling } from '../doctors/throttle-doctor.js'
 import type { ManyCalls, Settings } from '../inputs/settings.js'
 import { waitStartDelay } from '../call/start-delay.js'
+import { payloadFilePath } from '../call/payload-file.js'
+import { findSameFile } from '../transport/file-conflicts.js'
 import type { TokenSource } from '../sign-in/token-source.js'
 import { runPool } from './worker-pool.js'
 
@@ -146,7 +148,7 @@ async function runCalls(step: StepSetUp): Promise<ManyOutcome> {
     ticker.unref()
     let ran: number
     try {
-      ran = await runPool(entries(step.many), entry => run.call(entry), {
+      ran = await runPool(entries(step.many, step.results.path), entry => run.call(entry), {
         limit: () => run.limit(),
         async done(position, result) {
           attempts += result.attempts
@@ -163,7 +165,9 @@ async function runCalls(step: StepSetUp): Promise<ManyOutcome> {
     progress.status(0, run.limit())
     // Every call counted must have run (or failed): a step never ends green on calls it skipped.
     if (ran !== step.total) {
-      throw new Error(`${step.total} calls were counted before the step began, but ${ran} were read`)
+      throw new Error(
+        `${step.total} calls were counted before the step began, but ${ran} were read`
+      )
     }
     return ended(undefined)
   } catch (error) {
@@ -208,7 +212,7 @@ async function countFileCalls(file: string): Promise<number> {
 }
 
 /** The calls in input order: `calls` as checked, or the lines of calls-file as they are read. */
-async function* entries(many: ManyCalls): AsyncGenerator<Entry> {
+async function* entries(many: ManyCalls, resultsPath: string): AsyncGenerator<Entry> {
   if (many.calls) {
     yield* many.calls
     return
@@ -219,7 +223,7 @@ async function* entries(many: ManyCalls): AsyncGenerator<Entry> {
     format: many.callsFileFormat
   })) {
     index++
-    yield await prepareEntry(entry, index, many, cache)
+    yield await prepareEntry(entry, index, many, resultsPath, cache)
   }
 }
 
@@ -227,9 +231,26 @@ async function prepareEntry(
   entry: FileCall,
   index: number,
   many: ManyCalls,
+  resultsPath: string,
   cache: ReturnType<typeof createExpressionCache>
 ): Promise<Entry> {
   if ('problem' in entry) return { index, line: entry.line, problem: entry.problem }
+  // A line read while the step runs may name the results file it is writing: never sent as a payload.
+  const payloadFile = entry.call.payloadFile
+  if (payloadFile !== undefined) {
+    const named = payloadFilePath(payloadFile, process.env)
+    const same = await findSameFile([
+      { input: Inputs.PayloadFile, path: named },
+      { input: Inputs.ResultsFile, path: resultsPath }
+    ])
+    if (same !== undefined) {
+      return {
+        index,
+        line: entry.line,
+        problem: `${Inputs.PayloadFile} ${named} is the ${Inputs.ResultsFile}, which this step writes`
+      }
+    }
+  }
   const call = await prepareCall(entry.call, many.defaults, { index, line: entry.line }, cache)
   return 'problem' in call ? { index, line: entry.line, problem: call.problem } : call
 }

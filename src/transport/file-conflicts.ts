@@ -28,7 +28,8 @@ export async function findSameFile(
 
 /** An existing file by device and inode (links followed); a missing one by its real folder and name. */
 async function identityOf(file: string): Promise<string> {
-  const found = await stat(file).catch(() => undefined)
+  // As bigints: NTFS file ids pass 2^53, where two files' numbers would round to one.
+  const found = await stat(file, { bigint: true }).catch(() => undefined)
   if (found !== undefined) return `inode:${found.dev}:${found.ino}`
   const folder = await realpath(path.dirname(file)).catch(() => path.dirname(file))
   return `path:${path.join(folder, path.basename(file))}`
