@@ -134,7 +134,10 @@ var http = __webpack_require__(4025);
 var response_body = __webpack_require__(5707);
 // EXTERNAL MODULE: ./src/transport/retry-policy.ts
 var retry_policy = __webpack_require__(6454);
+// EXTERNAL MODULE: ./src/common/timespan.ts
+var timespan = __webpack_require__(4416);
 ;// CONCATENATED MODULE: ./src/sign-in/msal-network.ts
+
 
 
 
@@ -217,7 +220,7 @@ class TransportNetworkClient {
             const decision = (0,retry_policy/* decideRetry */.tE)(response.headers['retry-after'], startedAt, this.policy.now(), this.policy.retryTimeoutMs);
             if (!decision.retry)
                 return response;
-            this.policy.info(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} → ${response.status}, waiting ${Math.ceil(decision.waitMs / 1000)} s`);
+            this.policy.info(`${request.method} ${(0,endpoint_url/* withoutQuery */.j$)(request.url)} → ${response.status}, waiting ${(0,timespan/* wholeSeconds */.$P)(decision.waitMs)}`);
             // Not waited for: a body that drips must not hold the retry.
             void (0,response_body/* discardBody */.LL)(response.body);
             await this.policy.sleep(decision.waitMs);

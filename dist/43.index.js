@@ -107,8 +107,8 @@ var safe_line = __webpack_require__(5767);
 var throttle_doctor = __webpack_require__(752);
 // EXTERNAL MODULE: ./src/call/invoker.ts + 3 modules
 var invoker = __webpack_require__(9566);
-// EXTERNAL MODULE: ./src/call/outcome-check.ts + 4 modules
-var outcome_check = __webpack_require__(5472);
+// EXTERNAL MODULE: ./src/call/outcome-check.ts + 2 modules
+var outcome_check = __webpack_require__(9916);
 // EXTERNAL MODULE: ./src/call/service-call.ts + 7 modules
 var service_call = __webpack_require__(8392);
 // EXTERNAL MODULE: ./src/transport/response-body.ts
@@ -716,7 +716,7 @@ class CallRunner {
             const held = await this.heldBack(entry);
             if (held !== undefined)
                 return unsent(entry, held);
-            const refused = await this.doctors.checkContract(doctorCall(entry));
+            const refused = await this.doctors.checkContract(entry);
             if (refused)
                 return unsent(entry, (0,common_failure/* errorLine */.BP)(refused, this.settings.maskResponse));
             return await this.send(entry);
@@ -790,7 +790,7 @@ class CallRunner {
             retryOn: settings.retryOn
         }, CheckLines);
         const judged = { ...result, failure: verdict.state === 'failed' ? verdict.failure : undefined };
-        const explained = await this.doctors.explain((0,service_call/* withRefusalExplained */.vw)(judged, settings, token), doctorCall(call));
+        const explained = await this.doctors.explain((0,service_call/* withRefusalExplained */.vw)(judged, settings, token), call);
         return explained.failure;
     }
     /** The folder of the bodies too large for the results file, made when the first one comes. */
@@ -804,16 +804,6 @@ class CallRunner {
 const CheckLines = { info: checkLine, warning: checkLine };
 function checkLine(line) {
     core/* debug */.Yz((0,safe_line/* safeLine */.o)(line));
-}
-/** What the doctors need of one call of many (no call of many polls). */
-function doctorCall(call) {
-    return {
-        method: call.method,
-        url: call.url,
-        serviceName: call.serviceName,
-        payload: call.payload,
-        polling: false
-    };
 }
 /** The result of a call that was sent: its body inline when it is small, else its file. */
 function resultOf(call, result, failure, maskResponse) {

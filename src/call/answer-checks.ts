@@ -10,7 +10,8 @@ import {
 import { oneLine } from '../common/errors.js'
 import { loadJmespath, type FieldRead } from './expression-check.js'
 import { shownText, shownValue } from '../common/shown-value.js'
-import { bounded, expressionText } from './answer-text.js'
+import { expressionText } from './answer-text.js'
+import { scrubAndCut } from '../common/secrets.js'
 import type { CheckLog, OutcomeChecks, Verdict } from './outcome-types.js'
 
 /** JMESPath's notion of false: false, null, '', [] and {} (0 is true). */
@@ -167,7 +168,7 @@ export class AnswerChecks {
     } catch (error) {
       return {
         failure: this.check(
-          `${this.checks.label} failed: ${name} '${expressionText(expression)}' could not be evaluated: ${bounded(oneLine(error), 200)}`
+          `${this.checks.label} failed: ${name} '${expressionText(expression)}' could not be evaluated: ${scrubAndCut(oneLine(error), 200)}`
         )
       }
     }

@@ -5,14 +5,9 @@ import { safeLine } from '../common/safe-line.js'
 import { scrubAndCut } from '../common/secrets.js'
 import type { InvokeResult } from './invoker.js'
 
-/** Untrusted text cut to `max` characters: secrets scrubbed first, then cut. */
-export function bounded(text: string, max: number, truncated = false): string {
-  return scrubAndCut(text, max, truncated)
-}
-
 /** The expression as the user wrote it, shortened for a message. */
 export function expressionText(expression: string): string {
-  return bounded(expression.replace(/\s+/g, ' ').trim(), 120)
+  return scrubAndCut(expression.replace(/\s+/g, ' ').trim(), 120)
 }
 
 /** The body as JSON, or why it cannot be read as such. */
@@ -27,7 +22,7 @@ export function readJson(result: InvokeResult): { value: JSONValue } | { problem
     return { value: JSON.parse(text) as JSONValue }
   } catch {
     const type = result.headers['content-type']
-    const described = type ? `, ${bounded(oneLine(type), 60)}` : ''
+    const described = type ? `, ${scrubAndCut(oneLine(type), 60)}` : ''
     return {
       problem: `the answer (HTTP ${result.status}${described}, ${bytes} bytes) is not JSON`
     }

@@ -19,8 +19,8 @@ export interface DoctorCall {
   readonly serviceName: string
   /** The payload as JSON text; undefined without one. */
   readonly payload: string | undefined
-  /** True while polling (`until`), where a 404 means "not yet", not a wrong name. */
-  readonly polling: boolean
+  /** True while polling (`until`), where a 404 means "not yet", not a wrong name; no call of many polls. */
+  readonly polling?: boolean
 }
 
 /**

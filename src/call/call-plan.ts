@@ -1,3 +1,4 @@
+import { boundedMemo } from '../common/bounded-memo.js'
 import type { CallSpec } from './call-spec.js'
 import { encodeText, type Charset } from '../common/charset.js'
 import { Inputs } from '../common/constants.js'
@@ -182,20 +183,9 @@ export interface ExpressionCache {
   problem(expression: string): Promise<string | undefined>
 }
 
-const MaxCachedExpressions = 256
-
 /** A cache of at most 256 expressions (older ones are compiled again when they come back). */
 export function createExpressionCache(): ExpressionCache {
-  const known = new Map<string, string | undefined>()
-  return {
-    async problem(expression) {
-      if (known.has(expression)) return known.get(expression)
-      const problem = await expressionProblem(expression)
-      if (known.size >= MaxCachedExpressions) known.delete(known.keys().next().value as string)
-      known.set(expression, problem)
-      return problem
-    }
-  }
+  return { problem: boundedMemo(expressionProblem) }
 }
 
 /** A message sentence as part of a longer line: no capital first letter, no final period. */

@@ -4,6 +4,7 @@
  * field names it reads from the answer, to compare them with the answer's keys.
  * @module
  */
+import { boundedMemo } from '../common/bounded-memo.js'
 import { oneLine } from '../common/errors.js'
 
 type Jmespath = typeof import('@jmespath-community/jmespath')
@@ -124,19 +125,8 @@ interface Node {
  * of a root list it filters or projects (`InfoMessages[?Type == 'Error']` reads `Type` from the
  * elements of `InfoMessages`), each once, in order.
  */
-export async function fieldsRead(expression: string): Promise<readonly FieldRead[]> {
-  const known = readCache.get(expression)
-  if (known !== undefined) return known
-  const read = await collectFields(expression)
-  // Many calls repeat a few expressions: each is compiled once for its fields, at most 256 kept.
-  if (readCache.size >= MaxCachedExpressions)
-    readCache.delete(readCache.keys().next().value as string)
-  readCache.set(expression, read)
-  return read
-}
-
-const MaxCachedExpressions = 256
-const readCache = new Map<string, readonly FieldRead[]>()
+export const fieldsRead: (expression: string) => Promise<readonly FieldRead[]> =
+  boundedMemo(collectFields)
 
 async function collectFields(expression: string): Promise<readonly FieldRead[]> {
   const { compile } = await loadJmespath()

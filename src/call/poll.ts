@@ -1,6 +1,7 @@
 import type { Failure } from '../common/failure.js'
 import type { InvokeResult } from './invoker.js'
 import type { Verdict } from './outcome-check.js'
+import { expressionText } from './answer-text.js'
 import { addThrottling, NoThrottling } from '../doctors/throttle-doctor.js'
 import { formatTimespan, wholeSeconds } from '../common/timespan.js'
 
@@ -67,7 +68,7 @@ export async function poll(
     // `Poll 3 (40 s): Status = "Executing" → not yet`: what until read, never a bare "false".
     const prefix = `Poll ${polls} (${wholeSeconds(deps.now() - startedAt)})`
     if (verdict.state === 'done') {
-      deps.info(`${prefix}: ${verdict.seen ?? `until '${shortExpression(plan.until)}'`} → done`)
+      deps.info(`${prefix}: ${verdict.seen ?? `until '${expressionText(plan.until)}'`} → done`)
       return { result, polls, failure: undefined, pollWaitedMs }
     }
     if (verdict.state === 'failed') {
@@ -86,7 +87,7 @@ export async function poll(
           kind: 'check',
           status: result.status,
           message:
-            `${label} failed: until '${shortExpression(plan.until)}' did not hold within poll-timeout ` +
+            `${label} failed: until '${expressionText(plan.until)}' did not hold within poll-timeout ` +
             `${formatTimespan(plan.timeoutMs)} (${polls} ${polls === 1 ? 'poll' : 'polls'}; last seen: ${verdict.seen})${words}`
         }
       }
@@ -98,9 +99,4 @@ export async function poll(
     await deps.sleep(plan.intervalMs)
     pollWaitedMs += plan.intervalMs
   }
-}
-
-function shortExpression(expression: string): string {
-  const text = expression.replace(/\s+/g, ' ').trim()
-  return text.length > 120 ? `${text.slice(0, 119)}…` : text
 }

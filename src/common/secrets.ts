@@ -137,7 +137,7 @@ function echoForms(secret: string): string[] {
 function jsonEscaped(secret: string): string[] {
   const plain = JSON.stringify(secret).slice(1, -1)
   const unicode = (char: string, upper: boolean): string => {
-    const hex = (char.charCodeAt(0) ?? 0).toString(16).padStart(4, '0')
+    const hex = char.charCodeAt(0).toString(16).padStart(4, '0')
     return `\\u${upper ? hex.toUpperCase() : hex}`
   }
   return [

@@ -1,6 +1,6 @@
 import { jsonHead } from './json-text.js'
 import { scrubAndCut } from './secrets.js'
-import { flattenLine, MaxScanChars } from './untrusted-text.js'
+import { flattenLine, headOf, MaxScanChars } from './untrusted-text.js'
 
 /**
  * A value from an answer as short JSON for a log line or message: written without recursion (a
@@ -13,7 +13,13 @@ export function shownValue(value: unknown, max = 80): string {
   return scrubAndCut(json.text, max, json.truncated).replace(/#/g, '\\u0023')
 }
 
-/** Text from an answer (a key, a message) on one line: scrubbed first, then cut to `max`. */
+/**
+ * Text from an answer (a key, a message) on one line: flattened, scrubbed of every registered
+ * secret first (after the controls are gone, so they cannot split one past the scrubber), then
+ * cut to `max` (a secret's beginning left at the cut is scrubbed too).
+ */
 export function shownText(text: string, max: number): string {
-  return scrubAndCut(flattenLine(text.slice(0, 4 * max)), max, text.length > 4 * max)
+  // Flattening only shortens text, and a window of a few times the limit is plenty to fill it.
+  const window = headOf(text, 4 * max)
+  return scrubAndCut(flattenLine(window), max, window.length < text.length)
 }

@@ -10,7 +10,7 @@ import type { Transport } from '../transport/http.js'
 import type { TokenSource } from '../sign-in/token-source.js'
 import { addThrottling, NoThrottling, type Throttling } from '../doctors/throttle-doctor.js'
 import type { PreparedCall } from '../call/call-plan.js'
-import type { CallDoctors, DoctorCall } from '../call/call-doctors.js'
+import type { CallDoctors } from '../call/call-doctors.js'
 import { invoke, type InvokeResult, type InvokerDeps } from '../call/invoker.js'
 import { judgeAnswer, type CheckLog } from '../call/outcome-check.js'
 import { createStepDoctors, withRefusalExplained } from '../call/service-call.js'
@@ -93,7 +93,7 @@ export class CallRunner {
     try {
       const held = await this.heldBack(entry)
       if (held !== undefined) return unsent(entry, held)
-      const refused = await this.doctors.checkContract(doctorCall(entry))
+      const refused = await this.doctors.checkContract(entry)
       if (refused) return unsent(entry, errorLine(refused, this.settings.maskResponse))
       return await this.send(entry)
     } finally {
@@ -182,7 +182,7 @@ export class CallRunner {
     const judged = { ...result, failure: verdict.state === 'failed' ? verdict.failure : undefined }
     const explained = await this.doctors.explain(
       withRefusalExplained(judged, settings, token),
-      doctorCall(call)
+      call
     )
     return explained.failure
   }
@@ -202,17 +202,6 @@ const CheckLines: CheckLog = { info: checkLine, warning: checkLine }
 
 function checkLine(line: string): void {
   core.debug(safeLine(line))
-}
-
-/** What the doctors need of one call of many (no call of many polls). */
-function doctorCall(call: PreparedCall): DoctorCall {
-  return {
-    method: call.method,
-    url: call.url,
-    serviceName: call.serviceName,
-    payload: call.payload,
-    polling: false
-  }
 }
 
 /** The result of a call that was sent: its body inline when it is small, else its file. */

@@ -12,6 +12,7 @@ import {
 import { discardBody, readText } from '../transport/response-body.js'
 import { decideRetry } from '../transport/retry-policy.js'
 import { maskSecret, scrub, scrubAndCut } from '../common/secrets.js'
+import { wholeSeconds } from '../common/timespan.js'
 
 /** Bounds and clock for token requests: the same retry-timeout budget as the service call. */
 export interface TokenRequestPolicy {
@@ -134,7 +135,7 @@ class TransportNetworkClient implements MsalNetworkClient {
       )
       if (!decision.retry) return response
       this.policy.info(
-        `${request.method} ${withoutQuery(request.url)} → ${response.status}, waiting ${Math.ceil(decision.waitMs / 1000)} s`
+        `${request.method} ${withoutQuery(request.url)} → ${response.status}, waiting ${wholeSeconds(decision.waitMs)}`
       )
       // Not waited for: a body that drips must not hold the retry.
       void discardBody(response.body)
