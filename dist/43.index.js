@@ -306,8 +306,11 @@ class OrderedWriter {
 }
 async function openSpill(file) {
     const spillFile = `${file}.pending`;
-    // Beside a results file that was checked: never through a link someone left there.
-    const flags = external_node_fs_.constants.O_RDWR | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | (external_node_fs_.constants.O_NOFOLLOW ?? 0);
+    // Beside a results file that was checked: never through a link someone left there. Whatever
+    // has the name goes (a link itself, not what it leads to), and the file is created anew: no
+    // O_NOFOLLOW on Windows, where O_EXCL refuses any existing name, a link included.
+    await (0,promises_.rm)(spillFile, { force: true });
+    const flags = external_node_fs_.constants.O_RDWR | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL;
     return { handle: await (0,promises_.open)(spillFile, flags, 0o600), file: spillFile, size: 0 };
 }
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdir, mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, open, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { openResultsWriter, resultLine, type CallResult } from '../../src/many/results-file.js'
+import { posixOnly } from '../../__fixtures__/platform.js'
 
 const Ok: CallResult = {
   name: 'Session',
@@ -138,6 +139,23 @@ describe('openResultsWriter', () => {
     await writer.add(0, 'a\n')
     await writer.close()
     await expect(readFile(file, 'utf8')).resolves.toBe('a\næ\nü€😀\n')
+  })
+
+  posixOnly('never writes through a link left where the spill file goes', async () => {
+    const file = path.join(dir, 'linked', 'results.jsonl')
+    await mkdir(path.dirname(file), { recursive: true })
+    const victim = path.join(dir, 'victim.txt')
+    await writeFile(victim, 'keep me')
+    await symlink(victim, `${file}.pending`)
+    const writer = await openResultsWriter(
+      { path: file, handle: await open(file, 'w') },
+      { maxBufferedBytes: 1 }
+    )
+    await writer.add(1, 'b\n')
+    await writer.add(0, 'a\n')
+    await writer.close()
+    await expect(readFile(file, 'utf8')).resolves.toBe('a\nb\n')
+    await expect(readFile(victim, 'utf8')).resolves.toBe('keep me')
   })
 
   it('replaces what the file held, and says which result never came', async () => {

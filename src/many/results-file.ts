@@ -179,8 +179,10 @@ class OrderedWriter implements ResultsWriter {
 
 async function openSpill(file: string): Promise<Spill> {
   const spillFile = `${file}.pending`
-  // Beside a results file that was checked: never through a link someone left there.
-  const flags =
-    constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0)
+  // Beside a results file that was checked: never through a link someone left there. Whatever
+  // has the name goes (a link itself, not what it leads to), and the file is created anew: no
+  // O_NOFOLLOW on Windows, where O_EXCL refuses any existing name, a link included.
+  await rm(spillFile, { force: true })
+  const flags = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL
   return { handle: await open(spillFile, flags, 0o600), file: spillFile, size: 0 }
 }
