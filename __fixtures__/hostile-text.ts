@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals'
-import { parseOutputFile, type ActionRun } from '../scripts/action-runner.mjs'
+import { parseOutputFile, runnerLines, type ActionRun } from '../scripts/action-runner.mjs'
 import { Outputs } from '../src/common/constants.js'
 import { parseRunnerCommands, type RunnerCommand } from './runner-commands.js'
 
@@ -53,7 +53,7 @@ export function hostileJson(first = 0): Record<string, unknown> {
  */
 export function expectNoServerCommands(run: ActionRun): void {
   expect(parseRunnerCommands(run.stderr)).toEqual([])
-  const lines = run.stdout.split(/\r\n|\r|\n/)
+  const lines = runnerLines(run.stdout)
   const commands = parseRunnerCommands(run.stdout)
   const fromServer = commands.filter(
     command =>

@@ -7,6 +7,11 @@ export function errors(run: ActionRun): string[] {
   return run.annotations.filter(a => a.level === 'error').map(a => a.message)
 }
 
+/** The messages of the run's `::warning::` lines. */
+export function warnings(run: ActionRun): string[] {
+  return run.annotations.filter(a => a.level === 'warning').map(a => a.message)
+}
+
 /**
  * Asserts the step failed with exactly one `::error::` line, matching `cause`, and that the
  * `error` output holds the same line. Returns the line.

@@ -26,8 +26,9 @@ export function standInProblems(stats, standIns) {
   const problems = []
   const modules = stats.modules ?? []
   for (const [pkg, file] of Object.entries(standIns)) {
-    const at = file.replace(/^\.\//, './')
-    const found = modules.find(module => module.name === at || module.name?.startsWith(`${at} `))
+    const found = modules.find(
+      module => module.name === file || module.name?.startsWith(`${file} `)
+    )
     if (!found) {
       problems.push(`${file} (for ${pkg}) is no longer in the bundle: drop it and its paths entry`)
       continue

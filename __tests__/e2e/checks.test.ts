@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { runnerLines, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
-import { errors, expectFailure, readResults } from '../../__fixtures__/run-assertions.js'
+import { errors, expectFailure, readResults, warnings } from '../../__fixtures__/run-assertions.js'
 import { runAgainst, serviceRequests, useSimulator } from '../../__fixtures__/simulator.js'
 
 const token = 'static-token-checks-2b81'
@@ -39,9 +39,6 @@ function run(
 function requestsTo(operation: string) {
   return serviceRequests(sim()).filter(r => r.path === `/api/services/${operation}`)
 }
-
-const warnings = (result: ActionRun): string[] =>
-  result.annotations.filter(a => a.level === 'warning').map(a => a.message)
 
 /** Submits a job that reports Executing `steps` times before it succeeds; returns its id. */
 async function submitJob(steps: number): Promise<string> {

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { runnerLines, toActionPath, type ActionRun } from '../../scripts/action-runner.mjs'
-import { errors, expectFailure, readResults } from '../../__fixtures__/run-assertions.js'
+import { errors, expectFailure, readResults, warnings } from '../../__fixtures__/run-assertions.js'
 import {
   clientSecretInputs,
   runAgainst,
@@ -236,7 +236,7 @@ describe('check-contract', () => {
     expect(failed[0]?.['error']).toMatch(
       /was not sent — check-contract: .*did you mean '_contract'/
     )
-    expect(result.annotations.filter(a => a.level === 'warning').map(a => a.message)).toEqual([
+    expect(warnings(result)).toEqual([
       `check-contract: ${create}: '_dryRun' (Boolean) is missing from the payload; X++ runs with its default value`,
       expect.stringMatching(/^10 of 50 calls failed/)
     ])

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
-import { errors, expectFailure } from '../../__fixtures__/run-assertions.js'
+import { errors, expectFailure, warnings } from '../../__fixtures__/run-assertions.js'
 import {
   clientSecretInputs,
   runAgainst,
@@ -38,9 +38,6 @@ function run(
 ): Promise<ActionRun> {
   return runAgainst(sim(), { ...options, inputs: { url: sim().url, token, ...inputs } })
 }
-
-const warnings = (result: ActionRun): string[] =>
-  result.annotations.filter(a => a.level === 'warning').map(a => a.message)
 
 /** The requests that reached one operation. */
 function requestsTo(operation: string) {

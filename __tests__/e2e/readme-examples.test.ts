@@ -10,14 +10,15 @@
  * when every call got such an answer; its `calls-file` is a small file of payloads made here.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { fromActionPath, type ActionRun } from '../../scripts/action-runner.mjs'
+import type { ActionRun } from '../../scripts/action-runner.mjs'
 import { docsFiles, readRepoFile } from '../../__fixtures__/docs-files.js'
 import { fencedBlocks } from '../../__fixtures__/markdown.js'
 import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
+import { readResults } from '../../__fixtures__/run-assertions.js'
 import { jobsOf, type Step } from '../../__fixtures__/workflow-shape.js'
 import {
   createClientCertificate,
@@ -277,10 +278,7 @@ describe('the examples of the README and docs/, run against the simulator', () =
 
     if (run.outputs['total']) {
       // Many calls: each got an answer from F&O, and the step failed only if a call did.
-      const results = readFileSync(fromActionPath(run.outputs['results-file'] ?? ''), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map(line => JSON.parse(line) as { status: number | null; error: string | null })
+      const results = (await readResults(run)) as { status: number | null; error: string | null }[]
       expect(results.length).toBe(Number(run.outputs['total']))
       expect(results.map(result => `${result.status} ${result.error ?? ''}`.trim())).toEqual(
         results.map(() => expect.stringMatching(check ? /^2\d\d\b/ : /^(?!40[13])\d{3}\b/))

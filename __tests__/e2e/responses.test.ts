@@ -9,6 +9,7 @@ import {
   type RunOptions
 } from '../../scripts/action-runner.mjs'
 import { runAgainst, useSimulator } from '../../__fixtures__/simulator.js'
+import { warnings } from '../../__fixtures__/run-assertions.js'
 
 const token = 'static-token-responses-1'
 const sessionInfo = 'UserSessionService/AifUserSessionService/GetUserSessionInfo'
@@ -23,9 +24,6 @@ function run(
 ): Promise<ActionRun> {
   return runAgainst(sim(), { ...options, inputs: { url: sim().url, token, ...inputs } })
 }
-
-const warnings = (result: ActionRun): string[] =>
-  result.annotations.filter(a => a.level === 'warning').map(a => a.message)
 
 describe('response-file', () => {
   it('streams a 200 MiB body to the file byte for byte with flat memory', async () => {
