@@ -93,6 +93,20 @@ export function serviceRequests(sim: Simulator): RecordedRequest[] {
   return sim.requests.filter(r => r.kind === 'service')
 }
 
+/** The requests that reached one operation (`Group/Service/Operation`). */
+export function operationRequests(sim: Simulator, operation: string): RecordedRequest[] {
+  return serviceRequests(sim).filter(r => r.path === `/api/services/${operation}`)
+}
+
+/** Runs the bundle against the simulator, signed in with a static `token`. */
+export function staticTokenRunner(
+  sim: () => Simulator,
+  token: string
+): (inputs: Record<string, string>, options?: Partial<RunOptions>) => Promise<ActionRun> {
+  return (inputs, options = {}) =>
+    runAgainst(sim(), { ...options, inputs: { url: sim().url, token, ...inputs } })
+}
+
 /**
  * Simulator options for an app registration that trusts GitHub's OIDC tokens for `subject`
  * (workload identity federation), and the subject the simulated GitHub signs them with.

@@ -5,13 +5,18 @@
  * JMESPath's truthiness for all three checks, and payload-file. Each test asserts what the
  * simulator saw.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { runnerLines, type ActionRun, type RunOptions } from '../../scripts/action-runner.mjs'
+import { runnerLines } from '../../scripts/action-runner.mjs'
 import { errors, expectFailure, readResults, warnings } from '../../__fixtures__/run-assertions.js'
-import { runAgainst, serviceRequests, useSimulator } from '../../__fixtures__/simulator.js'
+import {
+  operationRequests,
+  serviceRequests,
+  staticTokenRunner,
+  useSimulator
+} from '../../__fixtures__/simulator.js'
+import { useTempFolder } from '../../__fixtures__/temp-folder.js'
 
 const token = 'static-token-checks-2b81'
 const submit = 'SimTestService/JobService/Submit'
@@ -21,24 +26,10 @@ const echo = 'SimTestService/EchoService/Echo'
 
 const sim = useSimulator({ staticTokens: [token] })
 
-let dir = ''
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'checks-e2e-'))
-})
-afterAll(() => rm(dir, { recursive: true, force: true }))
+const folder = useTempFolder('checks-e2e-')
 
-/** Runs the bundle with the static token against the simulator. */
-function run(
-  inputs: Record<string, string>,
-  options: Partial<RunOptions> = {}
-): Promise<ActionRun> {
-  return runAgainst(sim(), { ...options, inputs: { url: sim().url, token, ...inputs } })
-}
-
-/** The requests that reached one operation. */
-function requestsTo(operation: string) {
-  return serviceRequests(sim()).filter(r => r.path === `/api/services/${operation}`)
-}
+const run = staticTokenRunner(sim, token)
+const requestsTo = (operation: string) => operationRequests(sim(), operation)
 
 /** Submits a job that reports Executing `steps` times before it succeeds; returns its id. */
 async function submitJob(steps: number): Promise<string> {
@@ -361,7 +352,7 @@ describe("JMESPath's truthiness, for all three checks", () => {
 
 describe('payload-file', () => {
   it('sends a windows-1252 file byte for byte, declared as such', async () => {
-    const workspace = path.join(dir, 'ws-1252')
+    const workspace = path.join(folder(), 'ws-1252')
     await mkdir(path.join(workspace, 'payloads'), { recursive: true })
     const bytes = Buffer.from('{"_request": "Caf\xe9 \x80 \xbd"}', 'latin1')
     await writeFile(path.join(workspace, 'payloads', 'cafe.json'), bytes)
@@ -383,7 +374,7 @@ describe('payload-file', () => {
   })
 
   it('sends a UTF-8 file without its byte-order mark', async () => {
-    const workspace = path.join(dir, 'ws-bom')
+    const workspace = path.join(folder(), 'ws-bom')
     await mkdir(workspace, { recursive: true })
     const json = Buffer.from('{"_request": "Æble"}', 'utf8')
     await writeFile(
@@ -399,9 +390,9 @@ describe('payload-file', () => {
   })
 
   it('refuses a file outside the workspace and RUNNER_TEMP before any request', async () => {
-    const outside = path.join(dir, 'outside.json')
+    const outside = path.join(folder(), 'outside.json')
     await writeFile(outside, '{}')
-    const workspace = path.join(dir, 'ws-empty')
+    const workspace = path.join(folder(), 'ws-empty')
     await mkdir(workspace, { recursive: true })
     const result = await run(
       { 'service-name': echo, 'payload-file': outside },
@@ -421,7 +412,7 @@ describe('payload-file', () => {
   })
 
   it('refuses a file that is not JSON in its charset before any request', async () => {
-    const workspace = path.join(dir, 'ws-bad')
+    const workspace = path.join(folder(), 'ws-bad')
     await mkdir(workspace, { recursive: true })
     await writeFile(path.join(workspace, 'p.json'), Buffer.from('{"a": "\xe9"}', 'latin1'))
     const result = await run(
@@ -433,7 +424,7 @@ describe('payload-file', () => {
   })
 
   it('is a key of each call, read from the workspace', async () => {
-    const workspace = path.join(dir, 'ws-calls')
+    const workspace = path.join(folder(), 'ws-calls')
     await mkdir(workspace, { recursive: true })
     await writeFile(path.join(workspace, 'one.json'), '{"_request": 1}')
     await writeFile(path.join(workspace, 'two.json'), '{"_request": 2}')

@@ -9,8 +9,9 @@ import type { ActionRun, RunOptions } from '../../scripts/action-runner.mjs'
 import { errors, expectFailure, warnings } from '../../__fixtures__/run-assertions.js'
 import {
   clientSecretInputs,
-  runAgainst,
+  operationRequests,
   serviceRequests,
+  staticTokenRunner,
   useSimulator
 } from '../../__fixtures__/simulator.js'
 
@@ -31,18 +32,8 @@ const shortLivedJwt = [
 
 const sim = useSimulator({ clients: [app], staticTokens: [token, shortLivedJwt] })
 
-/** Runs the bundle with the static token against the simulator. */
-function run(
-  inputs: Record<string, string>,
-  options: Partial<RunOptions> = {}
-): Promise<ActionRun> {
-  return runAgainst(sim(), { ...options, inputs: { url: sim().url, token, ...inputs } })
-}
-
-/** The requests that reached one operation. */
-function requestsTo(operation: string) {
-  return serviceRequests(sim()).filter(r => r.path === `/api/services/${operation}`)
-}
+const run = staticTokenRunner(sim, token)
+const requestsTo = (operation: string) => operationRequests(sim(), operation)
 
 /** The submit step of "Submit, then wait": runs Submit and returns the job id from `response`. */
 async function submitJob(job: Record<string, unknown>): Promise<string> {
